@@ -1,0 +1,112 @@
+# mcg: the ledger for mutual credit guarantee consortia.
+#
+#   make demo     install what is missing, build, run the demo story
+#   make test     install what is missing, build, run every test (plain and
+#                 under AddressSanitizer + UndefinedBehaviorSanitizer)
+#
+# Other targets: all, check-deps, unit, e2e, asan, bench, crashtest, fuzz,
+# install, clean.  Builds go to build/ (plain) and build/asan/ (sanitized).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+PKGS     := sqlite3 libcrypto libxml-2.0 xmlsec1-openssl
+CC       ?= cc
+WARN     := -Wall -Wextra -Wconversion -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Werror
+CPPFLAGS_ALL = -I. -Icommon -DMCG_VERSION='"$(VERSION)"' \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS_ALL     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+TEST_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
+
+# One build folder per configuration.
+BUILD   ?= build
+OPT     ?= -O2 -g
+SANITIZE ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANITIZE) -MMD -MP $(CFLAGS)
+LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
+
+LIB_SRC  := $(wildcard common/*.c ledger/*.c rules/*.c audit/*.c reports/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+
+MCG      := $(BUILD)/mcg
+LIBMCG   := $(BUILD)/libmcg.a
+UNIT     := $(BUILD)/unit-tests
+
+.PHONY: all check-deps deps test unit e2e asan demo bench crashtest fuzz \
+        install uninstall clean
+
+all: $(MCG)
+
+# Files pulled into objects with .incbin (schemas, default rules): the
+# compiler's -MMD cannot see them, so say so here.
+EMBEDDED := $(wildcard rules/*.xsd rules/*.xml reports/*.xsd)
+$(BUILD)/rules/embedded.o $(BUILD)/reports/embedded.o: $(EMBEDDED)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBMCG): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(MCG): $(CLI_OBJ) $(LIBMCG)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBMCG) $(LIBS_ALL)
+
+$(UNIT): $(UNIT_OBJ) $(LIBMCG)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) $(LIBMCG) $(LIBS_ALL) $(TEST_LIBS)
+
+# The dependency step: installs what is missing on Debian as root, and
+# otherwise says exactly what to install.
+deps check-deps:
+	@sh scripts/deps.sh
+
+# Unit tests (Criterion) then the end-to-end scripts that drive the real
+# binary.  `make test` also runs the whole suite under ASan + UBSan.
+unit: $(UNIT)
+	$(UNIT) --jobs 2
+
+e2e: $(MCG)
+	MCG=$(abspath $(MCG)) sh tests/e2e/run.sh
+
+test: deps
+	$(MAKE) unit e2e
+	$(MAKE) asan
+
+asan:
+	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	  unit e2e
+
+demo: deps
+	$(MAKE) all
+	MCG=$(abspath $(MCG)) sh scripts/demo.sh
+
+bench: deps
+	$(MAKE) all
+	MCG=$(abspath $(MCG)) sh bench/run.sh
+
+crashtest: deps
+	$(MAKE) all
+	MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
+
+install: $(MCG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(MCG) $(DESTDIR)$(PREFIX)/bin/mcg
+	install -m 0644 docs/mcg.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mcg $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

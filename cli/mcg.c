@@ -1,0 +1,169 @@
+/*
+ * mcg: the ledger for mutual credit guarantee consortia.
+ *
+ * main() reads the global options (--db, --keys, --actor and their
+ * environment variables), finds the command in cli_commands (commands.c),
+ * runs it, and turns its result into one error line and the exit status
+ * of CLI.md.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: mcg [--db FILE] [--keys DIR] [--actor NAME] COMMAND [ARGS]\n"
+	      "       mcg --help | mcg COMMAND --help | mcg --version\n\n"
+	      "The ledger for mutual credit guarantee consortia.\n\n"
+	      "Global options:\n"
+	      "  --db FILE      the ledger file (env MCG_DB; default mcg.db)\n"
+	      "  --keys DIR     the signing keys (env MCG_KEYS; default FILE.keys)\n"
+	      "  --actor NAME   recorded on every event (env MCG_ACTOR; default your login)\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < cli_n_commands; i++)
+		fprintf(out, "  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fputs("\nExit status: 0 done, 1 system failure, 2 bad input, 3 refused by a rule,\n"
+	      "4 integrity failure, 5 ref conflict.  See mcg(1).\n", out);
+}
+
+static void print_command_help(const cli_command *c)
+{
+	printf("usage: mcg %s\n\n%s\n", c->usage, c->summary);
+	if (c->help)
+		printf("\n%s", c->help);
+}
+
+/* Finds the command named by argv[0] (and argv[1] for two-word names). */
+static const cli_command *find_command(int argc, char **argv, int *words)
+{
+	for (size_t i = 0; i < cli_n_commands; i++) {
+		const char *name = cli_commands[i].name;
+		const char *space = strchr(name, ' ');
+
+		if (space && argc >= 2 &&
+		    strncmp(name, argv[0], (size_t)(space - name)) == 0 &&
+		    argv[0][space - name] == '\0' && strcmp(space + 1, argv[1]) == 0) {
+			*words = 2;
+			return &cli_commands[i];
+		}
+	}
+	for (size_t i = 0; i < cli_n_commands; i++)
+		if (strcmp(cli_commands[i].name, argv[0]) == 0) {
+			*words = 1;
+			return &cli_commands[i];
+		}
+	return NULL;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *default_actor(void)
+{
+	const char *a = getenv("MCG_ACTOR");
+	struct passwd *pw;
+
+	if (a && *a)
+		return a;
+	pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	return "unknown";
+}
+
+/* Reads --db, --keys, --actor; returns the index of the command word. */
+static int global_options(int argc, char **argv, mcg_cli *cli, mcg_error *err)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		const char *opt = argv[i];
+		const char **slot = NULL;
+
+		if (strcmp(opt, "--db") == 0)
+			slot = &cli->db_path;
+		else if (strcmp(opt, "--keys") == 0)
+			slot = &cli->keys_dir;
+		else if (strcmp(opt, "--actor") == 0)
+			slot = &cli->actor;
+		else
+			return i;
+		if (i + 1 >= argc)
+			return mcg_error_set(err, MCG_EINPUT, "%s needs a value", opt);
+		if (!*argv[i + 1])
+			return mcg_error_set(err, MCG_EINPUT, "%s must not be empty", opt);
+		*slot = argv[i + 1];
+		i += 2;
+	}
+	return i;
+}
+
+static int run(int argc, char **argv, mcg_error *err)
+{
+	mcg_cli cli = { 0 };
+	const cli_command *cmd;
+	int words = 0;
+	int i, rc;
+
+	cli.db_path = getenv("MCG_DB") && *getenv("MCG_DB") ? getenv("MCG_DB") : "mcg.db";
+	cli.keys_dir = getenv("MCG_KEYS") && *getenv("MCG_KEYS") ? getenv("MCG_KEYS") : NULL;
+	cli.actor = default_actor();
+	cli.stdout_is_tty = isatty(STDOUT_FILENO);
+	cli.stderr_is_tty = isatty(STDERR_FILENO);
+	i = global_options(argc, argv, &cli, err);
+	if (i < 0)
+		return i;
+	if (i >= argc) {
+		print_usage(stderr);
+		return mcg_error_set(err, MCG_EINPUT, "no command given");
+	}
+	if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+	    strcmp(argv[i], "help") == 0) {
+		print_usage(stdout);
+		return MCG_OK;
+	}
+	if (strcmp(argv[i], "--version") == 0) {
+		printf("mcg %s\n", MCG_VERSION);
+		return MCG_OK;
+	}
+	cmd = find_command(argc - i, argv + i, &words);
+	if (!cmd)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "unknown command '%.40s' (see mcg --help)", argv[i]);
+	if (wants_help(argc - i - words + 1, argv + i + words - 1)) {
+		print_command_help(cmd);
+		return MCG_OK;
+	}
+	rc = cmd->run(&cli, argc - i - words + 1, argv + i + words - 1, err);
+	mcg_ledger_close(cli.L);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	mcg_error err;
+	int rc;
+
+	mcg_error_clear(&err);
+	rc = run(argc, argv, &err);
+	if (fflush(stdout) != 0 && rc == MCG_OK)
+		rc = mcg_error_set(&err, MCG_ESYS, "cannot write the output");
+	if (rc) {
+		if (!err.msg[0])
+			mcg_error_set(&err, rc, "failed");
+		fprintf(stderr, "mcg: error: %s\n", err.msg);
+	}
+	return mcg_error_exit_status(rc);
+}

@@ -1,0 +1,195 @@
+/* Dispatch of events to their apply functions, and shared checks. */
+#include "apply.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+struct handler {
+	const char *type;
+	int (*apply)(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+};
+
+static const struct handler handlers[] = {
+	{ "ledger.init", mcg_apply_ledger_init },
+	{ "rules.load", mcg_apply_rules_load },
+	{ "member.add", mcg_apply_member_add },
+	{ "member.withdraw", mcg_apply_member_withdraw },
+	{ "bank.add", mcg_apply_bank_add },
+	{ "contribute", mcg_apply_contribute },
+	{ "settle", mcg_apply_settle },
+	/* The life of a loan: apply_loans.c. */
+};
+
+int mcg_apply(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].type, ev->type) == 0)
+			return handlers[i].apply(L, ev, err);
+	return mcg_error_set(err, MCG_EINPUT, "unknown event type '%s'", ev->type);
+}
+
+int mcg_field_text(const mcg_event *ev, const char *key, const char **out,
+		   mcg_error *err)
+{
+	*out = mcg_event_get(ev, key);
+	if (!*out)
+		return mcg_error_set(err, MCG_EINPUT, "%s: '%s' is missing",
+				     ev->type, key);
+	return MCG_OK;
+}
+
+int mcg_field_positive(const mcg_event *ev, const char *key, int64_t *out,
+		       mcg_error *err)
+{
+	int rc = mcg_event_get_int(ev, key, out, err);
+
+	if (rc)
+		return rc;
+	if (*out <= 0)
+		return mcg_error_set(err, MCG_EINPUT, "%s: %s must be greater than 0",
+				     ev->type, key);
+	return MCG_OK;
+}
+
+void mcg_account_name(char *out, size_t outsz, const char *kind,
+		      const char *id)
+{
+	snprintf(out, outsz, "%s:%s", kind, id);
+}
+
+int mcg_member_state_get(mcg_ledger *L, const char *id, mcg_member_state *out,
+			 mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT status FROM members WHERE id = ?1", err);
+	char account[MCG_ACCOUNT_MAX + 1];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->exists = 1;
+		out->active = strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "reading a member");
+	}
+	sqlite3_reset(st);
+	if (!out->exists)
+		return MCG_OK;
+	mcg_account_name(account, sizeof(account), "capital", id);
+	rc = mcg_db_balance(L, account, &out->capital_minor, err);
+	if (rc)
+		return rc;
+	out->capital_minor = -out->capital_minor;
+	mcg_account_name(account, sizeof(account), "due", id);
+	return mcg_db_balance(L, account, &out->due_minor, err);
+}
+
+int mcg_member_require_active(mcg_ledger *L, const char *id, const char *role,
+			      mcg_member_state *out, mcg_error *err)
+{
+	int rc = mcg_member_state_get(L, id, out, err);
+
+	if (rc)
+		return rc;
+	if (!out->exists)
+		return mcg_error_set(err, MCG_EINPUT, "%s '%s' is not a known member",
+				     role, id);
+	if (!out->active)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s '%s' has withdrawn and is no longer an active member",
+				     role, id);
+	return MCG_OK;
+}
+
+int mcg_check_id(const char *id, const char *what, mcg_error *err)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 32)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bad %s id '%.40s': must be 1 to 32 characters", what, id);
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return mcg_error_set(err, MCG_EINPUT,
+					     "bad %s id '%.40s': character %zu is not one of A-Z a-z 0-9 . _ -",
+					     what, id, i + 1);
+	}
+	return MCG_OK;
+}
+
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int mcg_check_bic(const char *bic, mcg_error *err)
+{
+	size_t n = strlen(bic);
+	int ok = n == 8 || n == 11;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = i < 6 ? is_upper(bic[i]) : (is_upper(bic[i]) || is_digit(bic[i]));
+	if (!ok)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bad BIC '%.40s': expected ISO 9362, 8 or 11 characters: 6 letters A-Z then letters or digits",
+				     bic);
+	return MCG_OK;
+}
+
+/* Length of a valid UTF-8 sequence starting at s, or 0. */
+static size_t utf8_char_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int mcg_check_text(const char *text, size_t max, const char *what,
+		   int required, mcg_error *err)
+{
+	size_t n = strlen(text);
+	const unsigned char *p = (const unsigned char *)text;
+
+	if (required && n == 0)
+		return mcg_error_set(err, MCG_EINPUT, "%s must not be empty", what);
+	if (n > max)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s is too long (%zu bytes, limit %zu)", what, n, max);
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_char_len(p + i);
+
+		if (len == 0)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s is not valid UTF-8 (byte %zu)", what, i + 1);
+		if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s has a control character at byte %zu",
+					     what, i + 1);
+		i += len;
+	}
+	return MCG_OK;
+}

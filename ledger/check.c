@@ -1,0 +1,166 @@
+/* Rebuilding the state from the events and comparing: see check.h. */
+#include "check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "journal.h"
+#include "ledger_int.h"
+
+/* Compared in this order, so the first difference named is the most
+ * telling one: state first, then what is derived from the events. */
+static const char *const compared_tables[] = {
+	"ledger_facts", "rules_versions", "members", "banks", "loans",
+	"guarantees", "pledges", "assessments", "balances", "totals",
+	"postings", "audit_hashes",
+};
+
+static int load_event(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
+{
+	const char *ref = (const char *)sqlite3_column_text(st, 2);
+
+	mcg_event_init(ev, (const char *)sqlite3_column_text(st, 1));
+	ev->seq = sqlite3_column_int64(st, 0);
+	mcg_strlcpy(ev->ref, ref ? ref : "", sizeof(ev->ref));
+	ev->date_days = sqlite3_column_int(st, 3);
+	ev->date_given = sqlite3_column_int(st, 4);
+	mcg_strlcpy(ev->recorded_at, (const char *)sqlite3_column_text(st, 5),
+		    sizeof(ev->recorded_at));
+	mcg_strlcpy(ev->actor, (const char *)sqlite3_column_text(st, 6), sizeof(ev->actor));
+	return mcg_event_decode_fields(ev, (const char *)sqlite3_column_text(st, 7), err);
+}
+
+static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = MCG_OK;
+	int step;
+
+	*count = 0;
+	if (sqlite3_prepare_v2(R->db, "SELECT seq, type, ref, date, date_given,"
+			       " recorded_at, actor, fields FROM orig.events ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
+		return mcg_db_error(R, err, "reading the events");
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		mcg_event ev;
+		int64_t seq = sqlite3_column_int64(st, 0);
+
+		rc = load_event(st, &ev, err);
+		rc = rc ? rc : mcg_journal_append(R, &ev, NULL, err);
+		mcg_event_free(&ev);
+		if (rc) {
+			mcg_error_prefix(err, "event %lld does not replay", (long long)seq);
+			err->code = MCG_EINTEGRITY;
+			rc = MCG_EINTEGRITY;
+			break;
+		}
+		(*count)++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = mcg_db_error(R, err, "reading the events");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Describes the first row of `a EXCEPT b`, if any. */
+static int first_extra_row(mcg_ledger *R, const char *table, const char *a,
+			   const char *b, char *row, size_t rowsz, int *found,
+			   mcg_error *err)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int step;
+	size_t used = 0;
+
+	*found = 0;
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s.%s EXCEPT SELECT * FROM %s.%s LIMIT 1",
+		 a, table, b, table);
+	if (sqlite3_prepare_v2(R->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return mcg_db_error(R, err, "comparing the state");
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		row[0] = '\0';
+		for (int i = 0; i < sqlite3_column_count(st) && used < rowsz; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			int n;
+
+			if (sqlite3_column_type(st, i) == SQLITE_BLOB)
+				v = "<hash>";
+			n = snprintf(row + used, rowsz - used, "%s%s=%s", i ? ", " : "",
+				     sqlite3_column_name(st, i), v ? v : "NULL");
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+	} else if (step != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return mcg_db_error(R, err, "comparing the state");
+	}
+	sqlite3_finalize(st);
+	return MCG_OK;
+}
+
+static int compare_tables(mcg_ledger *R, int *tables, mcg_error *err)
+{
+	char row[512];
+	int found;
+	int rc;
+
+	*tables = 0;
+	for (size_t i = 0; i < sizeof(compared_tables) / sizeof(compared_tables[0]); i++) {
+		const char *t = compared_tables[i];
+
+		rc = first_extra_row(R, t, "orig", "main", row, sizeof(row), &found, err);
+		if (rc)
+			return rc;
+		if (found)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "check failed: table %s holds a row the events do not give: (%s)",
+					     t, row);
+		rc = first_extra_row(R, t, "main", "orig", row, sizeof(row), &found, err);
+		if (rc)
+			return rc;
+		if (found)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "check failed: table %s lacks a row the events give: (%s)",
+					     t, row);
+		(*tables)++;
+	}
+	return MCG_OK;
+}
+
+int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
+{
+	mcg_ledger *R = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = mcg_db_connect(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &R, err);
+	if (rc)
+		return rc;
+	R->replaying = 1;
+	rc = mcg_db_exec(R, mcg_schema_sql, err);
+	if (rc)
+		goto out;
+	if (sqlite3_prepare_v2(R->db, "ATTACH DATABASE ?1 AS orig", -1, &st, NULL) != SQLITE_OK) {
+		rc = mcg_db_error(R, err, "opening the ledger for the check");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, L->path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = mcg_db_error(R, err, "opening the ledger for the check");
+		goto out;
+	}
+	/* One transaction over both: the ledger cannot change under the
+	 * comparison, and the scratch writes are cheap. */
+	rc = mcg_journal_begin(R, err);
+	rc = rc ? rc : replay_events(R, &out->events, err);
+	rc = rc ? rc : compare_tables(R, &out->tables, err);
+	mcg_journal_rollback(R);
+out:
+	sqlite3_finalize(st);
+	mcg_ledger_close(R);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * `mcg check`: rebuild every state table, balance and posting from the
+ * events alone and compare with what the ledger holds.
+ *
+ * The events are replayed, in order, through the same journal and apply
+ * functions into a scratch in-memory ledger, which then holds what the
+ * state must be.  Every state table (and the postings and the audit
+ * hashes, which are recomputed too) is compared row by row with the
+ * ledger's.  A row changed, added or removed by hand in any of them is
+ * found.  Checking that the events themselves were not rewritten is the
+ * audit log's job (`mcg audit verify`).
+ */
+#ifndef MCG_CHECK_H
+#define MCG_CHECK_H
+
+#include <stdint.h>
+
+#include "ledger.h"
+
+typedef struct mcg_check_report {
+	int64_t events;           /* events replayed */
+	int tables;               /* tables compared */
+} mcg_check_report;
+
+/* Returns 0 when everything matches; MCG_EINTEGRITY with the first
+ * difference (table, row, which side) otherwise. */
+int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * The SQLite layer: connecting with mcg's settings, the statement cache,
+ * and translating SQLite's errors into mcg's.
+ */
+#include "ledger_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "money.h"
+
+int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing)
+{
+	int code = sqlite3_extended_errcode(L->db);
+	int primary = code & 0xff;
+
+	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the ledger file is corrupt (%s: %s)", doing,
+				     sqlite3_errmsg(L->db));
+	if (primary == SQLITE_FULL)
+		return mcg_error_set(err, MCG_ESYS,
+				     "disk full while %s; nothing was written",
+				     doing);
+	if (primary == SQLITE_BUSY)
+		return mcg_error_set(err, MCG_ESYS,
+				     "the ledger is busy (another writer held it for %d s) while %s; nothing was written",
+				     MCG_BUSY_TIMEOUT_MS / 1000, doing);
+	return mcg_error_set(err, MCG_ESYS, "database error while %s: %s", doing,
+			     sqlite3_errmsg(L->db));
+}
+
+sqlite3_stmt *mcg_db_stmt(mcg_ledger *L, const char *sql, mcg_error *err)
+{
+	size_t h = ((uintptr_t)sql >> 3) % MCG_STMT_CACHE;
+
+	for (size_t i = 0; i < MCG_STMT_CACHE; i++) {
+		struct mcg_stmt_slot *s = &L->stmts[(h + i) % MCG_STMT_CACHE];
+
+		if (s->sql == sql) {
+			sqlite3_reset(s->stmt);
+			sqlite3_clear_bindings(s->stmt);
+			return s->stmt;
+		}
+		if (!s->sql) {
+			if (sqlite3_prepare_v3(L->db, sql, -1,
+					       SQLITE_PREPARE_PERSISTENT,
+					       &s->stmt, NULL) != SQLITE_OK) {
+				mcg_db_error(L, err, "preparing a query");
+				s->stmt = NULL;
+				return NULL;
+			}
+			s->sql = sql;
+			return s->stmt;
+		}
+	}
+	/* The cache is sized above the number of distinct statements; running
+	 * out is a programmer error. */
+	mcg_error_set(err, MCG_ESYS, "statement cache full");
+	return NULL;
+}
+
+int mcg_db_exec(mcg_ledger *L, const char *sql, mcg_error *err)
+{
+	if (sqlite3_exec(L->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return mcg_db_error(L, err, "updating the ledger");
+	return MCG_OK;
+}
+
+int mcg_db_step_done(mcg_ledger *L, sqlite3_stmt *st, mcg_error *err,
+		     const char *doing)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return mcg_db_error(L, err, doing);
+	return MCG_OK;
+}
+
+int mcg_db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int mcg_db_query_int(mcg_ledger *L, const char *sql, const char *p1,
+		     const char *p2, int64_t *out, int *found, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, sql, err);
+	int rc;
+
+	if (!st)
+		return err ? err->code : MCG_ESYS;
+	if (p1)
+		sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
+	if (p2)
+		sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		if (found)
+			*found = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0;
+		if (found)
+			*found = 0;
+	} else {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "reading the ledger");
+	}
+	sqlite3_reset(st);
+	return MCG_OK;
+}
+
+int mcg_db_add_balance(mcg_ledger *L, const char *account, int64_t amount,
+		       mcg_error *err)
+{
+	int64_t old, sum;
+	int found;
+	int rc;
+	sqlite3_stmt *st;
+
+	rc = mcg_db_query_int(L, "SELECT balance FROM balances WHERE account = ?1",
+			      account, NULL, &old, &found, err);
+	if (rc)
+		return rc;
+	if (mcg_add(old, amount, &sum))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "the balance of %s would overflow", account);
+	st = mcg_db_stmt(L,
+			 "INSERT INTO balances(account, balance) VALUES(?1, ?2)"
+			 " ON CONFLICT(account) DO UPDATE SET balance = ?2",
+			 err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sum);
+	return mcg_db_step_done(L, st, err, "updating a balance");
+}
+
+int mcg_db_balance(mcg_ledger *L, const char *account, int64_t *out,
+		   mcg_error *err)
+{
+	return mcg_db_query_int(L, "SELECT balance FROM balances WHERE account = ?1",
+				account, NULL, out, NULL, err);
+}
+
+static int read_fact(mcg_ledger *L, const char *key, char *out, size_t outsz,
+		     mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT value FROM ledger_facts WHERE key = ?1", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "the ledger has no '%s': not initialised or damaged",
+					     key);
+		return mcg_db_error(L, err, "reading the ledger's facts");
+	}
+	mcg_strlcpy(out, (const char *)sqlite3_column_text(st, 0), outsz);
+	sqlite3_reset(st);
+	return MCG_OK;
+}
+
+int mcg_db_load_meta(mcg_ledger *L, mcg_error *err)
+{
+	char digits[8];
+	int rc;
+
+	rc = read_fact(L, "name", L->name, sizeof(L->name), err);
+	rc = rc ? rc : read_fact(L, "currency", L->currency, sizeof(L->currency), err);
+	rc = rc ? rc : read_fact(L, "origin", L->origin, sizeof(L->origin), err);
+	rc = rc ? rc : read_fact(L, "minor_digits", digits, sizeof(digits), err);
+	if (rc)
+		return rc;
+	if (digits[0] < '0' || digits[0] > '4' || digits[1])
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the ledger's minor_digits is damaged");
+	L->minor_digits = digits[0] - '0';
+	return MCG_OK;
+}
+
+int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
+		   mcg_error *err)
+{
+	mcg_ledger *L = calloc(1, sizeof(*L));
+	int rc;
+
+	*out = NULL;
+	if (!L)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	L->path = strdup(path);
+	if (!L->path) {
+		free(L);
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &L->db, flags, NULL) != SQLITE_OK) {
+		rc = mcg_error_set(err, flags & SQLITE_OPEN_CREATE ? MCG_ESYS : MCG_EINPUT,
+				   "cannot open ledger '%s': %s", path,
+				   L->db ? sqlite3_errmsg(L->db) : "out of memory");
+		mcg_ledger_close(L);
+		return rc;
+	}
+	sqlite3_extended_result_codes(L->db, 1);
+	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
+	/* WAL lets readers go on while a treasurer writes; synchronous=FULL
+	 * makes a committed event survive a power cut, not only a crash. */
+	rc = mcg_db_exec(L,
+			 "PRAGMA foreign_keys = ON;"
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA trusted_schema = OFF;",
+			 err);
+	if (!rc && !(flags & SQLITE_OPEN_READONLY) &&
+	    sqlite3_exec(L->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
+		rc = mcg_db_error(L, err, "opening the ledger");
+	if (rc) {
+		if (err && err->code == MCG_EINTEGRITY)
+			mcg_error_set(err, MCG_EINPUT,
+				      "'%s' is not an mcg ledger (not a SQLite database)",
+				      path);
+		mcg_ledger_close(L);
+		return err ? err->code : MCG_ESYS;
+	}
+	*out = L;
+	return MCG_OK;
+}

@@ -1,0 +1,348 @@
+/* The one write path: see journal.h. */
+#include "journal.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "apply.h"
+#include "audit/merkle.h"
+#include "date.h"
+#include "ledger_int.h"
+#include "money.h"
+
+int mcg_journal_check_ref(const char *ref, mcg_error *err)
+{
+	size_t n = strlen(ref);
+
+	if (n == 0 || n > MCG_REF_MAX)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bad ref: must be 1 to %d characters (got %zu)",
+				     MCG_REF_MAX, n);
+	for (size_t i = 0; i < n; i++)
+		if (ref[i] < 0x21 || ref[i] > 0x7e)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "bad ref: character %zu is not printable ASCII",
+					     i + 1);
+	return MCG_OK;
+}
+
+int mcg_journal_check_actor(const char *actor, mcg_error *err)
+{
+	size_t n = strlen(actor);
+
+	if (n == 0 || n > MCG_ACTOR_MAX)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bad actor: must be 1 to %d characters",
+				     MCG_ACTOR_MAX);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)actor[i] < 0x20 || actor[i] == 0x7f)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "bad actor: control character at position %zu",
+					     i + 1);
+	return MCG_OK;
+}
+
+int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
+{
+	int rc;
+
+	assert(!L->in_txn);
+	/* IMMEDIATE takes the write lock now, so two treasurers' commands
+	 * queue behind each other (busy timeout) instead of failing late. */
+	rc = mcg_db_exec(L, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		L->in_txn = 1;
+	return rc;
+}
+
+int mcg_journal_commit(mcg_ledger *L, mcg_error *err)
+{
+	int rc;
+
+	assert(L->in_txn);
+	rc = mcg_db_exec(L, "COMMIT", err);
+	if (rc) {
+		mcg_journal_rollback(L);
+		return rc;
+	}
+	L->in_txn = 0;
+	return MCG_OK;
+}
+
+void mcg_journal_rollback(mcg_ledger *L)
+{
+	if (!L->in_txn)
+		return;
+	sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
+	L->in_txn = 0;
+	/* The rules cache may hold a version loaded by the rolled-back work. */
+	L->rules_version = 0;
+}
+
+/* The recorded event with this ref: same content is a replay, other
+ * content a conflict.  *found is 0 when the ref is new. */
+static int check_ref(mcg_ledger *L, mcg_event *ev, int *found, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	mcg_buf fields = MCG_BUF_INIT;
+	int rc;
+	int same;
+
+	*found = 0;
+	st = mcg_db_stmt(L, "SELECT seq, type, date, fields FROM events WHERE ref = ?1",
+			 err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, ev->ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return MCG_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "looking up a ref");
+	}
+	*found = 1;
+	rc = mcg_event_encode_fields(ev, &fields);
+	if (rc) {
+		sqlite3_reset(st);
+		mcg_buf_free(&fields);
+		return mcg_error_set(err, rc, "out of memory");
+	}
+	/* The date is part of the content only when it was given: the same
+	 * command replayed on a later day without --date is the same event. */
+	same = strcmp((const char *)sqlite3_column_text(st, 1), ev->type) == 0 &&
+	       strcmp((const char *)sqlite3_column_text(st, 3), mcg_buf_str(&fields)) == 0 &&
+	       (!ev->date_given || sqlite3_column_int(st, 2) == ev->date_days);
+	ev->seq = sqlite3_column_int64(st, 0);
+	if (!same) {
+		char date[MCG_DATE_TEXT_MAX];
+
+		mcg_error_set(err, MCG_ECONFLICT,
+			      "ref '%s' was already used by event %lld (%s, %s) with other content",
+			      ev->ref, (long long)ev->seq,
+			      (const char *)sqlite3_column_text(st, 1),
+			      mcg_date_format(sqlite3_column_int(st, 2), date));
+	}
+	sqlite3_reset(st);
+	mcg_buf_free(&fields);
+	return same ? MCG_OK : MCG_ECONFLICT;
+}
+
+/* The size of the log and the date of its latest event. */
+static int log_tail(mcg_ledger *L, int64_t *size, int32_t *last_date,
+		    mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT seq, date FROM events ORDER BY seq DESC LIMIT 1", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	rc = sqlite3_step(st);
+	*size = 0;
+	*last_date = INT32_MIN;
+	if (rc == SQLITE_ROW) {
+		*size = sqlite3_column_int64(st, 0);
+		*last_date = sqlite3_column_int(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "reading the log");
+	}
+	sqlite3_reset(st);
+	return MCG_OK;
+}
+
+static int write_postings(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
+{
+	int64_t sum = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < ev->n_postings; i++)
+		if (mcg_add(sum, ev->postings[i].amount_minor, &sum))
+			return mcg_error_set(err, MCG_EINPUT, "postings overflow");
+	/* A handler that posts unbalanced entries is a bug, not bad input. */
+	assert(sum == 0);
+	if (sum != 0)
+		return mcg_error_set(err, MCG_ESYS, "internal error: postings of %s do not balance",
+				     ev->type);
+	for (size_t i = 0; i < ev->n_postings; i++) {
+		const mcg_posting *p = &ev->postings[i];
+
+		st = mcg_db_stmt(L, "INSERT INTO postings(seq, line, account, amount)"
+				 " VALUES(?1, ?2, ?3, ?4)", err);
+		if (!st)
+			return err->code;
+		sqlite3_bind_int64(st, 1, ev->seq);
+		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+		sqlite3_bind_text(st, 3, p->account, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, p->amount_minor);
+		rc = mcg_db_step_done(L, st, err, "writing a posting");
+		rc = rc ? rc : mcg_db_add_balance(L, p->account, p->amount_minor, err);
+		if (rc)
+			return rc;
+	}
+	return MCG_OK;
+}
+
+static int write_event(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
+{
+	mcg_buf fields = MCG_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = mcg_event_encode_fields(ev, &fields);
+	if (rc)
+		return mcg_error_set(err, rc, "event fields too large");
+	st = mcg_db_stmt(L, "INSERT INTO events(seq, type, ref, date, date_given,"
+			 " recorded_at, actor, fields) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+			 err);
+	if (!st) {
+		mcg_buf_free(&fields);
+		return err->code;
+	}
+	sqlite3_bind_int64(st, 1, ev->seq);
+	sqlite3_bind_text(st, 2, ev->type, -1, SQLITE_STATIC);
+	mcg_db_bind_text_or_null(st, 3, ev->ref);
+	sqlite3_bind_int(st, 4, ev->date_days);
+	sqlite3_bind_int(st, 5, ev->date_given);
+	sqlite3_bind_text(st, 6, ev->recorded_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ev->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, mcg_buf_str(&fields), (int)fields.len, SQLITE_STATIC);
+	rc = mcg_db_step_done(L, st, err, "writing the event");
+	mcg_buf_free(&fields);
+	return rc;
+}
+
+/* Reads stored audit hashes for the Merkle code (audit/ never sees SQL). */
+static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
+		       mcg_hash *out, mcg_error *err)
+{
+	mcg_ledger *L = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = mcg_db_stmt(L,
+			"SELECT hash FROM audit_hashes WHERE idx = ?1", err);
+
+		if (!st)
+			return err->code;
+		sqlite3_bind_int64(st, 1, indexes[i]);
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    sqlite3_column_bytes(st, 0) != MCG_HASH_SIZE) {
+			sqlite3_reset(st);
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "audit hash %lld is missing or damaged",
+					     (long long)indexes[i]);
+		}
+		memcpy(out[i].b, sqlite3_column_blob(st, 0), MCG_HASH_SIZE);
+		sqlite3_reset(st);
+	}
+	return MCG_OK;
+}
+
+int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
+			   mcg_hash *out, mcg_error *err)
+{
+	return read_hashes(ctx, indexes, n, out, err);
+}
+
+static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
+{
+	mcg_buf bytes = MCG_BUF_INIT;
+	mcg_hash leaf, stored[MCG_PROOF_MAX];
+	size_t n = 0;
+	int64_t first;
+	int rc;
+
+	rc = mcg_event_canonical(ev, &bytes);
+	if (rc) {
+		mcg_buf_free(&bytes);
+		return mcg_error_set(err, rc, "event too large to encode");
+	}
+	mcg_merkle_leaf_hash(bytes.data, bytes.len, &leaf);
+	mcg_buf_free(&bytes);
+	rc = mcg_merkle_append(ev->seq - 1, &leaf, read_hashes, L, stored, &n, err);
+	if (rc)
+		return rc;
+	first = mcg_merkle_stored_count(ev->seq - 1);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = mcg_db_stmt(L,
+			"INSERT INTO audit_hashes(idx, hash) VALUES(?1, ?2)", err);
+
+		if (!st)
+			return err->code;
+		sqlite3_bind_int64(st, 1, first + (int64_t)i);
+		sqlite3_bind_blob(st, 2, stored[i].b, MCG_HASH_SIZE, SQLITE_STATIC);
+		rc = mcg_db_step_done(L, st, err, "appending to the audit log");
+		if (rc)
+			return rc;
+	}
+	return MCG_OK;
+}
+
+int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
+		       mcg_error *err)
+{
+	int64_t size = 0;
+	int32_t last_date = INT32_MIN;
+	int found = 0;
+	int rc;
+
+	assert(L->in_txn);
+	if (replayed)
+		*replayed = 0;
+	if (ev->ref[0]) {
+		rc = mcg_journal_check_ref(ev->ref, err);
+		rc = rc ? rc : check_ref(L, ev, &found, err);
+		if (rc || found) {
+			if (found && replayed)
+				*replayed = 1;
+			return rc;
+		}
+	}
+	rc = mcg_journal_check_actor(ev->actor, err);
+	rc = rc ? rc : log_tail(L, &size, &last_date, err);
+	if (rc)
+		return rc;
+	if (ev->date_days < last_date) {
+		char d1[MCG_DATE_TEXT_MAX], d2[MCG_DATE_TEXT_MAX];
+
+		return mcg_error_set(err, MCG_EINPUT,
+				     "date %s is before %s, the latest date in the ledger (no back-dating)",
+				     mcg_date_format(ev->date_days, d1),
+				     mcg_date_format(last_date, d2));
+	}
+	if (L->replaying) {
+		/* Rebuilding: the event keeps its stored number and time. */
+		if (ev->seq != size + 1)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld follows event %lld: the sequence has a gap",
+					     (long long)ev->seq, (long long)size);
+	} else {
+		ev->seq = size + 1;
+		mcg_timestamp_now(ev->recorded_at);
+	}
+	mcg_event_clear_postings(ev);
+	rc = mcg_apply(L, ev, err);
+	rc = rc ? rc : write_event(L, ev, err);
+	rc = rc ? rc : write_postings(L, ev, err);
+	rc = rc ? rc : append_audit_leaf(L, ev, err);
+	return rc;
+}
+
+int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,
+		       mcg_error *err)
+{
+	int rc = mcg_journal_begin(L, err);
+
+	if (rc)
+		return rc;
+	rc = mcg_journal_append(L, ev, replayed, err);
+	if (rc) {
+		mcg_journal_rollback(L);
+		return rc;
+	}
+	return mcg_journal_commit(L, err);
+}

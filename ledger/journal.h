@@ -1,0 +1,48 @@
+/*
+ * The journal: the ONE write path of the ledger.
+ *
+ * Every recording command builds an mcg_event and hands it here.  In one
+ * SQLite transaction the journal
+ *   1. recognises a replayed ref (same content: success, nothing written;
+ *      other content: MCG_ECONFLICT) before any other check;
+ *   2. refuses back-dating;
+ *   3. applies the event: checks it against the state, evaluates the rules,
+ *      updates the state tables and computes the postings (apply.c);
+ *   4. asserts the postings sum to zero and writes them, updating balances;
+ *   5. writes the event row with its sequence number, ref, date, actor and
+ *      recording time;
+ *   6. appends the event's leaf to the audit tree.
+ * Nothing writes to the ledger any other way, so nothing skips the rules
+ * or the audit.  Any failure rolls the whole transaction back.
+ */
+#ifndef MCG_JOURNAL_H
+#define MCG_JOURNAL_H
+
+#include "event.h"
+#include "ledger.h"
+
+/*
+ * Records one event in its own transaction.  *replayed (may be NULL) is set
+ * to 1 when the event's ref was already recorded with the same content (the
+ * ledger is then unchanged).  Returns 0 or the MCG_E* code of the first
+ * thing that failed; the ledger is then exactly as it was.  On success
+ * ev->seq is the new event's sequence number (or the original one's).
+ */
+int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,
+		       mcg_error *err);
+
+/* For batches (`mcg import`): begin, append any number, then commit; on
+ * any error, rollback (the ledger is then exactly as before begin). */
+int mcg_journal_begin(mcg_ledger *L, mcg_error *err);
+int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
+		       mcg_error *err);
+int mcg_journal_commit(mcg_ledger *L, mcg_error *err);
+void mcg_journal_rollback(mcg_ledger *L);
+
+/* Checks that a ref is 1..64 printable ASCII characters (CLI.md). */
+int mcg_journal_check_ref(const char *ref, mcg_error *err);
+
+/* Checks an actor name: 1..64 printable characters, no control bytes. */
+int mcg_journal_check_actor(const char *actor, mcg_error *err);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * The ledger: one SQLite file holding the events (the truth), their
+ * postings, the audit tree, and the state tables projected from them.
+ *
+ * Opening, creating and the few read-only facts every command needs.  The
+ * write path is in journal.h; reading state for reports is in query.h.
+ */
+#ifndef MCG_LEDGER_H
+#define MCG_LEDGER_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "rules/rules.h"
+
+/* The schema version this build writes; older files are migrated forward. */
+#define MCG_SCHEMA_VERSION 1
+/* A writer waits this long for another writer before giving up (ms). */
+#define MCG_BUSY_TIMEOUT_MS 30000
+#define MCG_NAME_MAX 200
+
+typedef struct mcg_ledger mcg_ledger;
+
+/* Options that set up a new ledger (`mcg init`). */
+typedef struct mcg_init_opts {
+	const char *name;         /* the consortium's name */
+	const char *currency;     /* ISO 4217 code */
+	const char *rules_path;   /* NULL: the default rules */
+	const char *keys_dir;     /* where to create the keys */
+	const char *actor;
+	int32_t date_days;
+	int date_given;
+} mcg_init_opts;
+
+/*
+ * Creates a new ledger file at path, its keys, and the first two events
+ * (ledger.init and rules version 1).  Refuses (MCG_EINPUT) if the file
+ * exists.  On any failure nothing is left behind.
+ */
+int mcg_ledger_create(const char *path, const mcg_init_opts *opts,
+		      mcg_error *err);
+
+/*
+ * Opens an existing ledger.  Refuses a file that is not an mcg ledger
+ * (MCG_EINPUT) or is corrupt (MCG_EINTEGRITY); migrates an older schema.
+ * keys_dir is remembered for commands that sign.  *out is freed with
+ * mcg_ledger_close.
+ */
+int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
+		    mcg_ledger **out, mcg_error *err);
+
+/* Closes the ledger; L may be NULL. */
+void mcg_ledger_close(mcg_ledger *L);
+
+/* Facts fixed at init. */
+int mcg_ledger_minor_digits(const mcg_ledger *L);
+const char *mcg_ledger_currency(const mcg_ledger *L);
+const char *mcg_ledger_name(const mcg_ledger *L);
+/* The checkpoint origin line and signed-note key name. */
+const char *mcg_ledger_origin(const mcg_ledger *L);
+const char *mcg_ledger_keys_dir(const mcg_ledger *L);
+const char *mcg_ledger_path(const mcg_ledger *L);
+
+/* The raw connection, for read-only queries in query.c and reports. */
+sqlite3 *mcg_ledger_db(mcg_ledger *L);
+
+/* The number of events recorded (the audit tree size). */
+int mcg_ledger_size(mcg_ledger *L, int64_t *out, mcg_error *err);
+
+/* The rules version in force and its figures. */
+int mcg_ledger_rules(mcg_ledger *L, int64_t *version, mcg_rules *out,
+		     mcg_error *err);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * Inside the ledger library.  Invariants:
+ *
+ * - The events table is append-only: rows are inserted by journal.c in
+ *   sequence 1, 2, 3, ... and never updated or deleted.  Each event's
+ *   postings sum to zero.  Dates never decrease along the sequence.
+ * - Every other table but meta's schema_version and checkpoints is a
+ *   projection of the events: it is written only by the apply functions
+ *   (apply_*.c) called from the journal, and `mcg check` rebuilds it from
+ *   the events into a scratch database and compares.
+ * - audit_hashes holds the stored hashes of the RFC 9162 tree over the
+ *   canonical bytes of the events (audit/merkle.h), appended in the same
+ *   transaction as the event.
+ * - All writes happen inside one BEGIN IMMEDIATE transaction opened by the
+ *   journal; apply functions never begin or commit.
+ */
+#ifndef MCG_LEDGER_INT_H
+#define MCG_LEDGER_INT_H
+
+#include <sqlite3.h>
+
+#include "audit/merkle.h"
+#include "event.h"
+#include "ledger.h"
+
+#define MCG_STMT_CACHE 96
+
+struct mcg_stmt_slot {
+	const char *sql;          /* the literal's address is the key */
+	sqlite3_stmt *stmt;
+};
+
+struct mcg_ledger {
+	sqlite3 *db;
+	char *path;
+	char *keys_dir;
+	char name[MCG_NAME_MAX + 1];
+	char currency[4];
+	char origin[300];
+	int minor_digits;
+	int in_txn;
+	int replaying;            /* rebuilding state for `mcg check` */
+	/* The rules in force, cached; rules_version 0 means not loaded. */
+	int64_t rules_version;
+	mcg_rules rules;
+	struct mcg_stmt_slot stmts[MCG_STMT_CACHE];
+};
+
+/* The schema of a fresh ledger (all tables, current version). */
+extern const char mcg_schema_sql[];
+
+/*
+ * A prepared statement for a SQL literal, cached for the ledger's life.
+ * The statement comes back reset with its bindings cleared.  NULL on
+ * failure with err set.  Use only string literals (the address is the key).
+ */
+sqlite3_stmt *mcg_db_stmt(mcg_ledger *L, const char *sql, mcg_error *err);
+
+/* Translates the connection's last SQLite error into err (MCG_ESYS, or
+ * MCG_EINTEGRITY for a corrupt file) saying what we were doing. */
+int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing);
+
+/* Runs SQL with no results. */
+int mcg_db_exec(mcg_ledger *L, const char *sql, mcg_error *err);
+
+/* Steps a statement that returns no row; translates errors. */
+int mcg_db_step_done(mcg_ledger *L, sqlite3_stmt *st, mcg_error *err,
+		     const char *doing);
+
+/* Binds text or NULL for an empty/NULL string. */
+int mcg_db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Reads a single integer from a query with no or up to two text
+ * parameters; *found says whether a row came back. */
+int mcg_db_query_int(mcg_ledger *L, const char *sql, const char *p1,
+		     const char *p2, int64_t *out, int *found, mcg_error *err);
+
+/* Adds amount to an account's balance row (creating it). */
+int mcg_db_add_balance(mcg_ledger *L, const char *account, int64_t amount,
+		       mcg_error *err);
+
+/* The balance of an account (0 if it has none). */
+int mcg_db_balance(mcg_ledger *L, const char *account, int64_t *out,
+		   mcg_error *err);
+
+/* Reads the meta facts (name, currency, digits, origin) into L. */
+int mcg_db_load_meta(mcg_ledger *L, mcg_error *err);
+
+/* The audit tree's stored-hash reader over audit_hashes (ctx is L). */
+int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
+			   mcg_hash *out, mcg_error *err);
+
+/* Loads the rules in force into L->rules (cached until a rollback). */
+int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
+
+/* Opens a connection on path with mcg's pragmas; flags as sqlite3_open_v2. */
+int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
+		   mcg_error *err);
+
+#endif
