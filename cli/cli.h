@@ -130,5 +130,8 @@ int cmd_contribute(mcg_cli *, int, char **, mcg_error *);
 int cmd_settle(mcg_cli *, int, char **, mcg_error *);
 int cmd_balance(mcg_cli *, int, char **, mcg_error *);
 int cmd_check(mcg_cli *, int, char **, mcg_error *);
+int cmd_rules_show(mcg_cli *, int, char **, mcg_error *);
+int cmd_rules_load(mcg_cli *, int, char **, mcg_error *);
+int cmd_rules_check(mcg_cli *, int, char **, mcg_error *);
 
 #endif

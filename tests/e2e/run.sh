@@ -5,6 +5,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pattern=${1:-}
+# The source tree, for tests that need its files (rules/default.xml, XSDs).
+MCG_SRC=$(cd "$here/../.." && pwd)
+export MCG_SRC
 passed=0
 failed=0
 files=0
