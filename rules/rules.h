@@ -51,7 +51,9 @@ extern const size_t mcg_rules_xsd_len;
  * (capital_min is an amount).  Hostile XML is refused (see xmlsafe.h).
  * Besides the XSD, checks ranges the XSD cannot (percentages 0..100,
  * positive quorum, master scale PDs non-increasing from grade 1 to 10).
- * Returns 0 or MCG_EINPUT.
+ * Every error names the input, the line where known, and the rule.
+ * *out is written only on success.  Returns 0 or MCG_EINPUT (MCG_ESYS
+ * only when memory runs out).
  */
 int mcg_rules_parse(const char *xml, size_t len, const char *name,
 		    int minor_digits, mcg_rules *out, mcg_error *err);
