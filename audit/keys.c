@@ -1,0 +1,576 @@
+/*
+ * The ledger's key files: see keys.h.
+ *
+ * A private key must never be readable by anyone else, not even for an
+ * instant, so it is written to a new file opened with O_CREAT|O_EXCL and
+ * mode 0600 (never widened and narrowed afterwards), fsynced, and only then
+ * given its name with link(), which fails rather than replace an existing
+ * key.  A crash therefore leaves either no key file or a whole one.
+ */
+#include "keys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+/* Key files are a few hundred bytes; anything much larger is not ours. */
+#define KEY_FILE_BYTES_MAX 16384
+#define KEYS_DIR_MODE 0700
+#define PRIVATE_KEY_MODE 0600
+#define PUBLIC_KEY_MODE 0644
+/* Mode bits that give group or others any access. */
+#define GROUP_OTHER_BITS 0077
+
+/* Records the first OpenSSL error after `what` and empties the queue. */
+static int ossl_error(mcg_error *err, int code, const char *what,
+		      const char *path)
+{
+	char detail[256] = "no detail";
+	unsigned long e = ERR_get_error();
+
+	if (e)
+		ERR_error_string_n(e, detail, sizeof(detail));
+	ERR_clear_error();
+	return mcg_error_set(err, code, "%s %s: %s", what, path, detail);
+}
+
+static int sys_error(mcg_error *err, const char *what, const char *path)
+{
+	return mcg_error_set(err, MCG_ESYS, "%s %s: %s", what, path,
+			     strerror(errno));
+}
+
+static int which_ok(const char *which, mcg_error *err)
+{
+	if (strcmp(which, MCG_KEY_CHECKPOINT) != 0 &&
+	    strcmp(which, MCG_KEY_STATEMENT) != 0)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "unknown key \"%.64s\": expected \"%s\" or \"%s\"",
+				     which, MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT);
+	return MCG_OK;
+}
+
+int mcg_keys_path(const char *dir, const char *which, int private_key,
+		  mcg_buf *out)
+{
+	mcg_buf_reset(out);
+	return mcg_buf_printf(out, "%s/%s.%s", dir, which,
+			      private_key ? "key" : "pub");
+}
+
+/* Forces a folder's entries (new names, removed names) to disk. */
+static int fsync_dir(const char *dir, mcg_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = MCG_OK;
+
+	if (fd < 0)
+		return sys_error(err, "cannot open folder", dir);
+	if (fsync(fd) != 0)
+		rc = sys_error(err, "cannot sync folder", dir);
+	close(fd);
+	return rc;
+}
+
+/* The folder that holds `path` ("." for a bare name). */
+static int parent_of(const char *path, mcg_buf *out)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	mcg_buf_reset(out);
+	if (n == 0)
+		return mcg_buf_puts(out, ".");
+	return mcg_buf_append(out, path, n);
+}
+
+/* Refuses a keys folder that group or others may use. */
+static int check_dir_mode(const char *dir, mcg_error *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "no keys folder %s (keys are made by `mcg init`)",
+					     dir);
+		return sys_error(err, "cannot examine keys folder", dir);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "keys folder %s is not a folder", dir);
+	if (st.st_mode & GROUP_OTHER_BITS)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "keys folder %s has mode %04o, open to group or others; run: chmod 700 %s",
+				     dir, (unsigned)(st.st_mode & 07777), dir);
+	return MCG_OK;
+}
+
+/* Creates the keys folder 0700 (saying so in *made), or accepts an
+ * existing private one. */
+static int make_keys_dir(const char *dir, int *made, mcg_error *err)
+{
+	mcg_buf parent = MCG_BUF_INIT;
+	int rc;
+
+	*made = 0;
+	if (mkdir(dir, KEYS_DIR_MODE) != 0) {
+		if (errno != EEXIST)
+			return sys_error(err, "cannot create keys folder", dir);
+		return check_dir_mode(dir, err);
+	}
+	*made = 1;
+	/* The new folder's own name must reach the disk too. */
+	rc = parent_of(dir, &parent);
+	if (rc)
+		rc = mcg_error_set(err, rc, "out of memory");
+	else
+		rc = fsync_dir(mcg_buf_str(&parent), err);
+	mcg_buf_free(&parent);
+	return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Writes a whole new file at tmp: O_EXCL, so never someone else's file,
+ * created with its final mode.  A public key is then set to 0644 whatever
+ * the umask, since verifiers elsewhere need to read it. */
+static int write_new_file(const char *tmp, const char *data, size_t len,
+			  mode_t mode, mcg_error *err)
+{
+	int fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
+	int rc = MCG_OK;
+
+	if (fd < 0)
+		return sys_error(err, "cannot create", tmp);
+	if ((mode == PUBLIC_KEY_MODE && fchmod(fd, mode) != 0) ||
+	    write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		rc = sys_error(err, "cannot write", tmp);
+	if (close(fd) != 0 && rc == MCG_OK)
+		rc = sys_error(err, "cannot write", tmp);
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+/* Puts data at path, which must not exist yet, through a temporary name
+ * and link(): the key appears whole or not at all, and never replaces
+ * another. */
+static int install_file(const char *path, const char *data, size_t len,
+			mode_t mode, mcg_error *err)
+{
+	mcg_buf tmp = MCG_BUF_INIT;
+	int rc;
+
+	rc = mcg_buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	if (rc) {
+		mcg_buf_free(&tmp);
+		return mcg_error_set(err, rc, "out of memory");
+	}
+	rc = write_new_file(tmp.data, data, len, mode, err);
+	if (!rc && link(tmp.data, path) != 0) {
+		if (errno == EEXIST)
+			rc = mcg_error_set(err, MCG_EINPUT,
+					   "key file %s already exists; refusing to overwrite it",
+					   path);
+		else
+			rc = sys_error(err, "cannot create", path);
+	}
+	if (unlink(tmp.data) != 0 && !rc)
+		rc = sys_error(err, "cannot remove", tmp.data);
+	mcg_buf_free(&tmp);
+	return rc;
+}
+
+/* The PEM text of a key: PKCS#8 for a private key, SubjectPublicKeyInfo
+ * for a public one. */
+static int key_pem(EVP_PKEY *key, int private_key, mcg_buf *out,
+		   mcg_error *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL;
+	long len;
+	int ok, rc;
+
+	if (!bio)
+		return ossl_error(err, MCG_ESYS, "cannot encode", "key");
+	if (private_key)
+		ok = PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
+					      NULL);
+	else
+		ok = PEM_write_bio_PUBKEY(bio, key);
+	len = BIO_get_mem_data(bio, &data);
+	if (ok != 1 || len <= 0) {
+		BIO_free(bio);
+		return ossl_error(err, MCG_ESYS, "cannot encode", "key");
+	}
+	rc = mcg_buf_append(out, data, (size_t)len);
+	/* The memory BIO's copy of a private key is wiped before freeing. */
+	OPENSSL_cleanse(data, (size_t)len);
+	BIO_free(bio);
+	if (rc)
+		return mcg_error_set(err, rc, "out of memory");
+	return MCG_OK;
+}
+
+int mcg_keys_public_pem(EVP_PKEY *key, mcg_buf *out, mcg_error *err)
+{
+	return key_pem(key, 0, out, err);
+}
+
+/* Empties and frees a buffer that held private key bytes. */
+static void buf_wipe(mcg_buf *b)
+{
+	if (b->data)
+		OPENSSL_cleanse(b->data, b->cap);
+	mcg_buf_free(b);
+}
+
+/* Fails if the file exists: creation never overwrites a key. */
+static int check_absent(const char *path, mcg_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "key file %s already exists; refusing to overwrite it",
+				     path);
+	if (errno != ENOENT)
+		return sys_error(err, "cannot examine", path);
+	return MCG_OK;
+}
+
+/* The four file paths, in the order they are written. */
+struct key_paths {
+	mcg_buf path[4];
+	int written[4];
+};
+
+static void key_paths_free(struct key_paths *p)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		mcg_buf_free(&p->path[i]);
+}
+
+static int key_paths_init(struct key_paths *p, const char *dir,
+			  mcg_error *err)
+{
+	static const char *const which[2] = { MCG_KEY_CHECKPOINT,
+					      MCG_KEY_STATEMENT };
+	int i, rc = MCG_OK;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < 4 && !rc; i++)
+		rc = mcg_keys_path(dir, which[i / 2], i % 2 == 0, &p->path[i]);
+	if (rc)
+		return mcg_error_set(err, rc, "key path too long");
+	for (i = 0; i < 4 && !rc; i++)
+		rc = check_absent(p->path[i].data, err);
+	return rc;
+}
+
+/* Writes one key pair: the private file, then the public one. */
+static int write_pair(EVP_PKEY *key, struct key_paths *p, int first,
+		      mcg_error *err)
+{
+	mcg_buf pem = MCG_BUF_INIT;
+	int rc;
+
+	rc = key_pem(key, 1, &pem, err);
+	if (!rc)
+		rc = install_file(p->path[first].data, pem.data, pem.len,
+				  PRIVATE_KEY_MODE, err);
+	buf_wipe(&pem);
+	if (rc)
+		return rc;
+	p->written[first] = 1;
+	rc = key_pem(key, 0, &pem, err);
+	if (!rc)
+		rc = install_file(p->path[first + 1].data, pem.data, pem.len,
+				  PUBLIC_KEY_MODE, err);
+	mcg_buf_free(&pem);
+	if (!rc)
+		p->written[first + 1] = 1;
+	return rc;
+}
+
+/* After a failure, removes the files this call wrote, so that a retry
+ * does not meet half a set of keys. */
+static void remove_written(struct key_paths *p)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (p->written[i])
+			unlink(p->path[i].data);
+	}
+}
+
+int mcg_keys_create(const char *dir, mcg_error *err)
+{
+	struct key_paths paths;
+	EVP_PKEY *ed = NULL, *ec = NULL;
+	int made_dir, rc;
+
+	rc = make_keys_dir(dir, &made_dir, err);
+	if (rc)
+		return rc;
+	rc = key_paths_init(&paths, dir, err);
+	if (rc)
+		goto out_free_paths;
+	ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	if (!ed || !ec) {
+		rc = ossl_error(err, MCG_ESYS, "cannot generate keys in", dir);
+		goto out_free_keys;
+	}
+	rc = write_pair(ed, &paths, 0, err);
+	if (!rc)
+		rc = write_pair(ec, &paths, 2, err);
+	if (!rc)
+		rc = fsync_dir(dir, err);
+	if (rc)
+		remove_written(&paths);
+out_free_keys:
+	EVP_PKEY_free(ed);
+	EVP_PKEY_free(ec);
+out_free_paths:
+	key_paths_free(&paths);
+	/* A folder made for nothing goes too (rmdir fails if it holds
+	 * anything, so nobody's files are at risk). */
+	if (rc && made_dir)
+		rmdir(dir);
+	return rc;
+}
+
+/* Reads a whole key file from fd, refusing anything oversized. */
+static int read_key_file(int fd, const char *path, mcg_buf *out,
+			 mcg_error *err)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	mcg_buf_init(out, KEY_FILE_BYTES_MAX);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sys_error(err, "cannot read", path);
+		if (n == 0)
+			break;
+		if (mcg_buf_append(out, chunk, (size_t)n) != MCG_OK) {
+			OPENSSL_cleanse(chunk, sizeof(chunk));
+			return mcg_error_set(err, MCG_EINPUT,
+					     "key file %s is larger than %d bytes",
+					     path, KEY_FILE_BYTES_MAX);
+		}
+	}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return MCG_OK;
+}
+
+/* Refuses a private key file that is not a regular file only we use. */
+static int check_private_mode(int fd, const char *path, mcg_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return sys_error(err, "cannot examine", path);
+	if (!S_ISREG(st.st_mode))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "private key %s is not a regular file", path);
+	if (st.st_mode & GROUP_OTHER_BITS)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "private key %s has mode %04o, open to group or others; run: chmod 600 %s",
+				     path, (unsigned)(st.st_mode & 07777), path);
+	return MCG_OK;
+}
+
+/* OpenSSL would prompt on the terminal for an encrypted key; ours are
+ * never encrypted, so say "no password" instead. */
+static int no_password(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf, (void)size, (void)rwflag, (void)u;
+	return -1;
+}
+
+/* The key each name stands for: Ed25519 for checkpoints, P-256 for
+ * statements. */
+static int check_key_type(EVP_PKEY *key, const char *which, const char *path,
+			  mcg_error *err)
+{
+	char group[64] = "";
+
+	if (strcmp(which, MCG_KEY_CHECKPOINT) == 0) {
+		if (EVP_PKEY_is_a(key, "ED25519"))
+			return MCG_OK;
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s is not an Ed25519 key", path);
+	}
+	if (EVP_PKEY_is_a(key, "EC") &&
+	    EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
+					   group, sizeof(group), NULL) == 1 &&
+	    (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0))
+		return MCG_OK;
+	ERR_clear_error();
+	return mcg_error_set(err, MCG_EINPUT,
+			     "%s is not an ECDSA P-256 key", path);
+}
+
+/* Parses PEM bytes into a key of the expected kind. */
+static int parse_pem(const mcg_buf *pem, int private_key, const char *path,
+		     EVP_PKEY **out, mcg_error *err)
+{
+	BIO *bio = BIO_new_mem_buf(pem->data, (int)pem->len);
+	EVP_PKEY *key;
+
+	if (!bio)
+		return ossl_error(err, MCG_ESYS, "cannot read", path);
+	if (private_key)
+		key = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
+	else
+		key = PEM_read_bio_PUBKEY(bio, NULL, no_password, NULL);
+	BIO_free(bio);
+	if (!key)
+		return ossl_error(err, MCG_EINPUT,
+				  private_key ? "no PEM private key in" :
+						"no PEM public key in",
+				  path);
+	*out = key;
+	return MCG_OK;
+}
+
+static int open_key(const char *path, int flags, int *fd, mcg_error *err)
+{
+	*fd = open(path, flags | O_RDONLY | O_CLOEXEC);
+	if (*fd >= 0)
+		return MCG_OK;
+	if (errno == ENOENT)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "no key file %s (keys are made by `mcg init`)",
+				     path);
+	if (errno == ELOOP && (flags & O_NOFOLLOW))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "private key %s is a symbolic link; keep the key file itself in the keys folder",
+				     path);
+	return sys_error(err, "cannot open", path);
+}
+
+int mcg_keys_load_private(const char *dir, const char *which, EVP_PKEY **out,
+			  mcg_error *err)
+{
+	mcg_buf path = MCG_BUF_INIT, pem = MCG_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	int fd, rc;
+
+	*out = NULL;
+	rc = which_ok(which, err);
+	if (!rc)
+		rc = check_dir_mode(dir, err);
+	if (rc)
+		return rc;
+	if (mcg_keys_path(dir, which, 1, &path) != MCG_OK) {
+		rc = mcg_error_set(err, MCG_EINPUT, "key path too long");
+		goto out_free;
+	}
+	/* O_NOFOLLOW: the mode checked must be that of the key itself. */
+	rc = open_key(path.data, O_NOFOLLOW, &fd, err);
+	if (rc)
+		goto out_free;
+	rc = check_private_mode(fd, path.data, err);
+	if (!rc)
+		rc = read_key_file(fd, path.data, &pem, err);
+	close(fd);
+	if (!rc)
+		rc = parse_pem(&pem, 1, path.data, &key, err);
+	if (!rc)
+		rc = check_key_type(key, which, path.data, err);
+	if (rc)
+		EVP_PKEY_free(key);
+	else
+		*out = key;
+out_free:
+	buf_wipe(&pem);
+	mcg_buf_free(&path);
+	return rc;
+}
+
+/* Reads any PEM public key file; checks the kind when `which` is set. */
+static int load_public(const char *path, const char *which, EVP_PKEY **out,
+		       mcg_error *err)
+{
+	mcg_buf pem = MCG_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	int fd, rc;
+
+	*out = NULL;
+	rc = open_key(path, 0, &fd, err);
+	if (rc)
+		return rc;
+	rc = read_key_file(fd, path, &pem, err);
+	close(fd);
+	if (!rc)
+		rc = parse_pem(&pem, 0, path, &key, err);
+	if (!rc && which)
+		rc = check_key_type(key, which, path, err);
+	if (rc)
+		EVP_PKEY_free(key);
+	else
+		*out = key;
+	mcg_buf_free(&pem);
+	return rc;
+}
+
+int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
+			 mcg_error *err)
+{
+	mcg_buf path = MCG_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	rc = which_ok(which, err);
+	if (rc)
+		return rc;
+	if (mcg_keys_path(dir, which, 0, &path) != MCG_OK)
+		rc = mcg_error_set(err, MCG_EINPUT, "key path too long");
+	else
+		rc = load_public(path.data, which, out, err);
+	mcg_buf_free(&path);
+	return rc;
+}
+
+int mcg_keys_load_public_file(const char *path, EVP_PKEY **out,
+			      mcg_error *err)
+{
+	return load_public(path, NULL, out, err);
+}

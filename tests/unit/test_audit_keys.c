@@ -1,0 +1,462 @@
+/*
+ * Unit tests for audit/keys.c: key files, their modes, and the refusals.
+ *
+ * The suite runs as root in CI, where file permissions never stop a read,
+ * so every refusal here must come from the module's own mode checks.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "audit/keys.h"
+#include "audit/note.h"
+
+struct tmp {
+	char root[64];     /* mkdtemp folder, removed afterwards */
+	char keys[128];    /* <root>/keys, made by mcg_keys_create */
+};
+
+static void tmp_make(struct tmp *t)
+{
+	mcg_strlcpy(t->root, "/tmp/mcg-test-keys-XXXXXX", sizeof(t->root));
+	cr_assert_not_null(mkdtemp(t->root));
+	snprintf(t->keys, sizeof(t->keys), "%s/keys", t->root);
+}
+
+static void tmp_remove(struct tmp *t)
+{
+	static const char *const files[] = { "checkpoint.key", "checkpoint.pub",
+					     "statement.key", "statement.pub" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", t->keys, files[i]);
+		unlink(path);
+	}
+	rmdir(t->keys);
+	rmdir(t->root);
+}
+
+static mode_t mode_of(const char *dir, const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cr_assert_eq(stat(path, &st), 0, "stat %s", path);
+	return st.st_mode & 07777;
+}
+
+static void create(struct tmp *t)
+{
+	mcg_error err;
+
+	tmp_make(t);
+	cr_assert_eq(mcg_keys_create(t->keys, &err), 0, "%s", err.msg);
+}
+
+static void set_mode(const char *dir, const char *name, mode_t mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cr_assert_eq(chmod(path, mode), 0);
+}
+
+Test(audit_keys, create_sets_modes)
+{
+	struct tmp t;
+	struct stat st;
+	mode_t old = umask(022);
+
+	create(&t);
+	umask(old);
+	cr_assert_eq(stat(t.keys, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0700, "folder mode %o",
+		     st.st_mode & 07777);
+	cr_assert_eq(mode_of(t.keys, "checkpoint.key"), 0600);
+	cr_assert_eq(mode_of(t.keys, "statement.key"), 0600);
+	cr_assert_eq(mode_of(t.keys, "checkpoint.pub"), 0644);
+	cr_assert_eq(mode_of(t.keys, "statement.pub"), 0644);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, public_files_are_0644_under_a_strict_umask)
+{
+	struct tmp t;
+	mode_t old = umask(077);
+
+	create(&t);
+	umask(old);
+	cr_assert_eq(mode_of(t.keys, "checkpoint.pub"), 0644);
+	cr_assert_eq(mode_of(t.keys, "checkpoint.key"), 0600);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, create_leaves_no_temporary_files)
+{
+	struct tmp t;
+	char cmd[256];
+	FILE *p;
+	int count = 0;
+	char line[256];
+
+	create(&t);
+	snprintf(cmd, sizeof(cmd), "ls -A %s", t.keys);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	while (fgets(line, sizeof(line), p))
+		count++;
+	pclose(p);
+	cr_assert_eq(count, 4, "exactly the four key files");
+	tmp_remove(&t);
+}
+
+Test(audit_keys, private_keys_are_pkcs8_pem)
+{
+	struct tmp t;
+	char path[256], first[64];
+	FILE *f;
+
+	create(&t);
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(first, sizeof(first), f));
+	fclose(f);
+	cr_assert_str_eq(first, "-----BEGIN PRIVATE KEY-----\n");
+	snprintf(path, sizeof(path), "%s/statement.pub", t.keys);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(first, sizeof(first), f));
+	fclose(f);
+	cr_assert_str_eq(first, "-----BEGIN PUBLIC KEY-----\n");
+	tmp_remove(&t);
+}
+
+Test(audit_keys, openssl_cli_reads_the_keys)
+{
+	struct tmp t;
+	char cmd[512];
+
+	create(&t);
+	/* An independent reader: the openssl tool must see the same kinds. */
+	snprintf(cmd, sizeof(cmd),
+		 "openssl pkey -in %s/checkpoint.key -noout -text 2>/dev/null | grep -q 'ED25519 Private-Key'",
+		 t.keys);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl pkey -in %s/statement.key -noout -text 2>/dev/null | grep -q 'NIST CURVE: P-256'",
+		 t.keys);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl pkey -pubin -in %s/statement.pub -noout 2>/dev/null",
+		 t.keys);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, load_round_trip)
+{
+	struct tmp t;
+	EVP_PKEY *priv = NULL, *pub = NULL, *file = NULL;
+	mcg_buf pem = MCG_BUF_INIT, path = MCG_BUF_INIT;
+	mcg_error err;
+
+	create(&t);
+	cr_assert_eq(mcg_keys_load_private(t.keys, MCG_KEY_CHECKPOINT, &priv,
+					   &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_keys_load_public(t.keys, MCG_KEY_CHECKPOINT, &pub,
+					  &err), 0, "%s", err.msg);
+	cr_assert(EVP_PKEY_is_a(priv, "ED25519"));
+	cr_assert_eq(EVP_PKEY_eq(priv, pub), 1, "the pair belongs together");
+	EVP_PKEY_free(priv);
+	EVP_PKEY_free(pub);
+
+	cr_assert_eq(mcg_keys_load_private(t.keys, MCG_KEY_STATEMENT, &priv,
+					   &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_keys_load_public(t.keys, MCG_KEY_STATEMENT, &pub,
+					  &err), 0, "%s", err.msg);
+	cr_assert(EVP_PKEY_is_a(priv, "EC"));
+	cr_assert_eq(EVP_PKEY_eq(priv, pub), 1);
+	cr_assert_eq(mcg_keys_path(t.keys, MCG_KEY_STATEMENT, 0, &path), 0);
+	cr_assert_eq(mcg_keys_load_public_file(path.data, &file, &err), 0);
+	cr_assert_eq(EVP_PKEY_eq(file, pub), 1);
+	cr_assert_eq(mcg_keys_public_pem(pub, &pem, &err), 0);
+	cr_assert(strncmp(pem.data, "-----BEGIN PUBLIC KEY-----\n", 27) == 0);
+	EVP_PKEY_free(priv);
+	EVP_PKEY_free(pub);
+	EVP_PKEY_free(file);
+	mcg_buf_free(&pem);
+	mcg_buf_free(&path);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, loaded_checkpoint_key_signs_notes)
+{
+	struct tmp t;
+	EVP_PKEY *priv = NULL, *pub = NULL;
+	mcg_buf note = MCG_BUF_INIT, text = MCG_BUF_INIT;
+	mcg_error err;
+
+	create(&t);
+	cr_assert_eq(mcg_keys_load_private(t.keys, MCG_KEY_CHECKPOINT, &priv,
+					   &err), 0);
+	cr_assert_eq(mcg_keys_load_public(t.keys, MCG_KEY_CHECKPOINT, &pub,
+					  &err), 0);
+	cr_assert_eq(mcg_note_sign("hello\n", 6, "mcg", priv, &note, &err), 0);
+	cr_assert_eq(mcg_note_verify(note.data, note.len, "mcg", pub, &text,
+				     &err), 0, "%s", err.msg);
+	cr_assert_str_eq(mcg_buf_str(&text), "hello\n");
+	mcg_buf_free(&note);
+	mcg_buf_free(&text);
+	EVP_PKEY_free(priv);
+	EVP_PKEY_free(pub);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, keys_are_fresh_each_time)
+{
+	struct tmp a, b;
+	EVP_PKEY *ka = NULL, *kb = NULL;
+	mcg_error err;
+
+	create(&a);
+	create(&b);
+	cr_assert_eq(mcg_keys_load_public(a.keys, MCG_KEY_CHECKPOINT, &ka,
+					  &err), 0);
+	cr_assert_eq(mcg_keys_load_public(b.keys, MCG_KEY_CHECKPOINT, &kb,
+					  &err), 0);
+	cr_assert_neq(EVP_PKEY_eq(ka, kb), 1);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+	tmp_remove(&a);
+	tmp_remove(&b);
+}
+
+static void assert_load_refused(const char *dir, const char *which,
+				const char *needle)
+{
+	EVP_PKEY *key = (EVP_PKEY *)1;
+	mcg_error err;
+
+	cr_assert_eq(mcg_keys_load_private(dir, which, &key, &err), MCG_EINPUT);
+	cr_assert_null(key, "no key handed out on refusal");
+	cr_assert(strstr(err.msg, needle) != NULL, "message: %s", err.msg);
+}
+
+Test(audit_keys, refuses_private_key_readable_by_group)
+{
+	struct tmp t;
+
+	create(&t);
+	set_mode(t.keys, "checkpoint.key", 0640);
+	assert_load_refused(t.keys, MCG_KEY_CHECKPOINT, "mode 0640");
+	assert_load_refused(t.keys, MCG_KEY_CHECKPOINT, "chmod 600");
+	set_mode(t.keys, "checkpoint.key", 0600);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_private_key_readable_by_others)
+{
+	struct tmp t;
+
+	create(&t);
+	set_mode(t.keys, "statement.key", 0604);
+	assert_load_refused(t.keys, MCG_KEY_STATEMENT, "mode 0604");
+	set_mode(t.keys, "statement.key", 0602);
+	assert_load_refused(t.keys, MCG_KEY_STATEMENT, "mode 0602");
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_open_folder)
+{
+	struct tmp t;
+	char hint[160];
+
+	create(&t);
+	cr_assert_eq(chmod(t.keys, 0755), 0);
+	snprintf(hint, sizeof(hint), "chmod 700 %s", t.keys);
+	assert_load_refused(t.keys, MCG_KEY_CHECKPOINT, "mode 0755");
+	assert_load_refused(t.keys, MCG_KEY_CHECKPOINT, hint);
+	cr_assert_eq(chmod(t.keys, 0710), 0);
+	assert_load_refused(t.keys, MCG_KEY_STATEMENT, "mode 0710");
+	cr_assert_eq(chmod(t.keys, 0700), 0);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_to_overwrite)
+{
+	struct tmp t;
+	char path[256];
+	struct stat before, after;
+	mcg_error err;
+
+	create(&t);
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	cr_assert_eq(stat(path, &before), 0);
+	cr_assert_eq(mcg_keys_create(t.keys, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "already exists") != NULL, "%s", err.msg);
+	cr_assert_eq(stat(path, &after), 0);
+	cr_assert_eq(before.st_ino, after.st_ino, "the old key is untouched");
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_to_overwrite_a_single_leftover_file)
+{
+	struct tmp t;
+	char path[256];
+	mcg_error err;
+	int fd;
+
+	tmp_make(&t);
+	cr_assert_eq(mkdir(t.keys, 0700), 0);
+	snprintf(path, sizeof(path), "%s/statement.pub", t.keys);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+	cr_assert(fd >= 0);
+	close(fd);
+	cr_assert_eq(mcg_keys_create(t.keys, &err), MCG_EINPUT);
+	/* Nothing was written beside it. */
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	cr_assert_neq(access(path, F_OK), 0);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, create_refuses_open_existing_folder)
+{
+	struct tmp t;
+	mcg_error err;
+
+	tmp_make(&t);
+	cr_assert_eq(mkdir(t.keys, 0700), 0);
+	cr_assert_eq(chmod(t.keys, 0755), 0);
+	cr_assert_eq(mcg_keys_create(t.keys, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "chmod 700") != NULL, "%s", err.msg);
+	/* An existing private folder is fine. */
+	cr_assert_eq(chmod(t.keys, 0700), 0);
+	cr_assert_eq(mcg_keys_create(t.keys, &err), 0, "%s", err.msg);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_symlinked_private_key)
+{
+	struct tmp t;
+	char path[256], moved[256];
+	mcg_error err;
+	EVP_PKEY *key = NULL;
+
+	create(&t);
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	snprintf(moved, sizeof(moved), "%s/elsewhere.key", t.root);
+	cr_assert_eq(rename(path, moved), 0);
+	cr_assert_eq(symlink(moved, path), 0);
+	cr_assert_eq(mcg_keys_load_private(t.keys, MCG_KEY_CHECKPOINT, &key,
+					   &err), MCG_EINPUT);
+	cr_assert_null(key);
+	unlink(moved);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, load_refusals)
+{
+	struct tmp t;
+	char path[256];
+	EVP_PKEY *key = NULL;
+	mcg_error err;
+	FILE *f;
+
+	create(&t);
+	cr_assert_eq(mcg_keys_load_private(t.keys, "other", &key, &err),
+		     MCG_EINPUT);
+	cr_assert_eq(mcg_keys_load_public(t.keys, "../x", &key, &err),
+		     MCG_EINPUT);
+	cr_assert_eq(mcg_keys_load_private("/nonexistent/mcg", MCG_KEY_STATEMENT,
+					   &key, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_keys_load_public_file("/nonexistent/key.pem", &key,
+					       &err), MCG_EINPUT);
+	/* A key file of the wrong kind: swap the two private keys. */
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	{
+		char other[256];
+
+		snprintf(other, sizeof(other), "%s/statement.key", t.keys);
+		cr_assert_eq(rename(other, path), 0);
+	}
+	cr_assert_eq(mcg_keys_load_private(t.keys, MCG_KEY_CHECKPOINT, &key,
+					   &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "Ed25519") != NULL, "%s", err.msg);
+	/* Garbage instead of PEM. */
+	snprintf(path, sizeof(path), "%s/checkpoint.pub", t.keys);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("not a key\n", f);
+	fclose(f);
+	cr_assert_eq(mcg_keys_load_public(t.keys, MCG_KEY_CHECKPOINT, &key,
+					  &err), MCG_EINPUT);
+	cr_assert_null(key);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, refuses_oversized_key_file)
+{
+	struct tmp t;
+	char path[256];
+	EVP_PKEY *key = NULL;
+	mcg_error err;
+	FILE *f;
+	int i;
+
+	create(&t);
+	snprintf(path, sizeof(path), "%s/statement.pub", t.keys);
+	f = fopen(path, "a");
+	cr_assert_not_null(f);
+	for (i = 0; i < 2000; i++)
+		fputs("padding padding padding\n", f);
+	fclose(f);
+	cr_assert_eq(mcg_keys_load_public(t.keys, MCG_KEY_STATEMENT, &key,
+					  &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "larger than") != NULL, "%s", err.msg);
+	tmp_remove(&t);
+}
+
+Test(audit_keys, path_names)
+{
+	mcg_buf b = MCG_BUF_INIT;
+
+	cr_assert_eq(mcg_keys_path("/k", MCG_KEY_CHECKPOINT, 1, &b), 0);
+	cr_assert_str_eq(mcg_buf_str(&b), "/k/checkpoint.key");
+	cr_assert_eq(mcg_keys_path("/k", MCG_KEY_STATEMENT, 0, &b), 0);
+	cr_assert_str_eq(mcg_buf_str(&b), "/k/statement.pub");
+	mcg_buf_free(&b);
+}
+
+Test(audit_keys, failed_create_removes_what_it_made)
+{
+	struct tmp t;
+	char path[256];
+	mcg_error err;
+
+	tmp_make(&t);
+	/* Make the second pair fail to write: a folder squats on the
+	 * temporary name keys.c uses for it (permissions would not stop
+	 * root, who runs these tests). */
+	cr_assert_eq(mkdir(t.keys, 0700), 0);
+	snprintf(path, sizeof(path), "%s/statement.key.tmp%ld", t.keys,
+		 (long)getpid());
+	cr_assert_eq(mkdir(path, 0700), 0);
+	cr_assert_neq(mcg_keys_create(t.keys, &err), 0);
+	rmdir(path);
+	/* The checkpoint pair written before the failure is gone again. */
+	snprintf(path, sizeof(path), "%s/checkpoint.key", t.keys);
+	cr_assert_neq(access(path, F_OK), 0, "%s left behind", path);
+	snprintf(path, sizeof(path), "%s/checkpoint.pub", t.keys);
+	cr_assert_neq(access(path, F_OK), 0, "%s left behind", path);
+	tmp_remove(&t);
+}
