@@ -130,8 +130,22 @@ int cmd_contribute(mcg_cli *, int, char **, mcg_error *);
 int cmd_settle(mcg_cli *, int, char **, mcg_error *);
 int cmd_balance(mcg_cli *, int, char **, mcg_error *);
 int cmd_check(mcg_cli *, int, char **, mcg_error *);
+/* The life of a loan: cmd_loans.c. */
+int cmd_loan_add(mcg_cli *, int, char **, mcg_error *);
+int cmd_assess(mcg_cli *, int, char **, mcg_error *);
+int cmd_guarantee(mcg_cli *, int, char **, mcg_error *);
+int cmd_repay(mcg_cli *, int, char **, mcg_error *);
+int cmd_arrears(mcg_cli *, int, char **, mcg_error *);
+int cmd_call(mcg_cli *, int, char **, mcg_error *);
+int cmd_recover(mcg_cli *, int, char **, mcg_error *);
+int cmd_writeoff(mcg_cli *, int, char **, mcg_error *);
+int cmd_export(mcg_cli *, int, char **, mcg_error *);
 int cmd_rules_show(mcg_cli *, int, char **, mcg_error *);
 int cmd_rules_load(mcg_cli *, int, char **, mcg_error *);
 int cmd_rules_check(mcg_cli *, int, char **, mcg_error *);
+/* The read-side views: cmd_views.c. */
+int cmd_exposure(mcg_cli *, int, char **, mcg_error *);
+int cmd_guarantees(mcg_cli *, int, char **, mcg_error *);
+int cmd_scores(mcg_cli *, int, char **, mcg_error *);
 
 #endif

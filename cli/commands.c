@@ -50,10 +50,82 @@ const cli_command cli_commands[] = {
 	  "settle MEMBER AMOUNT [--date D] [--ref KEY]",
 	  "settle a member's due balance (it pays, or is paid)",
 	  RECORD_HELP },
+	{ "loan add", cmd_loan_add,
+	  "loan add LOAN --borrower MEMBER --bank BIC --principal AMOUNT [--rate PCT] [--term-months N] [--date D] [--ref KEY]",
+	  "record a loan a partner bank will make to a member (status applied)",
+	  "  LOAN               the loan's id, 1 to 32 of A-Z a-z 0-9 . _ -\n"
+	  "  --borrower MEMBER  the borrowing member, active\n"
+	  "  --bank BIC         the lending partner bank\n"
+	  "  --principal AMOUNT the amount lent, greater than 0\n"
+	  "  --rate PCT         the yearly interest rate, 0 to 100 (informative)\n"
+	  "  --term-months N    the term, 1 to 600 months (informative)\n" RECORD_HELP },
+	{ "assess", cmd_assess,
+	  "assess LOAN --assessor MEMBER --score 1..10 [--date D] [--ref KEY]",
+	  "a member's peer assessment of an applied loan's credit risk",
+	  "  --assessor MEMBER  an active member; the borrower's own does not count\n"
+	  "  --score 1..10      10 is safest; a later score by the same member\n"
+	  "                     replaces its earlier one\n" RECORD_HELP },
+	{ "guarantee", cmd_guarantee,
+	  "guarantee LOAN --coverage PCT [--cap AMOUNT] [--deposit AMOUNT] [--pledge MEMBER:AMOUNT]... [--date D] [--ref KEY]",
+	  "guarantee an applied loan, if the consortium's rules allow it (exit 3 if not)",
+	  "  --coverage PCT     the share of the outstanding guaranteed, e.g. 62.5\n"
+	  "  --cap AMOUNT       the most ever guaranteed\n"
+	  "  --deposit AMOUNT   the borrower's cash deposit, first loss (default 0)\n"
+	  "  --pledge M:AMOUNT  co-guarantor M pledges AMOUNT for this loan; repeat\n"
+	  "                     for each (distinct members, not the borrower)\n"
+	  "  The fee and the fund contribution are charged on the guaranteed amount.\n"
+	  RECORD_HELP },
+	{ "repay", cmd_repay,
+	  "repay LOAN --principal AMOUNT [--interest AMOUNT] [--date D] [--ref KEY]",
+	  "the bank reports a repayment; at 0 the loan is repaid and the deposit returned",
+	  "  --principal AMOUNT principal repaid, at most the outstanding\n"
+	  "  --interest AMOUNT  interest paid (informative, not posted)\n" RECORD_HELP },
+	{ "arrears", cmd_arrears,
+	  "arrears LOAN --dpd DAYS [--date D] [--ref KEY]",
+	  "the bank reports days past due; at default_dpd the loan defaults",
+	  "  --dpd DAYS         days past due, 0 to 36500; at the rules' default_dpd\n"
+	  "                     or more the loan is defaulted and its GA frozen\n"
+	  RECORD_HELP },
+	{ "call", cmd_call,
+	  "call LOAN --amount AMOUNT [--date D] [--ref KEY]",
+	  "the bank calls the guarantee of a defaulted loan: deposit, co-guarantors, fund",
+	  "  --amount AMOUNT    paid to the bank, at most the frozen guaranteed amount\n"
+	  RECORD_HELP },
+	{ "recover", cmd_recover,
+	  "recover LOAN --amount AMOUNT [--date D] [--ref KEY]",
+	  "money recovered on a called loan, shared by the fund and co-guarantors",
+	  "  --amount AMOUNT    at most the losses of fund and co-guarantors not yet\n"
+	  "                     recovered\n" RECORD_HELP },
+	{ "writeoff", cmd_writeoff,
+	  "writeoff LOAN [--date D] [--ref KEY]",
+	  "close a called loan",
+	  RECORD_HELP },
 	{ "balance", cmd_balance,
 	  "balance [--format text|csv]",
 	  "the trial balance: every account and its balance",
 	  "  --format text|csv  csv columns: account,balance (debit positive)\n" },
+	{ "exposure", cmd_exposure,
+	  "exposure [MEMBER] [--format text|csv]",
+	  "what a member borrowed, is guaranteed, pledged, owes, deposited, paid in",
+	  "  MEMBER             one member with its loans and pledges (default: all)\n"
+	  "  --format text|csv  csv columns: member,borrowed,guaranteed,pledged,due,\n"
+	  "                     deposit,capital (one row per member, withdrawn too)\n" },
+	{ "guarantees", cmd_guarantees,
+	  "guarantees [--format text|csv]",
+	  "every loan with its guarantee: GA, coverage, peer score, PD",
+	  "  --format text|csv  csv columns: loan,borrower,bank,status,outstanding,\n"
+	  "                     guaranteed,coverage,score,pd (empty before a guarantee)\n" },
+	{ "scores", cmd_scores,
+	  "scores LOAN [--date D] [--format text|csv] | scores --calibration [--format text|csv]",
+	  "a loan's peer assessments and their result; or how well scores predict",
+	  "  LOAN               every assessment of the loan, which count and why\n"
+	  "  --date YYYY-MM-DD  judge the assessments as of this day (default: today)\n"
+	  "  --format text|csv  csv columns: assessor,score,date,status, sorted by\n"
+	  "                     assessor, then date\n"
+	  "  --calibration      per grade: outcomes, defaults, predicted PD, observed\n"
+	  "                     rate; the Brier score and the AUC.  csv columns:\n"
+	  "                     grade,outcomes,defaults,scale_pd,predicted_pd,\n"
+	  "                     observed_rate,brier,auc (last row: all)\n" },
 	{ "rules show", cmd_rules_show,
 	  "rules show",
 	  "the rules in force: version, figures, when and by whom loaded",
@@ -67,6 +139,10 @@ const cli_command cli_commands[] = {
 	  "rules check FILE",
 	  "validate a rules file without loading it (line and column of each error)",
 	  NULL },
+	{ "export", cmd_export,
+	  "export --format ledger",
+	  "the journal as plain-text accounting that hledger and ledger read",
+	  "  --format ledger    one transaction per event that moves money\n" },
 	{ "check", cmd_check,
 	  "check",
 	  "rebuild all state from the events and compare (exit 4 on a difference)",

@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="make gcc pkg-config libsqlite3-dev libssl-dev libxml2-dev
 libxmlsec1-dev libxmlsec1-openssl libcriterion-dev xmlsec1 libxml2-utils
-sqlite3 openssl"
+sqlite3 openssl hledger ledger"
 
 missing=""
 for p in $PACKAGES; do

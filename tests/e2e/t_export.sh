@@ -1,0 +1,25 @@
+# export --format ledger: hledger and ledger(1) read it without error and
+# compute the same balances as `mcg balance`.
+ok_run init --name "Export Test" --date 2026-01-01
+for m in A B C; do
+	ok_run member add "$m" --name "Firm $m" --date 2026-01-02
+	ok_run contribute "$m" 1234.56 --kind capital --date 2026-01-02
+done
+ok_run contribute A 50000 --kind fund --date 2026-01-03 --ref "fund;1"
+ok_run contribute B 0.01 --kind fund --date 2026-01-04
+ok_run member withdraw C --date 2026-01-05
+
+ok_run export --format ledger
+printf '%s\n' "$OUT" > journal.ledger
+# mcg's own balances, as "account amount" lines with a plain decimal.
+"$MCG" balance --format csv | tail -n +2 | awk -F, '{ printf "%s %s\n", $1, $2 }' | sort > mcg.txt
+hledger -f journal.ledger bal --flat --no-total --empty -O csv 2>hledger.err |
+	tail -n +2 | tr -d '"' | sed 's/ EUR$//' | awk -F, '{ printf "%s %.2f\n", $1, $2 }' | sort > hledger.txt
+expect_eq "$(cat hledger.err)" "" "hledger reads the export without error"
+ledger -f journal.ledger bal --flat --no-total --empty --format '%(account),%(quantity(scrub(display_total)))\n' 2>ledger.err |
+	awk -F, '{ printf "%s %.2f\n", $1, $2 }' | sort > ledger.txt
+expect_eq "$(cat ledger.err)" "" "ledger reads the export without error"
+expect_eq "$(cat hledger.txt)" "$(cat mcg.txt)" "hledger balances equal mcg balance"
+expect_eq "$(cat ledger.txt)" "$(cat mcg.txt)" "ledger balances equal mcg balance"
+expect_rc 2 export
+expect_rc 2 export --format csv
