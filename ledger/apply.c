@@ -19,7 +19,15 @@ static const struct handler handlers[] = {
 	{ "bank.add", mcg_apply_bank_add },
 	{ "contribute", mcg_apply_contribute },
 	{ "settle", mcg_apply_settle },
-	/* The life of a loan: apply_loans.c. */
+	/* The life of a loan: apply_loans.c and apply_guarantee.c. */
+	{ "loan.add", mcg_apply_loan_add },
+	{ "assess", mcg_apply_assess },
+	{ "guarantee", mcg_apply_guarantee },
+	{ "repay", mcg_apply_repay },
+	{ "arrears", mcg_apply_arrears },
+	{ "call", mcg_apply_call },
+	{ "recover", mcg_apply_recover },
+	{ "writeoff", mcg_apply_writeoff },
 };
 
 int mcg_apply(mcg_ledger *L, mcg_event *ev, mcg_error *err)

@@ -27,6 +27,15 @@ int mcg_apply_member_withdraw(mcg_ledger *L, mcg_event *ev, mcg_error *err);
 int mcg_apply_bank_add(mcg_ledger *L, mcg_event *ev, mcg_error *err);
 int mcg_apply_contribute(mcg_ledger *L, mcg_event *ev, mcg_error *err);
 int mcg_apply_settle(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+/* The life of a loan: apply_loans.c and apply_guarantee.c. */
+int mcg_apply_loan_add(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_assess(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_guarantee(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_repay(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_arrears(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_call(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_recover(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+int mcg_apply_writeoff(mcg_ledger *L, mcg_event *ev, mcg_error *err);
 
 /* ---- helpers shared by the apply files ---------------------------------- */
 
@@ -60,5 +69,44 @@ int mcg_check_bic(const char *bic, mcg_error *err);
 /* A name or free text: 1..max bytes of UTF-8 without control characters. */
 int mcg_check_text(const char *text, size_t max, const char *what,
 		   int required, mcg_error *err);
+
+/* ---- loans (apply_loans.c), shared with apply_guarantee.c --------------- */
+
+/* Longest member or loan id (DOMAIN.md section 4). */
+#define MCG_ID_MAX 32
+/* Most co-guarantors of one guarantee, and assessments of one loan. */
+#define MCG_PLEDGES_MAX 64
+#define MCG_ASSESSMENTS_MAX 256
+
+typedef struct mcg_loan_row {
+	char id[MCG_ID_MAX + 1];
+	char borrower[MCG_ID_MAX + 1];
+	char bank[12];
+	char status[12];          /* applied active repaid defaulted called closed */
+	int64_t principal_minor;
+	int64_t outstanding_minor;
+	int64_t ga_minor;         /* GA for the status (DOMAIN.md section 4) */
+	int32_t dpd_days;
+} mcg_loan_row;
+
+/* Reads a loan; *found says whether it exists. */
+int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
+		 mcg_error *err);
+/* The loan, which must exist and be in `status`; otherwise MCG_EINPUT
+ * "loan L1 is repaid, not active: cannot <verb>". */
+int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
+		     const char *verb, mcg_loan_row *out, mcg_error *err);
+/* Sets a loan's status, outstanding and GA, moves totals 'total_ga' by the
+ * change of GA, and sets `closed` to date_days when the status is repaid
+ * or closed.  The one way loans.ga changes after the loan is added. */
+int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
+		    const char *status, int64_t outstanding_minor,
+		    int64_t ga_minor, int32_t date_days, mcg_error *err);
+/* Σ GA of all loans (totals 'total_ga'; 0 before the first guarantee). */
+int mcg_loan_total_ga(mcg_ledger *L, int64_t *out, mcg_error *err);
+/* GA of an active loan: pct(outstanding, coverage), or the cap if smaller. */
+int mcg_loan_ga_active(int64_t outstanding_minor, int32_t coverage_bp,
+		       int has_cap, int64_t cap_minor, int64_t *out,
+		       mcg_error *err);
 
 #endif

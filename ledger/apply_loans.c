@@ -1,0 +1,414 @@
+/*
+ * Applying the events of a loan's life that do not move the guarantee's
+ * money between its backers: the loan applied for, its peer assessments,
+ * repayments, arrears (and default) and the write-off.  The guarantee
+ * itself, the call and the recoveries are in apply_guarantee.c.
+ *
+ * State kept here (DOMAIN.md section 4), which the read-side views rely on:
+ *   - loans.ga is always the guaranteed amount GA of the loan's current
+ *     status: active, min(cap, pct(outstanding, coverage)); defaulted, the
+ *     GA frozen at default; every other status, 0.  Every change of
+ *     outstanding or status goes through mcg_loan_update, which keeps it so;
+ *   - totals 'total_ga' is the sum of loans.ga, moved by the same function;
+ *   - loans.closed is the date the loan reached repaid or closed.
+ */
+#include "apply.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+/* Limits on the fields of a loan (DOMAIN.md is silent; a loan term of 50
+ * years and 100 years past due are already beyond any real loan). */
+#define TERM_MONTHS_MIN 1
+#define TERM_MONTHS_MAX 600
+#define DPD_DAYS_MAX 36500
+#define SCORE_MIN 1
+#define SCORE_MAX 10
+
+/* ---- the loan row and its invariants ------------------------------------- */
+
+int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
+		 mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT borrower, bank, principal, outstanding, status, ga, dpd"
+		" FROM loans WHERE id = ?1", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return MCG_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "reading a loan");
+	}
+	*found = 1;
+	mcg_strlcpy(out->id, id, sizeof(out->id));
+	mcg_strlcpy(out->borrower, (const char *)sqlite3_column_text(st, 0),
+		    sizeof(out->borrower));
+	mcg_strlcpy(out->bank, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(out->bank));
+	out->principal_minor = sqlite3_column_int64(st, 2);
+	out->outstanding_minor = sqlite3_column_int64(st, 3);
+	mcg_strlcpy(out->status, (const char *)sqlite3_column_text(st, 4),
+		    sizeof(out->status));
+	out->ga_minor = sqlite3_column_int64(st, 5);
+	out->dpd_days = sqlite3_column_int(st, 6);
+	sqlite3_reset(st);
+	return MCG_OK;
+}
+
+int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
+		     const char *verb, mcg_loan_row *out, mcg_error *err)
+{
+	int found;
+	int rc = mcg_loan_get(L, id, out, &found, err);
+
+	if (rc)
+		return rc;
+	if (!found)
+		return mcg_error_set(err, MCG_EINPUT, "loan '%.40s' is not known: cannot %s",
+				     id, verb);
+	if (strcmp(out->status, status) != 0)
+		return mcg_error_set(err, MCG_EINPUT, "loan %s is %s, not %s: cannot %s",
+				     id, out->status, status, verb);
+	return MCG_OK;
+}
+
+/* Moves the 'total_ga' total by delta (creating the row on first use). */
+static int add_total_ga(mcg_ledger *L, int64_t delta, mcg_error *err)
+{
+	int64_t total, sum;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = mcg_loan_total_ga(L, &total, err);
+	if (rc)
+		return rc;
+	if (mcg_add(total, delta, &sum))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "the total of guaranteed amounts would overflow");
+	st = mcg_db_stmt(L, "INSERT INTO totals(name, value) VALUES('total_ga', ?1)"
+			 " ON CONFLICT(name) DO UPDATE SET value = ?1", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, sum);
+	return mcg_db_step_done(L, st, err, "updating the total guaranteed");
+}
+
+int mcg_loan_total_ga(mcg_ledger *L, int64_t *out, mcg_error *err)
+{
+	return mcg_db_query_int(L, "SELECT value FROM totals WHERE name = 'total_ga'",
+				NULL, NULL, out, NULL, err);
+}
+
+int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
+		    const char *status, int64_t outstanding_minor,
+		    int64_t ga_minor, int32_t date_days, mcg_error *err)
+{
+	int closing = strcmp(status, "repaid") == 0 || strcmp(status, "closed") == 0;
+	int64_t delta;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = mcg_db_stmt(L, "UPDATE loans SET status = ?2, outstanding = ?3, ga = ?4,"
+			 " closed = CASE WHEN ?5 THEN ?6 ELSE closed END WHERE id = ?1", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, before->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, outstanding_minor);
+	sqlite3_bind_int64(st, 4, ga_minor);
+	sqlite3_bind_int(st, 5, closing);
+	sqlite3_bind_int(st, 6, date_days);
+	rc = mcg_db_step_done(L, st, err, "updating a loan");
+	if (rc)
+		return rc;
+	/* Both are amounts >= 0, so the difference cannot overflow. */
+	delta = ga_minor - before->ga_minor;
+	return add_total_ga(L, delta, err);
+}
+
+int mcg_loan_ga_active(int64_t outstanding_minor, int32_t coverage_bp,
+		       int has_cap, int64_t cap_minor, int64_t *out,
+		       mcg_error *err)
+{
+	if (mcg_pct(outstanding_minor, coverage_bp, out))
+		return mcg_error_set(err, MCG_EINPUT, "guaranteed amount out of range");
+	if (has_cap && cap_minor < *out)
+		*out = cap_minor;
+	return MCG_OK;
+}
+
+/* ---- loan add ----------------------------------------------------------- */
+
+/* An optional integer field in [min, max]; *given says whether it was. */
+static int optional_int(const mcg_event *ev, const char *key, int64_t min,
+			int64_t max, int64_t *out, int *given, mcg_error *err)
+{
+	int rc;
+
+	*given = mcg_event_get(ev, key) != NULL;
+	*out = 0;
+	if (!*given)
+		return MCG_OK;
+	rc = mcg_event_get_int(ev, key, out, err);
+	if (rc)
+		return rc;
+	if (*out < min || *out > max)
+		return mcg_error_set(err, MCG_EINPUT, "%s: %s %lld is out of range %lld..%lld",
+				     ev->type, key, (long long)*out, (long long)min,
+				     (long long)max);
+	return MCG_OK;
+}
+
+static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
+		       const char *borrower, const char *bank,
+		       int64_t principal, const int64_t *rate_bp,
+		       const int64_t *term_months, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"INSERT INTO loans(id, borrower, bank, principal, rate_bp, term_months,"
+		" outstanding, status, ga, dpd, opened, closed)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?4, 'applied', 0, 0, ?7, NULL)", err);
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, borrower, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, bank, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, principal);
+	if (rate_bp)
+		sqlite3_bind_int64(st, 5, *rate_bp);
+	if (term_months)
+		sqlite3_bind_int64(st, 6, *term_months);
+	sqlite3_bind_int(st, 7, ev->date_days);
+	return mcg_db_step_done(L, st, err, "adding a loan");
+}
+
+int mcg_apply_loan_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	const char *id, *borrower, *bank;
+	int64_t principal, rate_bp, term_months, n;
+	int has_rate, has_term, found;
+	mcg_member_state m;
+	mcg_loan_row old;
+	int rc;
+
+	rc = mcg_field_text(ev, "loan", &id, err);
+	rc = rc ? rc : mcg_field_text(ev, "borrower", &borrower, err);
+	rc = rc ? rc : mcg_field_text(ev, "bank", &bank, err);
+	rc = rc ? rc : mcg_check_id(id, "loan", err);
+	rc = rc ? rc : mcg_field_positive(ev, "principal", &principal, err);
+	rc = rc ? rc : optional_int(ev, "rate", 0, MCG_BP_FULL, &rate_bp, &has_rate, err);
+	rc = rc ? rc : optional_int(ev, "term_months", TERM_MONTHS_MIN, TERM_MONTHS_MAX,
+				    &term_months, &has_term, err);
+	rc = rc ? rc : mcg_loan_get(L, id, &old, &found, err);
+	if (rc)
+		return rc;
+	if (found)
+		return mcg_error_set(err, MCG_EINPUT, "loan '%s' already exists (%s)",
+				     id, old.status);
+	rc = mcg_member_require_active(L, borrower, "borrower", &m, err);
+	rc = rc ? rc : mcg_db_query_int(L, "SELECT COUNT(*) FROM banks WHERE bic = ?1",
+					bank, NULL, &n, NULL, err);
+	if (rc)
+		return rc;
+	if (!n)
+		return mcg_error_set(err, MCG_EINPUT, "bank '%.40s' is not known", bank);
+	return insert_loan(L, ev, id, borrower, bank, principal,
+			   has_rate ? &rate_bp : NULL, has_term ? &term_months : NULL,
+			   err);
+}
+
+/* ---- assess ------------------------------------------------------------- */
+
+int mcg_apply_assess(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	const char *id, *assessor;
+	int64_t score, n;
+	mcg_loan_row loan;
+	mcg_member_state m;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = mcg_field_text(ev, "loan", &id, err);
+	rc = rc ? rc : mcg_field_text(ev, "assessor", &assessor, err);
+	rc = rc ? rc : mcg_event_get_int(ev, "score", &score, err);
+	if (rc)
+		return rc;
+	if (score < SCORE_MIN || score > SCORE_MAX)
+		return mcg_error_set(err, MCG_EINPUT, "score %lld is out of range %d..%d",
+				     (long long)score, SCORE_MIN, SCORE_MAX);
+	rc = mcg_loan_require(L, id, "applied", "assess it", &loan, err);
+	rc = rc ? rc : mcg_member_require_active(L, assessor, "assessor", &m, err);
+	rc = rc ? rc : mcg_db_query_int(L, "SELECT COUNT(*) FROM assessments WHERE loan = ?1",
+					id, NULL, &n, NULL, err);
+	if (rc)
+		return rc;
+	if (n >= MCG_ASSESSMENTS_MAX)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "loan %s already has %lld assessments, the most one loan may have",
+				     id, (long long)n);
+	st = mcg_db_stmt(L, "INSERT INTO assessments(seq, loan, assessor, score, date)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5)", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, ev->seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, assessor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, score);
+	sqlite3_bind_int(st, 5, ev->date_days);
+	return mcg_db_step_done(L, st, err, "recording an assessment");
+}
+
+/* ---- repay -------------------------------------------------------------- */
+
+/* The coverage and cap of a loan's guarantee. */
+static int guarantee_terms(mcg_ledger *L, const char *loan, int32_t *coverage_bp,
+			   int *has_cap, int64_t *cap_minor, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT coverage_bp, cap FROM guarantees WHERE loan = ?1", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, loan, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "loan %s is active but has no guarantee", loan);
+		return mcg_db_error(L, err, "reading a guarantee");
+	}
+	*coverage_bp = sqlite3_column_int(st, 0);
+	*has_cap = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	*cap_minor = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return MCG_OK;
+}
+
+/* At the last repayment the borrower's deposit comes back: deposit:L +D,
+ * cash -D, D the credit balance still held (the whole deposit: nothing
+ * else touches it while the loan is active). */
+static int return_deposit(mcg_ledger *L, mcg_event *ev, const char *loan,
+			  mcg_error *err)
+{
+	char account[MCG_ACCOUNT_MAX + 1];
+	int64_t balance;
+	int rc;
+
+	mcg_account_name(account, sizeof(account), "deposit", loan);
+	rc = mcg_db_balance(L, account, &balance, err);
+	if (rc || balance >= 0)
+		return rc;
+	rc = mcg_event_post(ev, account, -balance, err);
+	return rc ? rc : mcg_event_post(ev, "cash", balance, err);
+}
+
+int mcg_apply_repay(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	const char *id;
+	int64_t principal, interest, outstanding, ga = 0, cap = 0;
+	int32_t coverage_bp = 0;
+	int has_cap = 0;
+	mcg_loan_row loan;
+	char a[MCG_AMOUNT_TEXT_MAX], b[MCG_AMOUNT_TEXT_MAX];
+	int rc;
+
+	rc = mcg_field_text(ev, "loan", &id, err);
+	rc = rc ? rc : mcg_field_positive(ev, "principal", &principal, err);
+	if (!rc && mcg_event_get(ev, "interest")) {
+		rc = mcg_event_get_int(ev, "interest", &interest, err);
+		if (!rc && interest < 0)
+			rc = mcg_error_set(err, MCG_EINPUT, "repay: interest must not be negative");
+	}
+	rc = rc ? rc : mcg_loan_require(L, id, "active", "repay", &loan, err);
+	if (rc)
+		return rc;
+	if (principal > loan.outstanding_minor)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "repayment %s is more than the %s outstanding on loan %s",
+				     mcg_amount_format_grouped(principal, L->minor_digits, a),
+				     mcg_amount_format_grouped(loan.outstanding_minor,
+							       L->minor_digits, b),
+				     id);
+	outstanding = loan.outstanding_minor - principal;
+	if (outstanding == 0) {
+		rc = return_deposit(L, ev, id, err);
+		return rc ? rc : mcg_loan_update(L, &loan, "repaid", 0, 0, ev->date_days, err);
+	}
+	rc = guarantee_terms(L, id, &coverage_bp, &has_cap, &cap, err);
+	rc = rc ? rc : mcg_loan_ga_active(outstanding, coverage_bp, has_cap, cap, &ga, err);
+	return rc ? rc : mcg_loan_update(L, &loan, "active", outstanding, ga,
+					 ev->date_days, err);
+}
+
+/* ---- arrears ------------------------------------------------------------ */
+
+int mcg_apply_arrears(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	const char *id;
+	int64_t dpd;
+	mcg_loan_row loan;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = mcg_field_text(ev, "loan", &id, err);
+	rc = rc ? rc : mcg_event_get_int(ev, "dpd", &dpd, err);
+	if (rc)
+		return rc;
+	if (dpd < 0 || dpd > DPD_DAYS_MAX)
+		return mcg_error_set(err, MCG_EINPUT, "days past due %lld out of range 0..%d",
+				     (long long)dpd, DPD_DAYS_MAX);
+	rc = mcg_loan_require(L, id, "active", "record arrears", &loan, err);
+	rc = rc ? rc : mcg_ledger_load_rules(L, err);
+	if (rc)
+		return rc;
+	st = mcg_db_stmt(L, "UPDATE loans SET dpd = ?2 WHERE id = ?1", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, dpd);
+	rc = mcg_db_step_done(L, st, err, "recording arrears");
+	/* Default is judged by the rules in force on the day of the report,
+	 * like every other figure the rules give. */
+	if (rc || dpd < L->rules.default_dpd_days)
+		return rc;
+	st = mcg_db_stmt(L, "UPDATE guarantees SET ga_frozen = ?2 WHERE loan = ?1", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, loan.ga_minor);
+	rc = mcg_db_step_done(L, st, err, "freezing the guaranteed amount");
+	/* The GA stays what it was on the day of default. */
+	return rc ? rc : mcg_loan_update(L, &loan, "defaulted", loan.outstanding_minor,
+					 loan.ga_minor, ev->date_days, err);
+}
+
+/* ---- writeoff ----------------------------------------------------------- */
+
+int mcg_apply_writeoff(mcg_ledger *L, mcg_event *ev, mcg_error *err)
+{
+	const char *id;
+	mcg_loan_row loan;
+	int rc;
+
+	rc = mcg_field_text(ev, "loan", &id, err);
+	rc = rc ? rc : mcg_loan_require(L, id, "called", "write it off", &loan, err);
+	/* The outstanding stays as the bank last reported it: the record of
+	 * what was lost.  GA is already 0 since the call. */
+	return rc ? rc : mcg_loan_update(L, &loan, "closed", loan.outstanding_minor, 0,
+					 ev->date_days, err);
+}
