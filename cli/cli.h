@@ -147,5 +147,6 @@ int cmd_rules_check(mcg_cli *, int, char **, mcg_error *);
 int cmd_exposure(mcg_cli *, int, char **, mcg_error *);
 int cmd_guarantees(mcg_cli *, int, char **, mcg_error *);
 int cmd_scores(mcg_cli *, int, char **, mcg_error *);
+int cmd_import(mcg_cli *, int, char **, mcg_error *);
 
 #endif

@@ -104,6 +104,18 @@ const cli_command cli_commands[] = {
 	  "balance [--format text|csv]",
 	  "the trial balance: every account and its balance",
 	  "  --format text|csv  csv columns: account,balance (debit positive)\n" },
+	{ "import", cmd_import,
+	  "import FILE [--dry-run]",
+	  "bank events from a CSV file, all or nothing",
+	  "  FILE               CSV (RFC 4180, UTF-8) with the header\n"
+	  "                     ref,date,type,loan,principal,interest,dpd,amount in any\n"
+	  "                     order (principal, interest, dpd, amount may be left out\n"
+	  "                     when no row needs them); type repay uses principal and\n"
+	  "                     interest, arrears dpd, call and recover amount; the\n"
+	  "                     other cells stay empty.  ref is required on every row.\n"
+	  "                     One transaction: a bad row (FILE:LINE: ...) leaves the\n"
+	  "                     ledger as it was; rows already recorded are skipped.\n"
+	  "  --dry-run          check and apply every row, then roll back\n" },
 	{ "exposure", cmd_exposure,
 	  "exposure [MEMBER] [--format text|csv]",
 	  "what a member borrowed, is guaranteed, pledged, owes, deposited, paid in",

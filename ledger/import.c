@@ -1,0 +1,732 @@
+/*
+ * `mcg import`: a streaming RFC 4180 reader and the all-or-nothing import
+ * of bank events through the journal (see import.h).
+ *
+ * The reader is a byte-at-a-time state machine over a fixed input chunk,
+ * writing field values into one fixed record buffer: no allocation per
+ * record, memory flat in the size of the file.  Line numbers count every
+ * line feed consumed, including those inside quoted fields, so a record's
+ * line is the physical line where it starts, as an editor shows it.
+ */
+#include "import.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "date.h"
+#include "event.h"
+#include "journal.h"
+#include "money.h"
+
+/* ---- the CSV reader --------------------------------------------------------- */
+
+#define CSV_CHUNK_BYTES 65536
+#define CSV_NAME_MAX 256
+
+struct mcg_csv_reader {
+	FILE *f;
+	char name[CSV_NAME_MAX];
+	mcg_csv_limits lim;
+	const char *const *names;     /* column names by field index, or NULL */
+	size_t n_names;
+	unsigned char in[CSV_CHUNK_BYTES];
+	size_t in_pos, in_len;
+	int in_eof;
+	int bom_checked;
+	char *buf;                    /* record_bytes_max + fields_max bytes */
+	size_t off[MCG_CSV_FIELDS_MAX];
+	size_t len[MCG_CSV_FIELDS_MAX];
+	uint64_t line;                /* the line the next byte is on */
+	uint64_t bytes;
+	uint64_t records;
+	uint64_t blank_line;          /* an empty line seen and not yet judged */
+};
+
+enum { CSV_EOF = -1, CSV_IOERR = -2 };
+
+static int csv_refill(mcg_csv_reader *r)
+{
+	if (r->in_eof)
+		return CSV_EOF;
+	r->in_len = fread(r->in, 1, sizeof(r->in), r->f);
+	r->in_pos = 0;
+	if (r->in_len == 0) {
+		r->in_eof = 1;
+		return ferror(r->f) ? CSV_IOERR : CSV_EOF;
+	}
+	if (!r->bom_checked) {
+		r->bom_checked = 1;
+		/* A UTF-8 byte order mark, as spreadsheets write it.  A file too
+		 * short to hold one whole in the first read has none worth
+		 * keeping: it would be a broken header anyway. */
+		if (r->in_len >= 3 && r->in[0] == 0xEF && r->in[1] == 0xBB && r->in[2] == 0xBF) {
+			r->in_pos = 3;
+			r->bytes += 3;
+		}
+	}
+	return 0;
+}
+
+static inline int csv_getc(mcg_csv_reader *r)
+{
+	if (r->in_pos >= r->in_len) {
+		int rc = csv_refill(r);
+
+		if (rc)
+			return rc;
+		if (r->in_pos >= r->in_len)
+			return CSV_EOF;
+	}
+	r->bytes++;
+	return r->in[r->in_pos++];
+}
+
+int mcg_csv_open(FILE *f, const char *name, const mcg_csv_limits *limits,
+		 mcg_csv_reader **out, mcg_error *err)
+{
+	mcg_csv_limits def = { MCG_CSV_FIELD_BYTES_MAX, MCG_CSV_RECORD_BYTES_MAX,
+			       MCG_CSV_FIELDS_MAX, MCG_CSV_RECORDS_MAX };
+	mcg_csv_reader *r;
+
+	*out = NULL;
+	if (!limits)
+		limits = &def;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	r->lim = *limits;
+	if (r->lim.fields_max == 0 || r->lim.fields_max > MCG_CSV_FIELDS_MAX)
+		r->lim.fields_max = MCG_CSV_FIELDS_MAX;
+	if (r->lim.field_bytes_max > r->lim.record_bytes_max)
+		r->lim.field_bytes_max = r->lim.record_bytes_max;
+	/* Room for every value and a terminator after each. */
+	r->buf = malloc(r->lim.record_bytes_max + r->lim.fields_max);
+	if (!r->buf) {
+		free(r);
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	}
+	r->f = f;
+	r->line = 1;
+	mcg_strlcpy(r->name, name, sizeof(r->name));
+	*out = r;
+	return MCG_OK;
+}
+
+void mcg_csv_set_names(mcg_csv_reader *r, const char *const *names, size_t n)
+{
+	r->names = n ? names : NULL;
+	r->n_names = n;
+}
+
+uint64_t mcg_csv_bytes(const mcg_csv_reader *r)
+{
+	return r->bytes;
+}
+
+void mcg_csv_free(mcg_csv_reader *r)
+{
+	if (!r)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+static int csv_error(mcg_csv_reader *r, uint64_t line, mcg_error *err,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int csv_error(mcg_csv_reader *r, uint64_t line, mcg_error *err,
+		     const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return mcg_error_set(err, MCG_EINPUT, "%s:%llu: %s", r->name,
+			     (unsigned long long)line, msg);
+}
+
+/* "column 'ref'" when the columns are named, else "field 3". */
+static const char *field_label(const mcg_csv_reader *r, size_t i, char *buf,
+			       size_t bufsz)
+{
+	if (r->names && i < r->n_names && r->names[i])
+		snprintf(buf, bufsz, "column '%s'", r->names[i]);
+	else
+		snprintf(buf, bufsz, "field %zu", i + 1);
+	return buf;
+}
+
+/* States of the record machine. */
+enum csv_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED };
+
+/* The record being read. */
+struct csv_rec {
+	uint64_t line;
+	size_t used;              /* bytes in r->buf, terminators included */
+	size_t nf;                /* fields finished */
+	size_t flen;              /* bytes of the current field */
+	int quoted;               /* some field was quoted */
+};
+
+static int csv_put(mcg_csv_reader *r, struct csv_rec *c, int ch, mcg_error *err)
+{
+	char label[64];
+
+	if (c->flen >= r->lim.field_bytes_max)
+		return csv_error(r, c->line, err, "%s is longer than %zu bytes",
+				 field_label(r, c->nf, label, sizeof(label)),
+				 r->lim.field_bytes_max);
+	if (c->used - c->nf >= r->lim.record_bytes_max)
+		return csv_error(r, c->line, err, "the record is longer than %zu bytes",
+				 r->lim.record_bytes_max);
+	r->buf[c->used++] = (char)ch;
+	c->flen++;
+	return MCG_OK;
+}
+
+static int csv_end_field(mcg_csv_reader *r, struct csv_rec *c, mcg_error *err)
+{
+	if (c->nf >= r->lim.fields_max)
+		return csv_error(r, c->line, err, "more than %zu fields in the record",
+				 r->lim.fields_max);
+	r->off[c->nf] = c->used - c->flen;
+	r->len[c->nf] = c->flen;
+	r->buf[c->used++] = '\0';
+	c->nf++;
+	c->flen = 0;
+	return MCG_OK;
+}
+
+/* After a carriage return outside quotes: only a line feed may follow. */
+static int csv_crlf(mcg_csv_reader *r, struct csv_rec *c, mcg_error *err)
+{
+	int ch = csv_getc(r);
+
+	if (ch == '\n') {
+		r->line++;
+		return MCG_OK;
+	}
+	if (ch == CSV_EOF)
+		return MCG_OK;
+	if (ch == CSV_IOERR)
+		return mcg_error_set(err, MCG_ESYS, "%s: read error: %s", r->name, strerror(errno));
+	return csv_error(r, c->line, err,
+			 "a carriage return not followed by a line feed (line ends must be LF or CRLF)");
+}
+
+/* Reads one physical record into r->buf.  *got is 0 at the end of file. */
+static int csv_read_record(mcg_csv_reader *r, struct csv_rec *c, int *got,
+			   mcg_error *err)
+{
+	enum csv_state st = FIELD_START;
+	char label[64];
+	int any = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->line = r->line;
+	*got = 0;
+	for (;;) {
+		int ch = csv_getc(r);
+
+		if (ch == CSV_IOERR)
+			return mcg_error_set(err, MCG_ESYS, "%s: read error: %s", r->name,
+					     strerror(errno));
+		if (ch == CSV_EOF) {
+			if (!any)
+				return MCG_OK;
+			if (st == QUOTED)
+				return csv_error(r, c->line, err,
+						 "%s: a quote opened here is never closed",
+						 field_label(r, c->nf, label, sizeof(label)));
+			break;
+		}
+		any = 1;
+		if (ch == 0)
+			return csv_error(r, c->line, err, "a NUL byte in %s",
+					 field_label(r, c->nf, label, sizeof(label)));
+		switch (st) {
+		case FIELD_START:
+			if (ch == '"') {
+				st = QUOTED;
+				c->quoted = 1;
+				continue;
+			}
+			st = UNQUOTED;
+			/* fall through */
+		case UNQUOTED:
+			if (ch == ',') {
+				rc = csv_end_field(r, c, err);
+				if (rc)
+					return rc;
+				st = FIELD_START;
+				continue;
+			}
+			if (ch == '\n') {
+				r->line++;
+				goto end;
+			}
+			if (ch == '\r') {
+				rc = csv_crlf(r, c, err);
+				if (rc)
+					return rc;
+				goto end;
+			}
+			if (ch == '"')
+				return csv_error(r, c->line, err,
+						 "%s: a quote inside a field that does not start with one",
+						 field_label(r, c->nf, label, sizeof(label)));
+			break;
+		case QUOTED:
+			if (ch == '"') {
+				st = QUOTE_IN_QUOTED;
+				continue;
+			}
+			if (ch == '\n')
+				r->line++;
+			break;
+		case QUOTE_IN_QUOTED:
+			if (ch == '"') {
+				st = QUOTED;
+				break;
+			}
+			if (ch == ',') {
+				rc = csv_end_field(r, c, err);
+				if (rc)
+					return rc;
+				st = FIELD_START;
+				continue;
+			}
+			if (ch == '\n') {
+				r->line++;
+				goto end;
+			}
+			if (ch == '\r') {
+				rc = csv_crlf(r, c, err);
+				if (rc)
+					return rc;
+				goto end;
+			}
+			return csv_error(r, c->line, err,
+					 "%s: text after the closing quote",
+					 field_label(r, c->nf, label, sizeof(label)));
+		}
+		rc = csv_put(r, c, ch, err);
+		if (rc)
+			return rc;
+	}
+end:
+	rc = csv_end_field(r, c, err);
+	if (rc)
+		return rc;
+	*got = 1;
+	return MCG_OK;
+}
+
+int mcg_csv_next(mcg_csv_reader *r, mcg_csv_record *rec, mcg_error *err)
+{
+	for (;;) {
+		struct csv_rec c;
+		int got, rc;
+
+		rc = csv_read_record(r, &c, &got, err);
+		if (rc)
+			return rc;
+		if (!got)
+			return 0;         /* empty lines at the end are fine */
+		if (c.nf == 1 && c.used == 1 && !c.quoted) {
+			if (!r->blank_line)
+				r->blank_line = c.line;
+			continue;
+		}
+		if (r->blank_line)
+			return csv_error(r, r->blank_line, err,
+					 "an empty line, with more records after it");
+		if (r->records >= r->lim.records_max)
+			return csv_error(r, c.line, err, "more than %llu records in the file",
+					 (unsigned long long)r->lim.records_max);
+		r->records++;
+		rec->n = c.nf;
+		rec->line = c.line;
+		for (size_t i = 0; i < c.nf; i++) {
+			rec->field[i] = r->buf + r->off[i];
+			rec->len[i] = r->len[i];
+		}
+		return 1;
+	}
+}
+
+/* ---- the import -------------------------------------------------------------- */
+
+enum column {
+	COL_REF, COL_DATE, COL_TYPE, COL_LOAN, COL_PRINCIPAL, COL_INTEREST,
+	COL_DPD, COL_AMOUNT, COL_N
+};
+
+static const char *const column_names[COL_N] = {
+	"ref", "date", "type", "loan", "principal", "interest", "dpd", "amount"
+};
+
+#define COLUMNS_TEXT "ref,date,type,loan,principal,interest,dpd,amount"
+#define BIT(c) (1u << (c))
+/* Columns every file must have; the value columns may be left out of a
+ * file whose rows do not need them (a file of calls has no dpd). */
+#define COLUMNS_REQUIRED (BIT(COL_REF) | BIT(COL_DATE) | BIT(COL_TYPE) | BIT(COL_LOAN))
+#define VALUE_COLUMNS (BIT(COL_PRINCIPAL) | BIT(COL_INTEREST) | BIT(COL_DPD) | BIT(COL_AMOUNT))
+
+/* The row types, the cells each needs and the ones it may have.  The
+ * events' fields are added in the order the recording commands add them
+ * (cli/cmd_loans.c), so a row and the same command with the same ref are
+ * the same event. */
+static const struct row_type {
+	const char *type;
+	unsigned required;
+	unsigned optional;
+} row_types[] = {
+	{ "repay", BIT(COL_PRINCIPAL), BIT(COL_INTEREST) },
+	{ "arrears", BIT(COL_DPD), 0 },
+	{ "call", BIT(COL_AMOUNT), 0 },
+	{ "recover", BIT(COL_AMOUNT), 0 },
+};
+
+/* The days past due a bank may report, as `mcg arrears` takes them. */
+#define IMPORT_DPD_MAX 36500
+
+struct importer {
+	mcg_ledger *L;
+	const char *path;
+	const mcg_import_opts *opts;
+	mcg_csv_reader *r;
+	int pos[COL_N];                       /* field index of each column, -1 if absent */
+	const char *names[MCG_CSV_FIELDS_MAX]; /* column name of each field */
+	size_t n_fields;
+	int digits;
+	mcg_csv_record rec;
+	mcg_import_summary *sum;
+	uint64_t total_bytes, next_mark, mark_step;
+};
+
+/* A cell quoted for a message: printable ASCII only, cut at 40. */
+static const char *quoted(const char *s, char *buf, size_t bufsz)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; s[i] && j + 4 < bufsz; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (j >= 40) {
+			buf[j++] = '.';
+			buf[j++] = '.';
+			buf[j++] = '.';
+			break;
+		}
+		buf[j++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static int check_header(struct importer *im, mcg_error *err)
+{
+	unsigned seen = 0;
+	char q[64];
+	int rc = mcg_csv_next(im->r, &im->rec, err);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s:1: the file is empty: expected the header " COLUMNS_TEXT,
+				     im->path);
+	for (int c = 0; c < COL_N; c++)
+		im->pos[c] = -1;
+	for (size_t i = 0; i < im->rec.n; i++) {
+		const char *name = im->rec.field[i];
+		int c = 0;
+
+		while (c < COL_N && strcmp(name, column_names[c]) != 0)
+			c++;
+		if (c == COL_N)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s:%llu: unknown column '%s' (the columns are " COLUMNS_TEXT ")",
+					     im->path, (unsigned long long)im->rec.line,
+					     quoted(name, q, sizeof(q)));
+		if (seen & BIT(c))
+			return mcg_error_set(err, MCG_EINPUT, "%s:%llu: column '%s' appears twice",
+					     im->path, (unsigned long long)im->rec.line,
+					     column_names[c]);
+		seen |= BIT(c);
+		im->pos[c] = (int)i;
+		im->names[i] = column_names[c];
+	}
+	for (int c = 0; c < COL_N; c++)
+		if ((COLUMNS_REQUIRED & BIT(c)) && !(seen & BIT(c)))
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s:%llu: the header has no column '%s' (required: ref, date, type, loan)",
+					     im->path, (unsigned long long)im->rec.line,
+					     column_names[c]);
+	im->n_fields = im->rec.n;
+	mcg_csv_set_names(im->r, im->names, im->n_fields);
+	return MCG_OK;
+}
+
+static const char *cell(const struct importer *im, enum column c)
+{
+	return im->pos[c] >= 0 ? im->rec.field[im->pos[c]] : "";
+}
+
+/* An amount cell: > 0 (principal, amount) or >= 0 (interest). */
+static int cell_amount(struct importer *im, enum column c, int positive,
+		       int64_t *out, mcg_error *err)
+{
+	if (mcg_amount_parse(cell(im, c), im->digits, 0, out, err))
+		return mcg_error_prefix(err, "column '%s'", column_names[c]);
+	if (positive && *out <= 0)
+		return mcg_error_set(err, MCG_EINPUT, "column '%s': must be greater than 0",
+				     column_names[c]);
+	return MCG_OK;
+}
+
+static int cell_dpd(struct importer *im, int64_t *out, mcg_error *err)
+{
+	const char *s = cell(im, COL_DPD);
+	int64_t v = 0;
+	char q[64];
+
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 6)
+			goto bad;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (!*s || v > IMPORT_DPD_MAX)
+		goto bad;
+	*out = v;
+	return MCG_OK;
+bad:
+	return mcg_error_set(err, MCG_EINPUT,
+			     "column 'dpd': bad value '%s': expected a whole number of days from 0 to %d",
+			     quoted(s, q, sizeof(q)), IMPORT_DPD_MAX);
+}
+
+/* The cells a row's type needs are there and the others are empty. */
+static int check_cells(struct importer *im, const struct row_type *t, mcg_error *err)
+{
+	for (int c = 0; c < COL_N; c++) {
+		unsigned bit = BIT(c);
+		int empty = cell(im, (enum column)c)[0] == '\0';
+
+		if (!(VALUE_COLUMNS & bit))
+			continue;
+		if ((t->required & bit) && empty)
+			return mcg_error_set(err, MCG_EINPUT, "column '%s' is required for type %s%s",
+					     column_names[c], t->type,
+					     im->pos[c] < 0 ? " (the file has no such column)" : "");
+		if (!((t->required | t->optional) & bit) && !empty)
+			return mcg_error_set(err, MCG_EINPUT, "column '%s' must be empty for type %s",
+					     column_names[c], t->type);
+	}
+	return MCG_OK;
+}
+
+static int add_field(mcg_event *ev, const char *key, const char *value, mcg_error *err)
+{
+	int rc = mcg_event_add(ev, key, value);
+
+	if (rc)
+		return mcg_error_set(err, rc, rc == MCG_ESYS ? "out of memory"
+						       : "column '%s' is too long", key);
+	return MCG_OK;
+}
+
+static int add_amount(mcg_event *ev, const char *key, int64_t v, mcg_error *err)
+{
+	int rc = mcg_event_add_int(ev, key, v);
+
+	if (rc)
+		return mcg_error_set(err, rc, "out of memory");
+	return MCG_OK;
+}
+
+/* Fills ev from the current row.  Errors name the column, not the line. */
+static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
+{
+	const struct row_type *t = NULL;
+	const char *type, *ref;
+	int64_t v;
+	char q[64];
+	int rc;
+
+	/* First: cell() may only look at fields the record has. */
+	if (im->rec.n != im->n_fields)
+		return mcg_error_set(err, MCG_EINPUT, "%zu fields where the header has %zu",
+				     im->rec.n, im->n_fields);
+	type = cell(im, COL_TYPE);
+	ref = cell(im, COL_REF);
+	for (size_t i = 0; i < sizeof(row_types) / sizeof(row_types[0]); i++)
+		if (strcmp(type, row_types[i].type) == 0)
+			t = &row_types[i];
+	if (!t)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "column 'type': bad type '%s': expected repay, arrears, call or recover",
+				     quoted(type, q, sizeof(q)));
+	if (!ref[0])
+		return mcg_error_set(err, MCG_EINPUT,
+				     "column 'ref' is empty: every row needs a ref, its idempotency key");
+	if (mcg_journal_check_ref(ref, err))
+		return mcg_error_prefix(err, "column 'ref'");
+	if (!cell(im, COL_LOAN)[0])
+		return mcg_error_set(err, MCG_EINPUT, "column 'loan' is empty");
+	rc = check_cells(im, t, err);
+	if (rc)
+		return rc;
+	mcg_event_init(ev, t->type);
+	mcg_strlcpy(ev->ref, ref, sizeof(ev->ref));
+	mcg_strlcpy(ev->actor, im->opts->actor, sizeof(ev->actor));
+	if (mcg_date_parse(cell(im, COL_DATE), &ev->date_days, err))
+		return mcg_error_prefix(err, "column 'date'");
+	ev->date_given = 1;
+	rc = add_field(ev, "loan", cell(im, COL_LOAN), err);
+	if (rc)
+		return rc;
+	if (t->required & BIT(COL_PRINCIPAL)) {
+		rc = cell_amount(im, COL_PRINCIPAL, 1, &v, err);
+		rc = rc ? rc : add_amount(ev, "principal", v, err);
+		if (!rc && cell(im, COL_INTEREST)[0]) {
+			rc = cell_amount(im, COL_INTEREST, 0, &v, err);
+			rc = rc ? rc : add_amount(ev, "interest", v, err);
+		}
+	} else if (t->required & BIT(COL_DPD)) {
+		rc = cell_dpd(im, &v, err);
+		rc = rc ? rc : add_amount(ev, "dpd", v, err);
+	} else {
+		rc = cell_amount(im, COL_AMOUNT, 1, &v, err);
+		rc = rc ? rc : add_amount(ev, "amount", v, err);
+	}
+	return rc;
+}
+
+static void maybe_progress(struct importer *im)
+{
+	uint64_t bytes;
+
+	if (!im->opts->progress)
+		return;
+	bytes = mcg_csv_bytes(im->r);
+	if (im->sum->rows % MCG_IMPORT_PROGRESS_ROWS != 0 &&
+	    (!im->mark_step || bytes < im->next_mark))
+		return;
+	while (im->mark_step && im->next_mark <= bytes)
+		im->next_mark += im->mark_step;
+	im->opts->progress(im->opts->progress_ctx, im->sum->rows, bytes, im->total_bytes);
+}
+
+/* One data row: build its event and append it to the open transaction. */
+static int import_row(struct importer *im, mcg_error *err)
+{
+	mcg_event ev;
+	int replayed = 0;
+	int rc;
+
+	mcg_event_init(&ev, "repay");
+	rc = row_event(im, &ev, err);
+	rc = rc ? rc : mcg_journal_append(im->L, &ev, &replayed, err);
+	if (!rc) {
+		if (replayed) {
+			im->sum->skipped++;
+		} else {
+			im->sum->recorded++;
+			if (!im->sum->first_seq)
+				im->sum->first_seq = ev.seq;
+			im->sum->last_seq = ev.seq;
+		}
+	}
+	mcg_event_free(&ev);
+	if (rc)
+		return mcg_error_prefix(err, "%s:%llu", im->path,
+					(unsigned long long)im->rec.line);
+	return MCG_OK;
+}
+
+static int import_rows(struct importer *im, mcg_error *err)
+{
+	int rc;
+
+	while ((rc = mcg_csv_next(im->r, &im->rec, err)) == 1) {
+		if (im->sum->rows >= MCG_IMPORT_ROWS_MAX)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s:%llu: more than %llu rows: split the file",
+					     im->path, (unsigned long long)im->rec.line,
+					     (unsigned long long)MCG_IMPORT_ROWS_MAX);
+		im->sum->rows++;
+		rc = import_row(im, err);
+		if (rc)
+			return rc;
+		maybe_progress(im);
+	}
+	return rc;
+}
+
+static int open_file(const char *path, FILE **out, uint64_t *size, mcg_error *err)
+{
+	struct stat sb;
+	FILE *f = fopen(path, "rb");
+
+	*out = NULL;
+	*size = 0;
+	if (!f)
+		return mcg_error_set(err, errno == ENOMEM ? MCG_ESYS : MCG_EINPUT,
+				     "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			fclose(f);
+			return mcg_error_set(err, MCG_EINPUT, "'%s' is a folder, not a file", path);
+		}
+		if (S_ISREG(sb.st_mode))
+			*size = (uint64_t)sb.st_size;
+	}
+	*out = f;
+	return MCG_OK;
+}
+
+int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts,
+		    mcg_import_summary *out, mcg_error *err)
+{
+	struct importer im;
+	FILE *f;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&im, 0, sizeof(im));
+	im.L = L;
+	im.path = path;
+	im.opts = opts;
+	im.sum = out;
+	im.digits = mcg_ledger_minor_digits(L);
+	rc = mcg_journal_check_actor(opts->actor, err);
+	rc = rc ? rc : open_file(path, &f, &im.total_bytes, err);
+	if (rc)
+		return rc;
+	im.mark_step = im.total_bytes / 100;
+	im.next_mark = im.mark_step;
+	rc = mcg_csv_open(f, path, NULL, &im.r, err);
+	rc = rc ? rc : check_header(&im, err);
+	rc = rc ? rc : mcg_journal_begin(L, err);
+	if (rc)
+		goto out_close;
+	rc = import_rows(&im, err);
+	if (rc || opts->dry_run)
+		mcg_journal_rollback(L);
+	else
+		rc = mcg_journal_commit(L, err);
+	if (!rc && opts->progress)
+		opts->progress(opts->progress_ctx, out->rows, mcg_csv_bytes(im.r), im.total_bytes);
+out_close:
+	mcg_csv_free(im.r);
+	fclose(f);
+	return rc;
+}
