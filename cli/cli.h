@@ -148,5 +148,11 @@ int cmd_exposure(mcg_cli *, int, char **, mcg_error *);
 int cmd_guarantees(mcg_cli *, int, char **, mcg_error *);
 int cmd_scores(mcg_cli *, int, char **, mcg_error *);
 int cmd_import(mcg_cli *, int, char **, mcg_error *);
+/* The audit trail and the public keys: cmd_audit.c. */
+int cmd_audit_checkpoint(mcg_cli *, int, char **, mcg_error *);
+int cmd_audit_verify(mcg_cli *, int, char **, mcg_error *);
+int cmd_audit_prove(mcg_cli *, int, char **, mcg_error *);
+int cmd_audit_consistency(mcg_cli *, int, char **, mcg_error *);
+int cmd_keys_show(mcg_cli *, int, char **, mcg_error *);
 
 #endif

@@ -159,6 +159,32 @@ const cli_command cli_commands[] = {
 	  "check",
 	  "rebuild all state from the events and compare (exit 4 on a difference)",
 	  NULL },
+	{ "audit checkpoint", cmd_audit_checkpoint,
+	  "audit checkpoint",
+	  "sign a checkpoint of the audit log (C2SP signed note), keep it, print it",
+	  "  Prints the origin line, the number of events, the base64 root hash, a\n"
+	  "  blank line and the Ed25519 signature line.  Save it: a later\n"
+	  "  `audit verify --checkpoint FILE` proves the log still extends it.\n" },
+	{ "audit verify", cmd_audit_verify,
+	  "audit verify [--checkpoint FILE]",
+	  "recompute the whole audit log from the events and check every checkpoint",
+	  "  --checkpoint FILE  also check a checkpoint kept outside the ledger\n"
+	  "  Exit 4 naming the first event that fails: changed, missing, added or\n"
+	  "  reordered events and postings, a log shorter than a checkpoint.\n" },
+	{ "audit prove", cmd_audit_prove,
+	  "audit prove SEQ [--size N]",
+	  "the RFC 9162 inclusion proof of event SEQ",
+	  "  --size N           the tree to prove against (default: the whole log)\n"
+	  "  Prints `index I` (SEQ - 1), `size N`, `leaf HEX`, then `hash HEX` lines.\n" },
+	{ "audit consistency", cmd_audit_consistency,
+	  "audit consistency OLD_SIZE NEW_SIZE",
+	  "the RFC 9162 consistency proof between two sizes of the log",
+	  "  Prints `old OLD`, `new NEW`, then `hash HEX` lines.\n" },
+	{ "keys show", cmd_keys_show,
+	  "keys show",
+	  "the public keys, in the forms verifiers use",
+	  "  The checkpoint verifier key (NAME+KEYHASH+BASE64KEY, alone on the line\n"
+	  "  after its label) and the statement key's PEM public key.\n" },
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

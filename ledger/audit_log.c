@@ -1,0 +1,961 @@
+/*
+ * The ledger's side of the audit log: see audit_log.h and docs/AUDIT.md.
+ *
+ * Three kinds of work live here:
+ *
+ * - Reading the tree the journal keeps in audit_hashes: roots and proofs,
+ *   O(log n) stored hashes each, through audit/merkle.c.
+ * - Signing and checking checkpoints (C2SP signed notes, audit/note.c).
+ *   Making a checkpoint is the one write outside the journal; it refuses
+ *   to sign a tree that is not an extension of the last tree it signed.
+ * - The full verification.  It trusts nothing the journal stored: it reads
+ *   the event and posting rows in one pass, recomputes every leaf from them
+ *   and every stored hash from those leaves, and compares each with the
+ *   row in audit_hashes as it goes.  Appending a leaf reads only the
+ *   latest complete subtree of each level (the *frontier*, at most 64
+ *   hashes), so the pass holds O(log n) hashes whatever the size of the
+ *   log, and the roots of the kept checkpoints are folded from the same
+ *   frontier when the pass reaches their size.
+ */
+#include "audit_log.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "audit/keys.h"
+#include "date.h"
+#include "journal.h"
+#include "ledger_int.h"
+
+/* Levels of a tree of up to 2^63 leaves. */
+#define FRONTIER_LEVELS 64
+
+/* ---- reading the tree ---------------------------------------------------- */
+
+int mcg_audit_root(mcg_ledger *L, int64_t size, mcg_hash *out, mcg_error *err)
+{
+	int64_t n;
+	int rc;
+
+	rc = mcg_ledger_size(L, &n, err);
+	if (rc)
+		return rc;
+	if (size < 0 || size > n)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "no tree of size %lld: the log has %lld events",
+				     (long long)size, (long long)n);
+	return mcg_merkle_tree_hash(size, mcg_ledger_read_hashes, L, out, err);
+}
+
+/* The stored leaf hash of event seq (1-based). */
+static int stored_leaf(mcg_ledger *L, int64_t seq, mcg_hash *out,
+		       mcg_error *err)
+{
+	int64_t idx = mcg_merkle_stored_index(0, seq - 1);
+
+	return mcg_ledger_read_hashes(L, &idx, 1, out, err);
+}
+
+static int hash_equal(const mcg_hash *a, const mcg_hash *b)
+{
+	return memcmp(a->b, b->b, MCG_HASH_SIZE) == 0;
+}
+
+/* ---- events and postings read back strictly ------------------------------ */
+
+/*
+ * The rows are read as the journal wrote them, and anything it could not
+ * have written (a wrong column type, text with a NUL or too long for the
+ * event, a date out of range) is an integrity failure rather than being
+ * coerced: SQLite would read 20000 + 2^32 as 20000 through a 32-bit
+ * getter, and a changed row must never read back as the original.
+ */
+
+static int changed(mcg_error *err, int64_t seq, const char *what)
+{
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "event %lld: its %s is not as the journal writes it (the event was changed)",
+			     (long long)seq, what);
+}
+
+/* A TEXT column (NULL allowed when null_ok: it reads as "") into dst. */
+static int read_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz,
+		     int null_ok, int64_t seq, const char *what, mcg_error *err)
+{
+	const char *s;
+	int type = sqlite3_column_type(st, col);
+
+	if (type == SQLITE_NULL && null_ok) {
+		dst[0] = '\0';
+		return MCG_OK;
+	}
+	if (type != SQLITE_TEXT)
+		return changed(err, seq, what);
+	s = (const char *)sqlite3_column_text(st, col);
+	if (!s)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	if ((size_t)sqlite3_column_bytes(st, col) != strlen(s) ||
+	    mcg_strlcpy(dst, s, dstsz))
+		return changed(err, seq, what);
+	return MCG_OK;
+}
+
+/* An INTEGER column within [min, max]. */
+static int read_int(sqlite3_stmt *st, int col, int64_t min, int64_t max,
+		    int64_t *out, int64_t seq, const char *what, mcg_error *err)
+{
+	int64_t v;
+
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+		return changed(err, seq, what);
+	v = sqlite3_column_int64(st, col);
+	if (v < min || v > max)
+		return changed(err, seq, what);
+	*out = v;
+	return MCG_OK;
+}
+
+/*
+ * Loads an event from a row of
+ *   SELECT seq, type, ref, date, date_given, recorded_at, actor, fields
+ * into ev (initialised here; the caller frees it), without its postings.
+ */
+static int load_event_row(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
+{
+	char type[MCG_EVENT_TYPE_MAX + 1];
+	const char *fields;
+	int64_t seq = sqlite3_column_int64(st, 0), date, given;
+	int rc;
+
+	mcg_event_init(ev, "");
+	ev->seq = seq;
+	rc = read_text(st, 1, type, sizeof(type), 0, seq, "type", err);
+	rc = rc ? rc : read_text(st, 2, ev->ref, sizeof(ev->ref), 1, seq, "ref", err);
+	rc = rc ? rc : read_int(st, 3, INT32_MIN, INT32_MAX, &date, seq, "date", err);
+	rc = rc ? rc : read_int(st, 4, 0, 1, &given, seq, "date_given", err);
+	rc = rc ? rc : read_text(st, 5, ev->recorded_at, sizeof(ev->recorded_at), 0,
+				 seq, "recorded_at", err);
+	rc = rc ? rc : read_text(st, 6, ev->actor, sizeof(ev->actor), 0, seq, "actor", err);
+	if (rc)
+		return rc;
+	mcg_strlcpy(ev->type, type, sizeof(ev->type));
+	ev->date_days = (int32_t)date;
+	ev->date_given = (int)given;
+	if (sqlite3_column_type(st, 7) != SQLITE_TEXT)
+		return changed(err, seq, "fields");
+	fields = (const char *)sqlite3_column_text(st, 7);
+	if (!fields)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	if ((size_t)sqlite3_column_bytes(st, 7) != strlen(fields))
+		return changed(err, seq, "fields");
+	rc = mcg_event_decode_fields(ev, fields, err);
+	if (rc == MCG_EINPUT)
+		return changed(err, seq, "fields");
+	return rc;
+}
+
+/*
+ * Adds the posting in a row of SELECT seq, line, account, amount to ev.
+ * Lines must run 1, 2, 3, ... and amounts be non-zero, as the journal
+ * writes them.
+ */
+static int add_posting_row(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
+{
+	char account[MCG_ACCOUNT_MAX + 1];
+	int64_t line, amount;
+	int rc;
+
+	rc = read_int(st, 1, 1, INT64_MAX, &line, ev->seq, "posting line", err);
+	rc = rc ? rc : read_text(st, 2, account, sizeof(account), 0, ev->seq,
+				 "posting account", err);
+	rc = rc ? rc : read_int(st, 3, INT64_MIN, INT64_MAX, &amount, ev->seq,
+				"posting amount", err);
+	if (rc)
+		return rc;
+	if (line != (int64_t)ev->n_postings + 1)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "event %lld: its posting lines do not run 1, 2, 3, ... (line %lld where %zu was due: the postings were changed)",
+				     (long long)ev->seq, (long long)line,
+				     ev->n_postings + 1);
+	if (amount == 0)
+		return changed(err, ev->seq, "posting amount");
+	rc = mcg_event_post(ev, account, amount, err);
+	if (rc == MCG_EINPUT)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "event %lld: more postings than an event can have (the postings were changed)",
+				     (long long)ev->seq);
+	return rc;
+}
+
+/* The leaf hash of an event: SHA-256(0x00 || canonical bytes). */
+static int event_leaf(const mcg_event *ev, mcg_buf *scratch, mcg_hash *out,
+		      mcg_error *err)
+{
+	int rc;
+
+	mcg_buf_reset(scratch);
+	rc = mcg_event_canonical(ev, scratch);
+	if (rc)
+		return mcg_error_set(err, rc == MCG_ESYS ? MCG_ESYS : MCG_EINTEGRITY,
+				     "event %lld: too large to encode",
+				     (long long)ev->seq);
+	mcg_merkle_leaf_hash(scratch->data, scratch->len, out);
+	return MCG_OK;
+}
+
+static const char leaf_mismatch_fmt[] =
+	"event %lld: its leaf does not match the audit log (the event or its postings were changed)";
+
+/* Recomputes one event's leaf from its rows (for proofs). */
+static int recompute_leaf(mcg_ledger *L, int64_t seq, mcg_hash *out,
+			  mcg_error *err)
+{
+	sqlite3_stmt *ev_st, *po_st;
+	mcg_buf bytes = MCG_BUF_INIT;
+	mcg_event ev;
+	int step, rc;
+
+	mcg_event_init(&ev, "");
+	ev_st = mcg_db_stmt(L, "SELECT seq, type, ref, date, date_given, recorded_at,"
+			    " actor, fields FROM events WHERE seq = ?1", err);
+	if (!ev_st)
+		return err->code;
+	sqlite3_bind_int64(ev_st, 1, seq);
+	step = sqlite3_step(ev_st);
+	if (step == SQLITE_DONE)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "event %lld is missing (the log has a gap)",
+				   (long long)seq);
+	else if (step != SQLITE_ROW)
+		rc = mcg_db_error(L, err, "reading an event");
+	else
+		rc = load_event_row(ev_st, &ev, err);
+	sqlite3_reset(ev_st);
+	if (rc)
+		goto out;
+	po_st = mcg_db_stmt(L, "SELECT seq, line, account, amount FROM postings"
+			    " WHERE seq = ?1 ORDER BY line", err);
+	if (!po_st) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_int64(po_st, 1, seq);
+	while (!rc && (step = sqlite3_step(po_st)) == SQLITE_ROW)
+		rc = add_posting_row(po_st, &ev, err);
+	if (!rc && step != SQLITE_DONE)
+		rc = mcg_db_error(L, err, "reading the postings");
+	sqlite3_reset(po_st);
+	rc = rc ? rc : event_leaf(&ev, &bytes, out, err);
+out:
+	mcg_event_free(&ev);
+	mcg_buf_free(&bytes);
+	return rc;
+}
+
+/* ---- signed checkpoints -------------------------------------------------- */
+
+/*
+ * Opens a signed checkpoint note: its signature by this ledger's key under
+ * the ledger's origin, its form, and its origin line.  Anything wrong with
+ * a note handed to us is an integrity failure (MCG_EINTEGRITY): a note
+ * that does not parse cannot vouch for anything.  `what` names the note in
+ * messages.
+ */
+static int open_note(mcg_ledger *L, EVP_PKEY *key, const char *note,
+		     size_t len, const char *what, mcg_checkpoint *cp,
+		     mcg_error *err)
+{
+	mcg_buf text = MCG_BUF_INIT;
+	int rc;
+
+	rc = mcg_note_verify(note, len, mcg_ledger_origin(L), key, &text, err);
+	rc = rc ? rc : mcg_checkpoint_parse(text.data, text.len, cp, err);
+	mcg_buf_free(&text);
+	if (rc == MCG_EINPUT) {
+		err->code = MCG_EINTEGRITY;
+		rc = MCG_EINTEGRITY;
+	}
+	if (rc)
+		return mcg_error_prefix(err, "%s", what);
+	if (strcmp(cp->origin, mcg_ledger_origin(L)) != 0)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "%s is of another log (origin '%.80s'; this ledger's is '%s')",
+				     what, cp->origin, mcg_ledger_origin(L));
+	return MCG_OK;
+}
+
+static int shorter_than(mcg_error *err, const char *what, int64_t size,
+			int64_t events)
+{
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "the log is shorter than %s of size %lld (events were deleted): it has %lld events",
+			     what, (long long)size, (long long)events);
+}
+
+static int root_differs(mcg_error *err, const char *what, int64_t size)
+{
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "%s of size %lld does not match the log: the root of its first %lld events differs (the log was rewritten)",
+			     what, (long long)size, (long long)size);
+}
+
+int mcg_audit_check_note(mcg_ledger *L, const char *note, size_t len,
+			 mcg_checkpoint *out, mcg_error *err)
+{
+	EVP_PKEY *key = NULL;
+	mcg_checkpoint cp;
+	mcg_hash root;
+	int64_t size;
+	int rc;
+
+	rc = mcg_keys_load_public(mcg_ledger_keys_dir(L), MCG_KEY_CHECKPOINT, &key, err);
+	rc = rc ? rc : open_note(L, key, note, len, "the checkpoint", &cp, err);
+	EVP_PKEY_free(key);
+	rc = rc ? rc : mcg_ledger_size(L, &size, err);
+	if (rc)
+		return rc;
+	if (cp.size > size)
+		return shorter_than(err, "the checkpoint", cp.size, size);
+	rc = mcg_merkle_tree_hash(cp.size, mcg_ledger_read_hashes, L, &root, err);
+	if (rc)
+		return rc;
+	if (!hash_equal(&root, &cp.root))
+		return root_differs(err, "the checkpoint", cp.size);
+	if (out)
+		*out = cp;
+	return MCG_OK;
+}
+
+int mcg_audit_latest_checkpoint(mcg_ledger *L, mcg_buf *note_out,
+				int *found, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", err);
+	int step, rc = MCG_OK;
+
+	*found = 0;
+	if (!st)
+		return err->code;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		if (mcg_buf_append(note_out, sqlite3_column_text(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0)))
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	} else if (step != SQLITE_DONE) {
+		rc = mcg_db_error(L, err, "reading the checkpoints");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The kept checkpoint of exactly this size, if any. */
+static int kept_note(mcg_ledger *L, int64_t size, mcg_buf *out, int *found,
+		     mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"SELECT note FROM checkpoints WHERE size = ?1", err);
+	int step, rc = MCG_OK;
+
+	*found = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, size);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		if (mcg_buf_append(out, sqlite3_column_text(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0)))
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	} else if (step != SQLITE_DONE) {
+		rc = mcg_db_error(L, err, "reading the checkpoints");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Before signing the tree of `size` events: the latest kept checkpoint
+ * must verify, and the tree must extend it (an RFC 9162 consistency proof
+ * from its size, checked against its signed root).  So a tree whose
+ * stored hashes were rewritten below a signed checkpoint is never signed
+ * again; `mcg audit verify` says where.
+ */
+static int check_extends_latest(mcg_ledger *W, EVP_PKEY *key, int64_t size,
+				const mcg_hash *root, mcg_error *err)
+{
+	mcg_buf note = MCG_BUF_INIT;
+	mcg_hash proof[MCG_PROOF_MAX];
+	mcg_checkpoint cp;
+	size_t nproof;
+	int found, rc;
+
+	rc = mcg_audit_latest_checkpoint(W, &note, &found, err);
+	if (rc || !found)
+		goto out;
+	rc = open_note(W, key, note.data, note.len, "the latest kept checkpoint", &cp, err);
+	if (rc)
+		goto out;
+	if (cp.size > size) {
+		rc = shorter_than(err, "the latest kept checkpoint", cp.size, size);
+		goto out;
+	}
+	if (cp.size == 0)
+		goto out;
+	rc = mcg_merkle_consistency_proof(cp.size, size, mcg_ledger_read_hashes, W,
+					  proof, &nproof, err);
+	rc = rc ? rc : mcg_merkle_verify_consistency(proof, nproof, cp.size, size,
+						     &cp.root, root, err);
+	if (rc == MCG_EINTEGRITY)
+		mcg_error_prefix(err, "refusing to sign: the log is not an extension of the checkpoint of size %lld (run mcg audit verify)",
+				 (long long)cp.size);
+out:
+	mcg_buf_free(&note);
+	return rc;
+}
+
+/* Inside W's write transaction: the kept note of the current size, or a
+ * new one signed, kept and appended to out. */
+static int make_checkpoint(mcg_ledger *W, EVP_PKEY *key, mcg_buf *out,
+			   mcg_error *err)
+{
+	mcg_checkpoint cp;
+	mcg_buf text = MCG_BUF_INIT, note = MCG_BUF_INIT;
+	char made_at[MCG_TIMESTAMP_TEXT_MAX + 8];
+	sqlite3_stmt *st;
+	int found, rc;
+
+	memset(&cp, 0, sizeof(cp));
+	rc = mcg_ledger_size(W, &cp.size, err);
+	rc = rc ? rc : kept_note(W, cp.size, out, &found, err);
+	if (rc || found)
+		return rc;
+	rc = mcg_merkle_tree_hash(cp.size, mcg_ledger_read_hashes, W, &cp.root, err);
+	rc = rc ? rc : check_extends_latest(W, key, cp.size, &cp.root, err);
+	if (rc)
+		return rc;
+	if (mcg_strlcpy(cp.origin, mcg_ledger_origin(W), sizeof(cp.origin)) ||
+	    mcg_checkpoint_format(&cp, &text)) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the ledger's origin '%.80s' cannot head a checkpoint",
+				   mcg_ledger_origin(W));
+		goto out;
+	}
+	rc = mcg_note_sign(text.data, text.len, mcg_ledger_origin(W), key, &note, err);
+	if (rc)
+		goto out;
+	st = mcg_db_stmt(W, "INSERT INTO checkpoints(size, note, made_at)"
+			 " VALUES(?1, ?2, ?3)", err);
+	if (!st) {
+		rc = err->code;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, cp.size);
+	sqlite3_bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mcg_timestamp_now(made_at), -1, SQLITE_STATIC);
+	rc = mcg_db_step_done(W, st, err, "keeping the checkpoint");
+	if (!rc && mcg_buf_append(out, note.data, note.len))
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+out:
+	mcg_buf_free(&text);
+	mcg_buf_free(&note);
+	return rc;
+}
+
+int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err)
+{
+	mcg_ledger *W = L, *own = NULL;
+	mcg_buf note = MCG_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	/* Inside the journal's transaction this would sign uncommitted
+	 * events: a programmer error. */
+	assert(!L->in_txn);
+	if (L->in_txn)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: a checkpoint inside a write transaction");
+	/* A read-only connection, or one inside the caller's read
+	 * transaction, cannot take the write lock: write through our own. */
+	if (sqlite3_db_readonly(L->db, "main") != 0 || !sqlite3_get_autocommit(L->db)) {
+		rc = mcg_ledger_open(L->path, L->keys_dir, 0, &own, err);
+		if (rc)
+			return rc;
+		W = own;
+	}
+	/* The key first: the write lock is held only for the signing. */
+	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
+	rc = rc ? rc : mcg_journal_begin(W, err);
+	if (rc)
+		goto out;
+	rc = make_checkpoint(W, key, &note, err);
+	if (rc)
+		mcg_journal_rollback(W);
+	else
+		rc = mcg_journal_commit(W, err);
+	/* Handed out only once kept. */
+	if (!rc && mcg_buf_append(note_out, note.data, note.len))
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+out:
+	EVP_PKEY_free(key);
+	mcg_buf_free(&note);
+	mcg_ledger_close(own);
+	return rc;
+}
+
+/* ---- proofs -------------------------------------------------------------- */
+
+int mcg_audit_prove(mcg_ledger *L, int64_t seq, int64_t size, mcg_hash *leaf,
+		    mcg_hash *proof, size_t *nproof, mcg_error *err)
+{
+	mcg_hash root, recomputed;
+	int64_t n;
+	int rc;
+
+	*nproof = 0;
+	rc = mcg_ledger_size(L, &n, err);
+	if (rc)
+		return rc;
+	if (size < 1 || size > n)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "no tree of size %lld: the log has %lld events",
+				     (long long)size, (long long)n);
+	if (seq < 1 || seq > size)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "event %lld is not in the tree of size %lld (events are 1 to %lld)",
+				     (long long)seq, (long long)size, (long long)size);
+	/* A proof for a leaf that no longer matches its event would vouch
+	 * for rows that are not there: check the one event first. */
+	rc = stored_leaf(L, seq, leaf, err);
+	rc = rc ? rc : recompute_leaf(L, seq, &recomputed, err);
+	if (rc)
+		return rc;
+	if (!hash_equal(leaf, &recomputed))
+		return mcg_error_set(err, MCG_EINTEGRITY, leaf_mismatch_fmt, (long long)seq);
+	rc = mcg_merkle_inclusion_proof(size, seq - 1, mcg_ledger_read_hashes, L,
+					proof, nproof, err);
+	rc = rc ? rc : mcg_merkle_tree_hash(size, mcg_ledger_read_hashes, L, &root, err);
+	/* Checked as a bank will check it, with the verifier's code. */
+	rc = rc ? rc : mcg_merkle_verify_inclusion(proof, *nproof, size, seq - 1,
+						   leaf, &root, err);
+	if (rc)
+		*nproof = 0;
+	return rc;
+}
+
+int mcg_audit_consistency(mcg_ledger *L, int64_t old_size, int64_t new_size,
+			  mcg_hash *proof, size_t *nproof, mcg_error *err)
+{
+	mcg_hash old_root, new_root;
+	int64_t n;
+	int rc;
+
+	*nproof = 0;
+	rc = mcg_ledger_size(L, &n, err);
+	if (rc)
+		return rc;
+	if (new_size > n)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "no tree of size %lld: the log has %lld events",
+				     (long long)new_size, (long long)n);
+	if (old_size < 1 || old_size > new_size)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "no consistency proof from size %lld to %lld: the old size must be 1 to the new size",
+				     (long long)old_size, (long long)new_size);
+	rc = mcg_merkle_consistency_proof(old_size, new_size, mcg_ledger_read_hashes,
+					  L, proof, nproof, err);
+	rc = rc ? rc : mcg_merkle_tree_hash(old_size, mcg_ledger_read_hashes, L,
+					    &old_root, err);
+	rc = rc ? rc : mcg_merkle_tree_hash(new_size, mcg_ledger_read_hashes, L,
+					    &new_root, err);
+	rc = rc ? rc : mcg_merkle_verify_consistency(proof, *nproof, old_size, new_size,
+						     &old_root, &new_root, err);
+	if (rc)
+		*nproof = 0;
+	return rc;
+}
+
+/* ---- the full verification ----------------------------------------------- */
+
+/*
+ * The tree being rebuilt: for each level, the latest complete subtree's
+ * hash and stored index.  Appending leaf n reads the left siblings of the
+ * subtrees it completes, which are exactly these.
+ */
+struct frontier {
+	mcg_hash h[FRONTIER_LEVELS];
+	int64_t idx[FRONTIER_LEVELS];   /* -1: none yet at that level */
+	int64_t leaves;
+};
+
+static void frontier_init(struct frontier *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < FRONTIER_LEVELS; i++)
+		f->idx[i] = -1;
+}
+
+static int frontier_read(void *ctx, const int64_t *indexes, size_t n,
+			 mcg_hash *out, mcg_error *err)
+{
+	const struct frontier *f = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		int l;
+
+		for (l = 0; l < FRONTIER_LEVELS && f->idx[l] != indexes[i]; l++)
+			;
+		/* mcg_merkle_append reads only the frontier: anything else
+		 * is a bug in one of the two. */
+		assert(l < FRONTIER_LEVELS);
+		if (l == FRONTIER_LEVELS)
+			return mcg_error_set(err, MCG_ESYS,
+					     "internal error: audit hash %lld is not on the frontier",
+					     (long long)indexes[i]);
+		out[i] = f->h[l];
+	}
+	return MCG_OK;
+}
+
+/* The root of the tree of f->leaves leaves: its complete subtrees (one per
+ * 1 bit of the size), folded from the right as RFC 9162 nests them. */
+static void frontier_root(const struct frontier *f, mcg_hash *out)
+{
+	uint64_t size = (uint64_t)f->leaves;
+	int first = 1;
+
+	if (size == 0) {
+		SHA256((const unsigned char *)"", 0, out->b);
+		return;
+	}
+	for (int l = 0; l < FRONTIER_LEVELS; l++) {
+		if (!(size >> l & 1))
+			continue;
+		if (first)
+			*out = f->h[l];
+		else
+			mcg_merkle_node_hash(&f->h[l], out, out);
+		first = 0;
+	}
+}
+
+/* One query read row by row; `row` says whether st holds a row now. */
+struct cursor {
+	sqlite3_stmt *st;
+	int row;
+};
+
+static int cursor_open(mcg_ledger *L, struct cursor *c, const char *sql,
+		       mcg_error *err)
+{
+	c->row = 0;
+	if (sqlite3_prepare_v2(L->db, sql, -1, &c->st, NULL) != SQLITE_OK) {
+		c->st = NULL;
+		return mcg_db_error(L, err, "reading the audit log");
+	}
+	return MCG_OK;
+}
+
+static int cursor_next(mcg_ledger *L, struct cursor *c, mcg_error *err)
+{
+	int step = sqlite3_step(c->st);
+
+	c->row = step == SQLITE_ROW;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return mcg_db_error(L, err, "reading the audit log");
+	return MCG_OK;
+}
+
+/* Everything one verification pass holds. */
+struct verify {
+	mcg_ledger *L;
+	struct cursor events, postings, hashes, checkpoints;
+	struct frontier f;
+	EVP_PKEY *key;                  /* checkpoint.pub, loaded when needed */
+	const mcg_checkpoint *outside;  /* NULL when none was given */
+	mcg_buf scratch;
+	mcg_audit_report *report;
+};
+
+static int need_key(struct verify *v, mcg_error *err)
+{
+	if (v->key)
+		return MCG_OK;
+	return mcg_keys_load_public(mcg_ledger_keys_dir(v->L), MCG_KEY_CHECKPOINT,
+				    &v->key, err);
+}
+
+static int orphan_posting(struct verify *v, const char *why, mcg_error *err)
+{
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "posting line %lld of event %lld belongs to no event (%s)",
+			     (long long)sqlite3_column_int64(v->postings.st, 1),
+			     (long long)sqlite3_column_int64(v->postings.st, 0), why);
+}
+
+/* Reads the event at the events cursor with its postings. */
+static int read_event(struct verify *v, mcg_event *ev, mcg_error *err)
+{
+	sqlite3_stmt *po = v->postings.st;
+	int rc = load_event_row(v->events.st, ev, err);
+
+	while (!rc && v->postings.row) {
+		int64_t pseq;
+
+		if (sqlite3_column_type(po, 0) != SQLITE_INTEGER)
+			return orphan_posting(v, "the postings were changed", err);
+		pseq = sqlite3_column_int64(po, 0);
+		if (pseq < ev->seq)
+			return orphan_posting(v, "rows were added", err);
+		if (pseq > ev->seq)
+			break;
+		rc = add_posting_row(po, ev, err);
+		rc = rc ? rc : cursor_next(v->L, &v->postings, err);
+	}
+	return rc;
+}
+
+/* Compares the hashes appending leaf seq stores with the audit_hashes
+ * rows at their indexes. */
+static int compare_stored(struct verify *v, int64_t seq, const mcg_hash *out,
+			  size_t nout, mcg_error *err)
+{
+	int64_t first = mcg_merkle_stored_count(seq - 1);
+	sqlite3_stmt *st = v->hashes.st;
+	int rc;
+
+	for (size_t k = 0; k < nout; k++) {
+		int64_t want = first + (int64_t)k, idx;
+
+		if (!v->hashes.row || (idx = sqlite3_column_int64(st, 0)) > want)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld: audit hash %lld is missing (the audit log was changed)",
+					     (long long)seq, (long long)want);
+		if (idx < want)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "audit hash %lld is not part of the log (rows were added to the audit log)",
+					     (long long)idx);
+		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
+		    sqlite3_column_bytes(st, 1) != MCG_HASH_SIZE ||
+		    memcmp(sqlite3_column_blob(st, 1), out[k].b, MCG_HASH_SIZE) != 0) {
+			if (k == 0)
+				return mcg_error_set(err, MCG_EINTEGRITY, leaf_mismatch_fmt,
+						     (long long)seq);
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld: audit hash %lld does not match the hashes below it (the audit log was changed)",
+					     (long long)seq, (long long)want);
+		}
+		rc = cursor_next(v->L, &v->hashes, err);
+		if (rc)
+			return rc;
+	}
+	return MCG_OK;
+}
+
+/* Verifies the kept checkpoints of the size just reached (and says so of
+ * any row whose size the pass went past, which only a size below 0 can
+ * be). */
+static int check_kept(struct verify *v, const mcg_hash *root, mcg_error *err)
+{
+	sqlite3_stmt *st = v->checkpoints.st;
+	int rc;
+
+	while (v->checkpoints.row) {
+		int64_t size = sqlite3_column_int64(st, 0);
+		const char *note = (const char *)sqlite3_column_text(st, 1);
+		mcg_checkpoint cp;
+		char what[64];
+
+		if (sqlite3_column_type(st, 0) == SQLITE_INTEGER && size > v->f.leaves)
+			return MCG_OK;
+		snprintf(what, sizeof(what), "kept checkpoint of size %lld", (long long)size);
+		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || size < v->f.leaves ||
+		    sqlite3_column_type(st, 1) != SQLITE_TEXT || !note)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "%s: the row is not as mcg writes it (the checkpoints were changed)",
+					     what);
+		rc = need_key(v, err);
+		rc = rc ? rc : open_note(v->L, v->key, note,
+					 (size_t)sqlite3_column_bytes(st, 1), what, &cp, err);
+		if (rc)
+			return rc;
+		if (cp.size != size)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "%s holds a note of size %lld (the checkpoints were changed)",
+					     what, (long long)cp.size);
+		if (!hash_equal(&cp.root, root))
+			return root_differs(err, "kept checkpoint", size);
+		v->report->checkpoints++;
+		rc = cursor_next(v->L, &v->checkpoints, err);
+		if (rc)
+			return rc;
+	}
+	return MCG_OK;
+}
+
+/* At every size reached: the kept checkpoints and the outside one. */
+static int check_size_reached(struct verify *v, mcg_error *err)
+{
+	sqlite3_stmt *st = v->checkpoints.st;
+	mcg_hash root;
+	int rc;
+
+	/* Folding the root costs O(log n) hashes: only at a checkpoint. */
+	if (!(v->checkpoints.row && (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+				     sqlite3_column_int64(st, 0) <= v->f.leaves)) &&
+	    !(v->outside && v->outside->size == v->f.leaves))
+		return MCG_OK;
+	frontier_root(&v->f, &root);
+	rc = check_kept(v, &root, err);
+	if (rc)
+		return rc;
+	if (v->outside && v->outside->size == v->f.leaves &&
+	    !hash_equal(&v->outside->root, &root))
+		return root_differs(err, "the checkpoint given", v->outside->size);
+	return MCG_OK;
+}
+
+/* Appends the leaf of event seq to the frontier, comparing every hash it
+ * stores with the rows. */
+static int append_leaf(struct verify *v, int64_t seq, const mcg_hash *leaf,
+		       mcg_error *err)
+{
+	mcg_hash out[MCG_PROOF_MAX];
+	size_t nout;
+	int rc;
+
+	rc = mcg_merkle_append(seq - 1, leaf, frontier_read, &v->f, out, &nout, err);
+	rc = rc ? rc : compare_stored(v, seq, out, nout, err);
+	if (rc)
+		return rc;
+	/* out[l] is the subtree at level l that leaf seq-1 completes. */
+	for (size_t l = 0; l < nout; l++) {
+		v->f.h[l] = out[l];
+		v->f.idx[l] = mcg_merkle_stored_index((int)l, (seq - 1) >> l);
+	}
+	v->f.leaves = seq;
+	return MCG_OK;
+}
+
+/* The one pass over the events, in order. */
+static int verify_events(struct verify *v, mcg_error *err)
+{
+	mcg_event ev;
+	int64_t expected = 1;
+	int rc;
+
+	rc = check_size_reached(v, err);
+	while (!rc && v->events.row) {
+		int64_t seq = sqlite3_column_int64(v->events.st, 0);
+		mcg_hash leaf;
+
+		if (seq < expected)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld: not a sequence number (the log starts at event 1)",
+					     (long long)seq);
+		if (seq > expected)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld is missing (the log has a gap)",
+					     (long long)expected);
+		rc = read_event(v, &ev, err);
+		rc = rc ? rc : event_leaf(&ev, &v->scratch, &leaf, err);
+		mcg_event_free(&ev);
+		rc = rc ? rc : append_leaf(v, seq, &leaf, err);
+		rc = rc ? rc : check_size_reached(v, err);
+		rc = rc ? rc : cursor_next(v->L, &v->events, err);
+		expected++;
+	}
+	return rc;
+}
+
+/* After the last event: nothing may be left over. */
+static int verify_tail(struct verify *v, mcg_error *err)
+{
+	int64_t n = v->f.leaves;
+
+	if (v->postings.row)
+		return orphan_posting(v, "events were deleted, or rows added", err);
+	if (v->hashes.row)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log holds hashes beyond event %lld, its last (events were deleted, or rows added)",
+				     (long long)n);
+	if (v->checkpoints.row)
+		return shorter_than(err, "the kept checkpoint",
+				    sqlite3_column_int64(v->checkpoints.st, 0), n);
+	if (v->outside && v->outside->size > n)
+		return shorter_than(err, "the checkpoint given", v->outside->size, n);
+	return MCG_OK;
+}
+
+static int open_cursors(struct verify *v, mcg_error *err)
+{
+	int rc;
+
+	rc = cursor_open(v->L, &v->events, "SELECT seq, type, ref, date, date_given,"
+			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
+	rc = rc ? rc : cursor_open(v->L, &v->postings, "SELECT seq, line, account, amount"
+				   " FROM postings ORDER BY seq, line", err);
+	rc = rc ? rc : cursor_open(v->L, &v->hashes,
+				   "SELECT idx, hash FROM audit_hashes ORDER BY idx", err);
+	rc = rc ? rc : cursor_open(v->L, &v->checkpoints,
+				   "SELECT size, note FROM checkpoints ORDER BY size", err);
+	rc = rc ? rc : cursor_next(v->L, &v->events, err);
+	rc = rc ? rc : cursor_next(v->L, &v->postings, err);
+	rc = rc ? rc : cursor_next(v->L, &v->hashes, err);
+	rc = rc ? rc : cursor_next(v->L, &v->checkpoints, err);
+	return rc;
+}
+
+static void close_cursors(struct verify *v)
+{
+	sqlite3_finalize(v->events.st);
+	sqlite3_finalize(v->postings.st);
+	sqlite3_finalize(v->hashes.st);
+	sqlite3_finalize(v->checkpoints.st);
+}
+
+int mcg_audit_verify(mcg_ledger *L, const char *outside_note,
+		     size_t outside_len, mcg_audit_report *out,
+		     mcg_error *err)
+{
+	struct verify v;
+	mcg_checkpoint outside;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&v, 0, sizeof(v));
+	v.L = L;
+	v.report = out;
+	frontier_init(&v.f);
+	/* The outside checkpoint first: if it is not ours, say so at once
+	 * rather than after reading the whole log. */
+	if (outside_note) {
+		rc = need_key(&v, err);
+		rc = rc ? rc : open_note(L, v.key, outside_note, outside_len,
+					 "the checkpoint given", &outside, err);
+		if (rc)
+			goto out_key;
+		v.outside = &outside;
+	}
+	/* One read transaction: the four queries see one state of the
+	 * ledger even while a treasurer records. */
+	rc = mcg_db_exec(L, "SAVEPOINT audit_verify", err);
+	if (rc)
+		goto out_key;
+	rc = open_cursors(&v, err);
+	rc = rc ? rc : verify_events(&v, err);
+	rc = rc ? rc : verify_tail(&v, err);
+	close_cursors(&v);
+	sqlite3_exec(L->db, "RELEASE audit_verify", NULL, NULL, NULL);
+	if (!rc) {
+		out->events = v.f.leaves;
+		frontier_root(&v.f, &out->root);
+	}
+out_key:
+	EVP_PKEY_free(v.key);
+	mcg_buf_free(&v.scratch);
+	return rc;
+}
