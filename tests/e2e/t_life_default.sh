@@ -16,10 +16,6 @@ total_ga() {
 pledge_rows() {
 	sqlite3 "$MCG_DB" "SELECT member || '|' || amount || '|' || loss || '|' || recovered FROM pledges WHERE loan = '$1' ORDER BY member"
 }
-# The views may be built by another change; assert them when they exist.
-has_command() {
-	"$MCG" "$1" --help >/dev/null 2>&1
-}
 exposure_row() {
 	"$MCG" exposure --format csv | grep "^$1,"
 }
@@ -72,13 +68,11 @@ expect_eq "$(loan_row L2)" "defaulted|5500000|2200000" "defaulted keeps its GA"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT ga_frozen FROM guarantees WHERE loan = 'L2'")" "2200000" "GA frozen"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT dpd FROM loans WHERE id = 'L2'")" "95" "dpd recorded"
 expect_eq "$(total_ga)" "2200000" "total GA while defaulted"
-if has_command exposure; then
-	# D: borrowed 55,000.00 (defaulted counts), guaranteed 22,000.00,
-	# deposit 1,000.00.  A: pledged its part of min(GA 22,000.00, pledges
-	# 9,000.00) = 9,000.00 split 3:3:3 = 3,000.00.
-	expect_eq "$(exposure_row D)" "D,55000.00,22000.00,0.00,0.00,1000.00,1000.00" "exposure of D at default"
-	expect_eq "$(exposure_row A)" "A,0.00,0.00,3000.00,0.00,0.00,1000.00" "exposure of A at default"
-fi
+# D: borrowed 55,000.00 (defaulted counts), guaranteed 22,000.00,
+# deposit 1,000.00.  A: pledged its part of min(GA 22,000.00, pledges
+# 9,000.00) = 9,000.00 split 3:3:3 = 3,000.00.
+expect_eq "$(exposure_row D)" "D,55000.00,22000.00,0.00,0.00,1000.00,1000.00" "exposure of D at default"
+expect_eq "$(exposure_row A)" "A,0.00,0.00,3000.00,0.00,0.00,1000.00" "exposure of A at default"
 
 # The call of 13,000.00:
 #   1. d = min(13,000.00, deposit 1,000.00) = 1,000.00: deposit:L2 +1,000.00
@@ -222,14 +216,10 @@ due:B,333.33
 due:C,0.00
 fees,-290.00
 fund,-100145.00" "final balance"
-if has_command exposure; then
-	expect_eq "$(exposure_row B)" "B,0.00,0.00,0.00,333.33,0.00,1000.00" "exposure of B at the end"
-	expect_eq "$(exposure_row D)" "D,0.00,0.00,0.00,0.00,0.00,0.00" "exposure of D at the end"
-fi
-if has_command guarantees; then
-	mcg guarantees --format csv
-	expect_eq "$OUT" "loan,borrower,bank,status,outstanding,guaranteed,coverage,score,pd
+expect_eq "$(exposure_row B)" "B,0.00,0.00,0.00,333.33,0.00,1000.00" "exposure of B at the end"
+expect_eq "$(exposure_row D)" "D,0.00,0.00,0.00,0.00,0.00,0.00" "exposure of D at the end"
+mcg guarantees --format csv
+expect_eq "$OUT" "loan,borrower,bank,status,outstanding,guaranteed,coverage,score,pd
 L2,D,BANKITMM,closed,55000.00,0.00,40.00,6,1.00
 L3,D,BANKITMM,closed,10000.00,0.00,50.00,5,2.00" "guarantees csv at the end"
-fi
 expect_rc 0 check

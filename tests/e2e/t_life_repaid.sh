@@ -10,10 +10,6 @@ loan_row() {
 total_ga() {
 	sqlite3 "$MCG_DB" "SELECT value FROM totals WHERE name = 'total_ga'"
 }
-# The views may be built by another change; assert them when they exist.
-has_command() {
-	"$MCG" "$1" --help >/dev/null 2>&1
-}
 
 setup_consortium
 # After setup: cash 4 x 1,000.00 capital + 100,000.00 fund = 104,000.00.
@@ -49,11 +45,9 @@ expect_eq "$(loan_row L1)" "active|4000000|1800000" "active with GA0 (capped)"
 expect_eq "$(total_ga)" "1800000" "total GA"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT coverage_bp, cap, deposit, ga0, fee, fund_contribution, rules_version, score_x2, assessments, pd_bp FROM guarantees WHERE loan = 'L1'")" \
 	"5000|1800000|200000|1800000|18000|9000|1|14|3|50" "guarantee row"
-if has_command guarantees; then
-	mcg guarantees --format csv
-	expect_eq "$(csv_value "$OUT" L1 4),$(csv_value "$OUT" L1 6),$(csv_value "$OUT" L1 7),$(csv_value "$OUT" L1 8),$(csv_value "$OUT" L1 9)" \
-		"active,18000.00,50.00,7,0.50" "guarantees csv after guarantee"
-fi
+mcg guarantees --format csv
+expect_eq "$(csv_value "$OUT" L1 4),$(csv_value "$OUT" L1 6),$(csv_value "$OUT" L1 7),$(csv_value "$OUT" L1 8),$(csv_value "$OUT" L1 9)" \
+	"active,18000.00,50.00,7,0.50" "guarantees csv after guarantee"
 
 # Repay 10,000.00 (interest 150.00 is informative: no posting).
 #   outstanding 30,000.00; GA = pct(30,000.00, 50%) = 15,000.00 < cap.
@@ -68,11 +62,9 @@ expect_eq "$(balance_of cash)" "106270.00" "interest is not posted"
 ok_run repay L1 --principal 12345.67 --date 2026-03-10
 expect_eq "$(loan_row L1)" "active|1765433|882717" "GA rounded half up"
 expect_eq "$(total_ga)" "882717" "total GA after rounding"
-if has_command exposure; then
-	# A: borrowed 17,654.33, guaranteed 8,827.17, deposit 2,000.00, capital 1,000.00.
-	mcg exposure --format csv
-	expect_eq "$(printf '%s\n' "$OUT" | grep '^A,')" "A,17654.33,8827.17,0.00,0.00,2000.00,1000.00" "exposure of A mid-life"
-fi
+# A: borrowed 17,654.33, guaranteed 8,827.17, deposit 2,000.00, capital 1,000.00.
+mcg exposure --format csv
+expect_eq "$(printf '%s\n' "$OUT" | grep '^A,')" "A,17654.33,8827.17,0.00,0.00,2000.00,1000.00" "exposure of A mid-life"
 
 # The last instalment: outstanding 0, loan repaid, GA 0; the deposit comes
 # back: deposit:L1 +2,000.00, cash -2,000.00 -> cash 104,270.00.
@@ -92,10 +84,8 @@ cash,104270.00
 deposit:L1,0.00
 fees,-180.00
 fund,-100090.00" "balance after the life"
-if has_command guarantees; then
-	mcg guarantees --format csv
-	expect_eq "$(printf '%s\n' "$OUT" | grep '^L1,')" "L1,A,BANKITMM,repaid,0.00,0.00,50.00,7,0.50" "guarantees csv when repaid"
-fi
+mcg guarantees --format csv
+expect_eq "$(printf '%s\n' "$OUT" | grep '^L1,')" "L1,A,BANKITMM,repaid,0.00,0.00,50.00,7,0.50" "guarantees csv when repaid"
 
 # Nothing more can happen to a repaid loan.
 expect_unchanged 2 repay L1 --principal 1 --date 2026-04-11
