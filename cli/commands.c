@@ -185,6 +185,37 @@ const cli_command cli_commands[] = {
 	  "the public keys, in the forms verifiers use",
 	  "  The checkpoint verifier key (NAME+KEYHASH+BASE64KEY, alone on the line\n"
 	  "  after its label) and the statement key's PEM public key.\n" },
+	{ "statement verify", cmd_statement_verify,
+	  "statement verify FILE [--pubkey PEM]",
+	  "verify a signed statement or report: signature, schema, checkpoint",
+	  "  --pubkey PEM       the statement key's public key (default: the ledger's\n"
+	  "                     statement.pub in its keys folder)\n"
+	  "  Reads the file safely (no DTD, no entities, no network, at most 16 MiB),\n"
+	  "  checks the XML-DSig signature, validates the document against the XSD\n"
+	  "  of its namespace and, when the ledger (--db) exists, checks that its\n"
+	  "  checkpoint is signed by the ledger and consistent with its log.\n"
+	  "  Exit 4 naming what does not hold; exit 2 for an unreadable file.\n" },
+	{ "statement", cmd_statement,
+	  "statement BANK --from D --to D -o FILE",
+	  "a partner bank's signed XML statement of the guarantees on its loans",
+	  "  --from D, --to D   the period (YYYY-MM-DD, both included): its events are\n"
+	  "                     listed; the figures are those at its end (the last\n"
+	  "                     event dated on or before --to)\n"
+	  "  -o FILE            where to write it (- for standard output); written\n"
+	  "                     atomically, and only once signed and checked\n"
+	  "  The document (reports/statement.xsd, docs/REPORTS.md) carries a fresh\n"
+	  "  signed checkpoint of the audit log.  Check it with `mcg statement\n"
+	  "  verify FILE` or `xmlsec1 --verify --pubkey-pem statement.pub FILE`.\n" },
+	{ "report regulatory", cmd_report_regulatory,
+	  "report regulatory --from D --to D -o FILE",
+	  "the signed XML report for the supervisor",
+	  "  --from D, --to D   the period (YYYY-MM-DD, both included)\n"
+	  "  -o FILE            where to write it (- for standard output)\n"
+	  "  Members and capital; guarantees by status, sector and district; the\n"
+	  "  ten largest exposures against the fund; the fund, multiplier and\n"
+	  "  coverage; expected loss by grade; defaults, calls, payouts and\n"
+	  "  recoveries of the period; the rules in force (reports/regulatory.xsd,\n"
+	  "  docs/REPORTS.md).\n" },
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -1,0 +1,465 @@
+/*
+ * Building, finishing and writing the signed documents: see report_int.h.
+ *
+ * The order of finishing is the point of this file.  The tree built by the
+ * report code is serialized indented and parsed back, so that the file a
+ * person opens is readable and the indentation is part of what is signed
+ * (re-indenting a signed document would break its digest).  That tree is
+ * validated against the XSD, signed, serialized once more without any
+ * formatting, and those very bytes are parsed, verified with the public
+ * key and validated again.  Only then are they written, atomically.
+ */
+#include "report_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlsave.h>
+
+#include "audit/base64.h"
+#include "audit/keys.h"
+#include "date.h"
+#include "ledger/audit_log.h"
+#include "money.h"
+#include "reports/xmlsig.h"
+#include "xmlsafe.h"
+
+const rpt_schema rpt_schemas[] = {
+	{ MCG_DOC_STATEMENT, "urn:mcg:statement:1", "BankStatement",
+	  "bank statement", "reports/statement.xsd",
+	  mcg_statement_xsd, &mcg_statement_xsd_len },
+	{ MCG_DOC_MEMBER_STATEMENT, "urn:mcg:member-statement:1", "MemberStatement",
+	  "member statement", "reports/member_statement.xsd",
+	  mcg_member_statement_xsd, &mcg_member_statement_xsd_len },
+	{ MCG_DOC_REGULATORY, "urn:mcg:regulatory:1", "RegulatoryReport",
+	  "regulatory report", "reports/regulatory.xsd",
+	  mcg_regulatory_xsd, &mcg_regulatory_xsd_len },
+};
+
+const size_t rpt_n_schemas = sizeof(rpt_schemas) / sizeof(rpt_schemas[0]);
+
+const rpt_schema *rpt_schema_of(mcg_doc_kind kind)
+{
+	for (size_t i = 0; i < rpt_n_schemas; i++)
+		if (rpt_schemas[i].kind == kind)
+			return &rpt_schemas[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Builders
+ */
+
+int rpt_doc_start(rpt_doc *d, mcg_doc_kind kind, mcg_ledger *L, mcg_error *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->schema = rpt_schema_of(kind);
+	d->digits = mcg_ledger_minor_digits(L);
+	d->doc = xmlNewDoc(BAD_CAST "1.0");
+	if (!d->doc)
+		goto out_nomem;
+	d->root = xmlNewDocNode(d->doc, NULL, BAD_CAST d->schema->root, NULL);
+	if (!d->root)
+		goto out_nomem;
+	xmlDocSetRootElement(d->doc, d->root);
+	d->ns = xmlNewNs(d->root, BAD_CAST d->schema->ns, NULL);
+	if (!d->ns)
+		goto out_nomem;
+	xmlSetNs(d->root, d->ns);
+	rpt_attr(d, d->root, "version", "1");
+	rpt_attr(d, d->root, "currency", mcg_ledger_currency(L));
+	if (d->failed)
+		goto out_nomem;
+	return MCG_OK;
+out_nomem:
+	rpt_doc_free(d);
+	return mcg_error_set(err, MCG_ESYS, "out of memory");
+}
+
+void rpt_doc_free(rpt_doc *d)
+{
+	if (d->doc)
+		xmlFreeDoc(d->doc);
+	d->doc = NULL;
+	d->root = NULL;
+}
+
+xmlNodePtr rpt_text(rpt_doc *d, xmlNodePtr parent, const char *name,
+		    const char *text)
+{
+	xmlNodePtr n;
+
+	if (!parent) {
+		d->failed = 1;
+		return NULL;
+	}
+	/* xmlNewTextChild escapes &, < and > in the text. */
+	n = xmlNewTextChild(parent, d->ns, BAD_CAST name, BAD_CAST text);
+	if (!n)
+		d->failed = 1;
+	return n;
+}
+
+xmlNodePtr rpt_elem(rpt_doc *d, xmlNodePtr parent, const char *name)
+{
+	return rpt_text(d, parent, name, NULL);
+}
+
+xmlNodePtr rpt_amount(rpt_doc *d, xmlNodePtr parent, const char *name,
+		      int64_t minor)
+{
+	char text[MCG_AMOUNT_TEXT_MAX];
+
+	return rpt_text(d, parent, name, mcg_amount_format(minor, d->digits, text));
+}
+
+xmlNodePtr rpt_int(rpt_doc *d, xmlNodePtr parent, const char *name,
+		   int64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	return rpt_text(d, parent, name, text);
+}
+
+char *rpt_centi_format(int64_t centi, char *buf)
+{
+	if (centi < 0)
+		centi = 0;
+	snprintf(buf, MCG_AMOUNT_TEXT_MAX, "%lld.%02lld", (long long)(centi / 100),
+		 (long long)(centi % 100));
+	return buf;
+}
+
+xmlNodePtr rpt_pct(rpt_doc *d, xmlNodePtr parent, const char *name, int64_t bp)
+{
+	char text[MCG_AMOUNT_TEXT_MAX];
+
+	/* Basis points are hundredths of a percent. */
+	return rpt_text(d, parent, name, rpt_centi_format(bp, text));
+}
+
+void rpt_attr(rpt_doc *d, xmlNodePtr node, const char *name, const char *value)
+{
+	if (!node || !xmlNewProp(node, BAD_CAST name, BAD_CAST value))
+		d->failed = 1;
+}
+
+void rpt_attr_int(rpt_doc *d, xmlNodePtr node, const char *name, int64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	rpt_attr(d, node, name, text);
+}
+
+void rpt_attr_date(rpt_doc *d, xmlNodePtr node, const char *name, int32_t days)
+{
+	char text[MCG_DATE_TEXT_MAX];
+
+	rpt_attr(d, node, name, mcg_date_format(days, text));
+}
+
+void rpt_created(rpt_doc *d, xmlNodePtr parent)
+{
+	char now[MCG_TIMESTAMP_TEXT_MAX];
+
+	rpt_text(d, parent, "Created", mcg_timestamp_now(now));
+}
+
+int rpt_ratio_centi(int64_t num, int64_t den, int64_t scale, int64_t *out)
+{
+	__int128 q;
+
+	if (den <= 0 || num < 0 || scale <= 0)
+		return MCG_EINPUT;
+	/* Half up: (2 * num * scale + den) / (2 * den), exact in 128 bits. */
+	q = ((__int128)num * scale * 2 + den) / ((__int128)den * 2);
+	if (q > INT64_MAX)
+		return MCG_EINPUT;
+	*out = (int64_t)q;
+	return MCG_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The checkpoint
+ */
+
+int rpt_checkpoint_parse_note(const char *note, size_t len,
+			      mcg_checkpoint *out, mcg_error *err)
+{
+	const char *blank = NULL;
+
+	/* The body ends at the first empty line (C2SP signed-note). */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (note[i] == '\n' && note[i + 1] == '\n') {
+			blank = note + i;
+			break;
+		}
+	if (!blank)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "the checkpoint is not a signed note (no blank line)");
+	return mcg_checkpoint_parse(note, (size_t)(blank - note) + 1, out, err);
+}
+
+int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	mcg_buf_init(&out->note, MCG_NOTE_BYTES_MAX);
+	rc = mcg_audit_checkpoint(L, &out->note, err);
+	if (rc) {
+		mcg_error_prefix(err, "cannot sign a checkpoint of the audit log");
+		goto out_free;
+	}
+	rc = rpt_checkpoint_parse_note(out->note.data, out->note.len, &out->cp, err);
+	if (rc) {
+		mcg_error_prefix(err, "the new checkpoint does not parse");
+		err->code = rc = MCG_ESYS;
+		goto out_free;
+	}
+	return MCG_OK;
+out_free:
+	mcg_buf_free(&out->note);
+	return rc;
+}
+
+void rpt_checkpoint_free(rpt_checkpoint *c)
+{
+	if (c)
+		mcg_buf_free(&c->note);
+}
+
+void rpt_add_checkpoint(rpt_doc *d, xmlNodePtr parent, const rpt_checkpoint *c)
+{
+	mcg_buf root = MCG_BUF_INIT;
+	xmlNodePtr n = rpt_elem(d, parent, "Checkpoint");
+
+	rpt_text(d, n, "Origin", c->cp.origin);
+	rpt_int(d, n, "Size", c->cp.size);
+	if (mcg_audit_base64_encode(c->cp.root.b, sizeof(c->cp.root.b), &root))
+		d->failed = 1;
+	rpt_text(d, n, "RootHash", mcg_buf_str(&root));
+	rpt_text(d, n, "SignedNote", mcg_buf_str(&c->note));
+	mcg_buf_free(&root);
+}
+
+/* ---------------------------------------------------------------------
+ * Finishing
+ */
+
+/* Serializes doc; format 1 indents.  *out is freed with xmlFree. */
+static int dump(xmlDocPtr doc, int format, xmlChar **out, size_t *len,
+		mcg_error *err)
+{
+	int n = 0;
+
+	*out = NULL;
+	xmlDocDumpFormatMemoryEnc(doc, out, &n, "UTF-8", format);
+	if (!*out || n <= 0) {
+		xmlFree(*out);
+		*out = NULL;
+		return mcg_error_set(err, MCG_ESYS, "cannot serialize the document: out of memory");
+	}
+	*len = (size_t)n;
+	return MCG_OK;
+}
+
+/* The document as indented text, parsed back: whitespace becomes content. */
+static int reindent(rpt_doc *d, xmlDocPtr *out, mcg_error *err)
+{
+	xmlChar *text;
+	size_t len;
+	int rc;
+
+	rc = dump(d->doc, 1, &text, &len, err);
+	if (rc)
+		return rc;
+	rc = mcg_xml_parse_memory((const char *)text, len, d->schema->what, out, err);
+	xmlFree(text);
+	if (rc) {
+		mcg_error_prefix(err, "the %s mcg built does not parse back", d->schema->what);
+		err->code = rc = MCG_ESYS;
+	}
+	return rc;
+}
+
+static int validate(const rpt_schema *s, xmlDocPtr doc, const char *when,
+		    mcg_error *err)
+{
+	int rc = mcg_xml_validate(doc, s->xsd, *s->xsd_len, s->what, err);
+
+	if (rc == MCG_EINPUT) {
+		mcg_error_prefix(err, "%s the %s does not validate against %s (a bug in mcg; nothing was written)",
+				 when, s->what, s->file);
+		err->code = rc = MCG_ESYS;
+	}
+	return rc;
+}
+
+/* Parses the signed bytes back and checks them as a receiver would. */
+static int self_check(const rpt_schema *s, const xmlChar *bytes, size_t len,
+		      const char *pub_path, mcg_error *err)
+{
+	xmlDocPtr doc = NULL;
+	int rc;
+
+	rc = mcg_xml_parse_memory((const char *)bytes, len, s->what, &doc, err);
+	if (!rc) {
+		rc = mcg_xmlsig_verify(doc, pub_path, err);
+		if (rc)
+			mcg_error_prefix(err, "the signed %s does not verify (nothing was written)",
+					 s->what);
+	}
+	rc = rc ? rc : validate(s, doc, "once signed,", err);
+	xmlFreeDoc(doc);
+	if (rc)
+		err->code = rc = MCG_ESYS;
+	return rc;
+}
+
+static int write_stdout(const void *data, size_t len, mcg_error *err)
+{
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+		return mcg_error_set(err, MCG_ESYS, "cannot write to standard output: %s",
+				     strerror(errno));
+	return MCG_OK;
+}
+
+int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
+		   size_t *bytes_out, mcg_error *err)
+{
+	mcg_buf key = MCG_BUF_INIT, pub = MCG_BUF_INIT;
+	xmlDocPtr signed_doc = NULL;
+	xmlChar *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (d->failed)
+		return mcg_error_set(err, MCG_ESYS, "cannot build the %s: out of memory",
+				     d->schema->what);
+	if (mcg_keys_path(mcg_ledger_keys_dir(L), MCG_KEY_STATEMENT, 1, &key) ||
+	    mcg_keys_path(mcg_ledger_keys_dir(L), MCG_KEY_STATEMENT, 0, &pub)) {
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		goto out_free;
+	}
+	rc = reindent(d, &signed_doc, err);
+	rc = rc ? rc : validate(d->schema, signed_doc, "before signing,", err);
+	if (!rc) {
+		rc = mcg_xmlsig_sign(signed_doc, key.data, err);
+		if (rc)
+			mcg_error_prefix(err, "cannot sign the %s (nothing was written)",
+					 d->schema->what);
+	}
+	rc = rc ? rc : dump(signed_doc, 0, &bytes, &len, err);
+	rc = rc ? rc : self_check(d->schema, bytes, len, pub.data, err);
+	if (rc)
+		goto out_free;
+	if (!out_path || strcmp(out_path, "-") == 0)
+		rc = write_stdout(bytes, len, err);
+	else
+		rc = rpt_write_atomic(out_path, bytes, len, err);
+	if (!rc && bytes_out)
+		*bytes_out = len;
+out_free:
+	xmlFree(bytes);
+	xmlFreeDoc(signed_doc);
+	mcg_buf_free(&key);
+	mcg_buf_free(&pub);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Writing atomically
+ */
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* fsync of the folder holding path, so that the rename itself is durable. */
+static int sync_folder(const char *path)
+{
+	mcg_buf dir = MCG_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (!slash)
+		rc = mcg_buf_puts(&dir, ".");
+	else if (slash == path)
+		rc = mcg_buf_puts(&dir, "/");
+	else
+		rc = mcg_buf_append(&dir, path, (size_t)(slash - path));
+	if (rc) {
+		mcg_buf_free(&dir);
+		return -1;
+	}
+	fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	mcg_buf_free(&dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int rpt_write_atomic(const char *path, const void *data, size_t len,
+		     mcg_error *err)
+{
+	mcg_buf tmp = MCG_BUF_INIT;
+	int fd, rc = MCG_OK;
+
+	if (mcg_buf_printf(&tmp, "%s.tmp", path))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	/* O_NOFOLLOW: a link planted at FILE.tmp is not followed. */
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot create '%s': %s", tmp.data,
+				   strerror(errno));
+		goto out_free;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot write '%s': %s", tmp.data,
+				   strerror(errno));
+		close(fd);
+		goto out_unlink;
+	}
+	if (close(fd) != 0) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot write '%s': %s", tmp.data,
+				   strerror(errno));
+		goto out_unlink;
+	}
+	if (rename(tmp.data, path) != 0) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot rename '%s' to '%s': %s", tmp.data,
+				   path, strerror(errno));
+		goto out_unlink;
+	}
+	/* The file is complete and in place; a failed folder sync only means
+	 * a crash now could lose the rename, so it is reported. */
+	if (sync_folder(path) != 0)
+		rc = mcg_error_set(err, MCG_ESYS, "wrote '%s' but cannot sync its folder: %s",
+				   path, strerror(errno));
+	goto out_free;
+out_unlink:
+	unlink(tmp.data);
+out_free:
+	mcg_buf_free(&tmp);
+	return rc;
+}

@@ -1,0 +1,263 @@
+/*
+ * Reading the ledger for reports: the read transaction, the as-of cut,
+ * the rules in force at a cut, and the loan events of a period with their
+ * postings.  See report_int.h.
+ *
+ * Reports read with their own prepared statements on the raw connection
+ * (mcg_ledger_db): they never write, and the ledger's statement cache is
+ * the journal's.
+ */
+#include "report_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/event.h"
+
+/* The events that concern a loan, as the journal names them. */
+#define LOAN_EVENT_TYPES \
+	"('loan.add','guarantee','repay','arrears','call','recover','writeoff')"
+
+static int db_fail(mcg_ledger *L, mcg_error *err, const char *doing)
+{
+	return mcg_error_set(err, MCG_ESYS, "cannot read the ledger (%s): %s", doing,
+			     sqlite3_errmsg(mcg_ledger_db(L)));
+}
+
+int rpt_read_begin(mcg_ledger *L, mcg_error *err)
+{
+	if (sqlite3_exec(mcg_ledger_db(L), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(L, err, "beginning a read");
+	return MCG_OK;
+}
+
+void rpt_read_end(mcg_ledger *L)
+{
+	/* Nothing was written: COMMIT only ends the read snapshot. */
+	if (!sqlite3_get_autocommit(mcg_ledger_db(L)))
+		sqlite3_exec(mcg_ledger_db(L), "COMMIT", NULL, NULL, NULL);
+}
+
+int rpt_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT date FROM events WHERE seq = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(L, err, "an event's date");
+	sqlite3_bind_int64(st, 1, seq);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (step == SQLITE_ROW)
+		return MCG_OK;
+	if (step == SQLITE_DONE)
+		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing",
+				     (long long)seq);
+	return db_fail(L, err, "an event's date");
+}
+
+/*
+ * Dates never decrease along the sequence (no back-dating), so the last
+ * event dated on or before a day is found by bisection on seq: O(log n)
+ * lookups by primary key instead of a scan of the events.
+ */
+int rpt_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out,
+	    mcg_error *err)
+{
+	int64_t lo = 0, hi = cap;   /* seq lo is known <= days (0: none) */
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo + 1) / 2;
+		int32_t date;
+		int rc = rpt_event_date(L, mid, &date, err);
+
+		if (rc)
+			return rc;
+		if (date <= days)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*out = lo;
+	return MCG_OK;
+}
+
+int rpt_first_from(mcg_ledger *L, int32_t days, int64_t *out, mcg_error *err)
+{
+	int64_t size, before;
+	int rc;
+
+	rc = mcg_ledger_size(L, &size, err);
+	rc = rc ? rc : rpt_cut(L, days - 1, size, &before, err);
+	if (rc)
+		return rc;
+	*out = before + 1;
+	return MCG_OK;
+}
+
+int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
+		 mcg_error *err)
+{
+	sqlite3_stmt *st;
+	int step, rc = MCG_OK;
+
+	/* The latest version loaded at or before seq; before the first one
+	 * (a cut before `init`), the first. */
+	if (sqlite3_prepare_v2(mcg_ledger_db(L),
+			       "SELECT version, rules FROM rules_versions"
+			       " ORDER BY seq <= ?1 DESC,"
+			       " CASE WHEN seq <= ?1 THEN -version ELSE version END LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(L, err, "the rules");
+	sqlite3_bind_int64(st, 1, seq);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*version = sqlite3_column_int64(st, 0);
+		rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), out, err);
+		if (rc)
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "rules version %lld in the ledger is damaged",
+					   (long long)*version);
+	} else if (step == SQLITE_DONE) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY, "the ledger has no rules");
+	} else {
+		rc = db_fail(L, err, "the rules");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The loan events of a range of the sequence
+ */
+
+struct rpt_event_iter {
+	mcg_ledger *L;
+	sqlite3_stmt *events;
+	sqlite3_stmt *postings;
+	mcg_event ev;
+	int have_ev;
+};
+
+int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
+		    rpt_event_iter **out, mcg_error *err)
+{
+	rpt_event_iter *it = calloc(1, sizeof(*it));
+
+	*out = NULL;
+	if (!it)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	it->L = L;
+	if (sqlite3_prepare_v2(mcg_ledger_db(L),
+			       "SELECT seq, type, date, fields FROM events"
+			       " WHERE seq BETWEEN ?1 AND ?2 AND type IN " LOAN_EVENT_TYPES
+			       " ORDER BY seq", -1, &it->events, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(mcg_ledger_db(L),
+			       "SELECT account, amount FROM postings WHERE seq = ?1 ORDER BY line",
+			       -1, &it->postings, NULL) != SQLITE_OK) {
+		int rc = db_fail(L, err, "the events");
+
+		rpt_events_free(it);
+		return rc;
+	}
+	sqlite3_bind_int64(it->events, 1, from_seq);
+	sqlite3_bind_int64(it->events, 2, to_seq);
+	*out = it;
+	return MCG_OK;
+}
+
+static int load_postings(rpt_event_iter *it, mcg_error *err)
+{
+	int step, rc = MCG_OK;
+
+	sqlite3_reset(it->postings);
+	sqlite3_bind_int64(it->postings, 1, it->ev.seq);
+	while (!rc && (step = sqlite3_step(it->postings)) == SQLITE_ROW)
+		rc = mcg_event_post(&it->ev, (const char *)sqlite3_column_text(it->postings, 0),
+				    sqlite3_column_int64(it->postings, 1), err);
+	if (rc)
+		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld has a damaged posting",
+				     (long long)it->ev.seq);
+	if (step != SQLITE_DONE)
+		return db_fail(it->L, err, "the postings");
+	return MCG_OK;
+}
+
+int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err)
+{
+	int step, rc;
+
+	if (it->have_ev) {
+		mcg_event_free(&it->ev);
+		it->have_ev = 0;
+	}
+	step = sqlite3_step(it->events);
+	if (step == SQLITE_DONE)
+		return 0;
+	if (step != SQLITE_ROW)
+		return db_fail(it->L, err, "the events");
+	mcg_event_init(&it->ev, (const char *)sqlite3_column_text(it->events, 1));
+	it->have_ev = 1;
+	it->ev.seq = sqlite3_column_int64(it->events, 0);
+	it->ev.date_days = sqlite3_column_int(it->events, 2);
+	rc = mcg_event_decode_fields(&it->ev, (const char *)sqlite3_column_text(it->events, 3),
+				     err);
+	if (rc)
+		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld has damaged fields",
+				     (long long)it->ev.seq);
+	rc = load_postings(it, err);
+	if (rc)
+		return rc;
+	*ev = &it->ev;
+	return 1;
+}
+
+void rpt_events_free(rpt_event_iter *it)
+{
+	if (!it)
+		return;
+	if (it->have_ev)
+		mcg_event_free(&it->ev);
+	sqlite3_finalize(it->events);
+	sqlite3_finalize(it->postings);
+	free(it);
+}
+
+int64_t rpt_field_int(const mcg_event *ev, const char *key)
+{
+	const char *v = mcg_event_get(ev, key);
+	int64_t n = 0;
+
+	if (!v || mcg_parse_int64(v, &n))
+		return 0;
+	return n;
+}
+
+/* |a|, for the postings of one event: bounded by the journal, which
+ * refuses amounts whose balances would overflow. */
+static int64_t magnitude(int64_t a)
+{
+	return a < 0 ? (a == INT64_MIN ? INT64_MAX : -a) : a;
+}
+
+void rpt_split_of(const mcg_event *ev, rpt_split *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < ev->n_postings; i++) {
+		const mcg_posting *p = &ev->postings[i];
+		int64_t a = magnitude(p->amount_minor);
+
+		if (strcmp(p->account, "cash") == 0)
+			out->cash_minor = p->amount_minor;
+		else if (strcmp(p->account, "fund") == 0)
+			out->fund_minor = a;
+		else if (strncmp(p->account, "deposit:", 8) == 0)
+			out->deposit_minor = a;
+		else if (strncmp(p->account, "due:", 4) == 0 &&
+			 __builtin_add_overflow(out->members_minor, a, &out->members_minor))
+			out->members_minor = INT64_MAX;
+	}
+}

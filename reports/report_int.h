@@ -1,0 +1,286 @@
+/*
+ * Inside the reports module: building a document, finishing it (validate,
+ * sign, check, write), the audit checkpoint every document carries, and
+ * the portfolio "as of" an event (the state after the first S events).
+ *
+ * Invariants:
+ * - A document is validated against its embedded XSD before it is signed,
+ *   and the signed bytes are parsed back, verified with the public key and
+ *   validated again before anything is written.  A document that fails any
+ *   step is never written, not even partly: files are written to FILE.tmp
+ *   in the same folder, fsync'd and renamed over FILE.
+ * - Every figure of a report is read inside one read transaction, so it is
+ *   of one moment; the as-of cut S never exceeds the size of the
+ *   checkpoint the document carries, so the bank's signed tree head covers
+ *   every event the document reports.
+ * - The as-of state is computed from the events and postings with seq <= S
+ *   (dates never decrease, so "as of date D" is a cut in the sequence).
+ *   When S is the whole log it is compared with the state tables, and any
+ *   difference is MCG_EINTEGRITY: the documents can never disagree with
+ *   what `mcg guarantees`, `mcg balance` and `mcg exposure` show.
+ */
+#ifndef MCG_REPORT_INT_H
+#define MCG_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "audit/note.h"
+#include "buf.h"
+#include "error.h"
+#include "ledger/event.h"
+#include "ledger/ledger.h"
+#include "reports.h"
+
+/* Longest id (member, loan) and BIC, with the NUL. */
+#define RPT_ID_MAX 33
+#define RPT_BIC_MAX 12
+/* Most loans and pledges one report reads: far beyond any consortium
+ * (Italy's largest confidi guarantee some 100,000 loans), small enough
+ * that the arrays stay well under a gigabyte. */
+#define RPT_LOANS_MAX 2000000
+#define RPT_PLEDGES_MAX 8000000
+
+/* ---- documents ----------------------------------------------------------- */
+
+/* What identifies a kind of document and how to validate it. */
+typedef struct rpt_schema {
+	mcg_doc_kind kind;
+	const char *ns;           /* "urn:mcg:statement:1" */
+	const char *root;         /* "BankStatement" */
+	const char *what;         /* "bank statement" */
+	const char *file;         /* "reports/statement.xsd" */
+	const char *xsd;
+	const size_t *xsd_len;
+} rpt_schema;
+
+extern const rpt_schema rpt_schemas[];
+extern const size_t rpt_n_schemas;
+
+/* The schema of a kind. */
+const rpt_schema *rpt_schema_of(mcg_doc_kind kind);
+
+/*
+ * A document being built.  The builders below never fail one by one: a
+ * failed allocation sets `failed`, later calls on a NULL parent do
+ * nothing, and rpt_doc_finish reports MCG_ESYS.  That keeps the report
+ * code a plain list of what goes into the document.
+ */
+typedef struct rpt_doc {
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	xmlNsPtr ns;
+	int digits;               /* the currency's minor digits */
+	int failed;
+	const rpt_schema *schema;
+} rpt_doc;
+
+/* Starts a document of that kind with its root element carrying
+ * version="1" and currency="...".  MCG_ESYS on memory. */
+int rpt_doc_start(rpt_doc *d, mcg_doc_kind kind, mcg_ledger *L, mcg_error *err);
+void rpt_doc_free(rpt_doc *d);
+
+/* An empty child element. */
+xmlNodePtr rpt_elem(rpt_doc *d, xmlNodePtr parent, const char *name);
+/* A child element holding text (escaped as needed). */
+xmlNodePtr rpt_text(rpt_doc *d, xmlNodePtr parent, const char *name,
+		    const char *text);
+/* A child element holding an amount with all minor digits. */
+xmlNodePtr rpt_amount(rpt_doc *d, xmlNodePtr parent, const char *name,
+		      int64_t minor);
+/* A child element holding a whole number. */
+xmlNodePtr rpt_int(rpt_doc *d, xmlNodePtr parent, const char *name,
+		   int64_t value);
+/* A child element holding basis points as a percentage ("62.50"). */
+xmlNodePtr rpt_pct(rpt_doc *d, xmlNodePtr parent, const char *name,
+		   int64_t bp);
+/* Attributes. */
+void rpt_attr(rpt_doc *d, xmlNodePtr node, const char *name, const char *value);
+void rpt_attr_int(rpt_doc *d, xmlNodePtr node, const char *name, int64_t value);
+void rpt_attr_date(rpt_doc *d, xmlNodePtr node, const char *name,
+		   int32_t days);
+
+/* Writes hundredths (1234 -> "12.34"; never negative) into buf, which
+ * holds MCG_AMOUNT_TEXT_MAX bytes. */
+char *rpt_centi_format(int64_t centi, char *buf);
+
+/*
+ * num / den in hundredths, rounded half up: the ratio figures (multiplier,
+ * coverage ratio, share of fund).  den must be > 0 and num >= 0.  Returns
+ * MCG_EINPUT if the result does not fit.  scale is 100 for a plain ratio
+ * with two decimals and 10000 for a percentage with two decimals.
+ */
+int rpt_ratio_centi(int64_t num, int64_t den, int64_t scale, int64_t *out);
+
+/* Header facts every document has: the `Created` timestamp (UTC now). */
+void rpt_created(rpt_doc *d, xmlNodePtr parent);
+
+/*
+ * Finishes a document: validates it against its XSD (a failure is a bug:
+ * MCG_ESYS, nothing written), signs it with "<keys>/statement.key", turns
+ * it into bytes, parses those back and verifies them with statement.pub
+ * and the XSD again, then writes them to out_path atomically (NULL or "-":
+ * standard output).  *bytes_out (may be NULL) gets the document's size.
+ */
+int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
+		   size_t *bytes_out, mcg_error *err);
+
+/* Writes len bytes to path atomically: path.tmp in the same folder,
+ * fsync, rename, fsync of the folder.  No partial file is ever left at
+ * path; path.tmp is removed on failure.  MCG_ESYS on I/O failure. */
+int rpt_write_atomic(const char *path, const void *data, size_t len,
+		     mcg_error *err);
+
+/* ---- the checkpoint --------------------------------------------------------- */
+
+typedef struct rpt_checkpoint {
+	mcg_buf note;             /* the signed note, byte for byte */
+	mcg_checkpoint cp;        /* its origin, size and root */
+} rpt_checkpoint;
+
+/* Signs a fresh checkpoint of the log (mcg_audit_checkpoint) and parses
+ * its body.  Needs a ledger opened for writing.  Free with
+ * rpt_checkpoint_free. */
+int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err);
+void rpt_checkpoint_free(rpt_checkpoint *c);
+
+/* Parses the body of a signed note (the text before its blank line). */
+int rpt_checkpoint_parse_note(const char *note, size_t len,
+			      mcg_checkpoint *out, mcg_error *err);
+
+/* Adds <Checkpoint> with Origin, Size, RootHash and SignedNote. */
+void rpt_add_checkpoint(rpt_doc *d, xmlNodePtr parent,
+			const rpt_checkpoint *c);
+
+/* ---- reading ------------------------------------------------------------------ */
+
+/* A read transaction, so that every figure is of one moment. */
+int rpt_read_begin(mcg_ledger *L, mcg_error *err);
+void rpt_read_end(mcg_ledger *L);
+
+/* The last event dated on or before days, capped at cap: the as-of cut.
+ * 0 when there is none. */
+int rpt_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out,
+	    mcg_error *err);
+
+/* The date of event seq (seq >= 1). */
+int rpt_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err);
+
+/* The rules version in force after event seq, and its figures. */
+int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version,
+		 mcg_rules *out, mcg_error *err);
+
+/* ---- the portfolio as of an event ------------------------------------------ */
+
+typedef enum rpt_status {
+	RPT_APPLIED = 0,
+	RPT_ACTIVE,
+	RPT_REPAID,
+	RPT_DEFAULTED,
+	RPT_CALLED,
+	RPT_CLOSED,
+} rpt_status;
+
+#define RPT_STATUSES 6
+
+/* "applied", "active", ... */
+const char *rpt_status_name(rpt_status s);
+
+typedef struct rpt_pledge {
+	char member[RPT_ID_MAX];
+	int64_t amount_minor;
+} rpt_pledge;
+
+/* One loan as it stood after event S. */
+typedef struct rpt_loan {
+	char id[RPT_ID_MAX];
+	char borrower[RPT_ID_MAX];
+	char bank[RPT_BIC_MAX];
+	int64_t principal_minor;
+	int64_t outstanding_minor;    /* principal - repayments up to S */
+	rpt_status status;
+	int64_t ga_minor;             /* GA of DOMAIN.md section 4 at S */
+	int64_t deposit_minor;        /* -balance of deposit:<loan> at S */
+	int64_t added_seq;            /* its loan.add event */
+	/* The guarantee, when guaranteed (given at or before S). */
+	int guaranteed;
+	int64_t guarantee_seq;
+	int32_t guarantee_days;
+	int32_t coverage_bp;
+	int has_cap;
+	int64_t cap_minor;
+	int64_t deposit_given_minor;
+	int64_t ga0_minor;
+	int64_t ga_frozen_minor;      /* meaningful once defaulted */
+	int32_t score_x2;
+	int32_t pd_bp;
+	int64_t rules_version;
+	/* The transitions, 0 when not (yet) at S. */
+	int64_t default_seq;
+	int64_t call_seq;
+	int64_t writeoff_seq;
+	/* Its pledges: pledges[first .. first + n) of the portfolio. */
+	size_t pledge_first;
+	size_t n_pledges;
+} rpt_loan;
+
+typedef struct rpt_portfolio {
+	int64_t as_of_seq;            /* S */
+	int64_t size;                 /* events in the ledger when read */
+	rpt_loan *loans;              /* loans added at or before S, by id */
+	size_t n_loans;
+	rpt_pledge *pledges;          /* grouped by loan, by member within */
+	size_t n_pledges;
+	int64_t fund_minor;           /* -balance of fund at S */
+	int64_t total_ga_minor;       /* Σ GA at S */
+} rpt_portfolio;
+
+/*
+ * Loads every loan as it stood after event as_of_seq (see the invariants
+ * above).  Call inside a read transaction.  MCG_EINTEGRITY when the cut is
+ * the whole log and the figures differ from the state tables.  Free with
+ * rpt_portfolio_free.
+ */
+int rpt_portfolio_load(mcg_ledger *L, int64_t as_of_seq, rpt_portfolio *out,
+		       mcg_error *err);
+void rpt_portfolio_free(rpt_portfolio *p);
+
+/* The loan of that id, or NULL. */
+rpt_loan *rpt_portfolio_find(const rpt_portfolio *p, const char *id);
+
+/* ---- the events of a period ---------------------------------------------------- */
+
+/*
+ * Walks the loan events (loan.add, guarantee, repay, arrears, call,
+ * recover, writeoff) with from_seq <= seq <= to_seq, in order, each with
+ * its fields decoded and its postings loaded.
+ */
+typedef struct rpt_event_iter rpt_event_iter;
+int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
+		    rpt_event_iter **out, mcg_error *err);
+/* 1: ev holds the next event (owned by the iterator until the next call);
+ * 0: the end; < 0: an error. */
+int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err);
+void rpt_events_free(rpt_event_iter *it);
+
+/* The first event dated on or after days (the period's first event), or
+ * as_of_seq + 1 when there is none. */
+int rpt_first_from(mcg_ledger *L, int32_t days, int64_t *out, mcg_error *err);
+
+/* Sums of a call's or a recovery's postings: the loss waterfall. */
+typedef struct rpt_split {
+	int64_t cash_minor;           /* -X of a call, +R of a recovery */
+	int64_t deposit_minor;        /* what deposit:<loan> gave (call) */
+	int64_t fund_minor;           /* what the fund bore (call) or got back */
+	int64_t members_minor;        /* Σ over the co-guarantors */
+} rpt_split;
+
+/* Reads the waterfall from an event's postings (signs made positive). */
+void rpt_split_of(const mcg_event *ev, rpt_split *out);
+
+/* A field of a stored event as an integer (0 when missing). */
+int64_t rpt_field_int(const mcg_event *ev, const char *key);
+
+#endif
