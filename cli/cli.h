@@ -158,5 +158,8 @@ int cmd_keys_show(mcg_cli *, int, char **, mcg_error *);
 int cmd_statement(mcg_cli *, int, char **, mcg_error *);
 int cmd_statement_verify(mcg_cli *, int, char **, mcg_error *);
 int cmd_report_regulatory(mcg_cli *, int, char **, mcg_error *);
+/* `exposure MEMBER --format xml`: writes the signed member statement to
+ * standard output (cmd_reports.c). */
+int cli_exposure_xml(mcg_cli *cli, const char *member, mcg_error *err);
 
 #endif

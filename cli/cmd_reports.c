@@ -221,3 +221,15 @@ int cmd_statement_verify(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 		       r.checkpoint.origin, (long long)r.checkpoint.size, root, cli->db_path);
 	return MCG_OK;
 }
+
+int cli_exposure_xml(mcg_cli *cli, const char *member, mcg_error *err)
+{
+	int rc;
+
+	if (!member)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "--format xml is the statement of one member: give MEMBER");
+	/* Writable: the statement signs and keeps a fresh checkpoint. */
+	rc = cli_open(cli, 0, err);
+	return rc ? rc : mcg_member_statement_write(cli->L, member, "-", NULL, err);
+}

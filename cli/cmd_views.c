@@ -259,11 +259,15 @@ int cmd_exposure(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
 	cli_flag flags[] = { { "format", 1, 0, 0, NULL, { 0 }, 0 } };
 	cli_args a = { flags, 1, { 0 }, 0 };
+	static const char *const formats[] = { "text", "csv", "xml" };
 	const char *format;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 1, "exposure [MEMBER] [--format text|csv]", err);
-	rc = rc ? rc : cli_format(&a, text_or_csv, 2, &format, err);
+	rc = cli_parse(argc, argv, &a, 0, 1, "exposure [MEMBER] [--format text|csv|xml]", err);
+	rc = rc ? rc : cli_format(&a, formats, 3, &format, err);
+	/* xml: the signed member statement (cmd_reports.c). */
+	if (!rc && strcmp(format, "xml") == 0)
+		return cli_exposure_xml(cli, a.n_pos ? a.pos[0] : NULL, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	if (rc)
 		return rc;

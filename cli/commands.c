@@ -117,11 +117,14 @@ const cli_command cli_commands[] = {
 	  "                     ledger as it was; rows already recorded are skipped.\n"
 	  "  --dry-run          check and apply every row, then roll back\n" },
 	{ "exposure", cmd_exposure,
-	  "exposure [MEMBER] [--format text|csv]",
+	  "exposure [MEMBER] [--format text|csv|xml]",
 	  "what a member borrowed, is guaranteed, pledged, owes, deposited, paid in",
 	  "  MEMBER             one member with its loans and pledges (default: all)\n"
 	  "  --format text|csv  csv columns: member,borrowed,guaranteed,pledged,due,\n"
-	  "                     deposit,capital (one row per member, withdrawn too)\n" },
+	  "                     deposit,capital (one row per member, withdrawn too)\n"
+	  "  --format xml       one MEMBER's signed statement on standard output\n"
+	  "                     (reports/member_statement.xsd, docs/REPORTS.md), with\n"
+	  "                     a fresh signed checkpoint of the audit log\n" },
 	{ "guarantees", cmd_guarantees,
 	  "guarantees [--format text|csv]",
 	  "every loan with its guarantee: GA, coverage, peer score, PD",
