@@ -77,7 +77,7 @@ static int hash_equal(const mcg_hash *a, const mcg_hash *b)
 static int changed(mcg_error *err, int64_t seq, const char *what)
 {
 	return mcg_error_set(err, MCG_EINTEGRITY,
-			     "event %lld: its %s is not as the journal writes it (the event was changed)",
+			     "event %lld: its stored %s cannot be what the journal wrote (the event was changed)",
 			     (long long)seq, what);
 }
 
@@ -730,6 +730,10 @@ static int compare_stored(struct verify *v, int64_t seq, const mcg_hash *out,
 	for (size_t k = 0; k < nout; k++) {
 		int64_t want = first + (int64_t)k, idx;
 
+		if (!v->hashes.row && k == 0)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld is not in the audit log (it was added outside the journal)",
+					     (long long)seq);
 		if (!v->hashes.row || (idx = sqlite3_column_int64(st, 0)) > want)
 			return mcg_error_set(err, MCG_EINTEGRITY,
 					     "event %lld: audit hash %lld is missing (the audit log was changed)",
@@ -871,22 +875,23 @@ static int verify_events(struct verify *v, mcg_error *err)
 	return rc;
 }
 
-/* After the last event: nothing may be left over. */
+/* After the last event: nothing may be left over.  A checkpoint beyond
+ * the end tells the most (events were deleted), so it is named first. */
 static int verify_tail(struct verify *v, mcg_error *err)
 {
 	int64_t n = v->f.leaves;
 
-	if (v->postings.row)
-		return orphan_posting(v, "events were deleted, or rows added", err);
-	if (v->hashes.row)
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "the audit log holds hashes beyond event %lld, its last (events were deleted, or rows added)",
-				     (long long)n);
 	if (v->checkpoints.row)
 		return shorter_than(err, "the kept checkpoint",
 				    sqlite3_column_int64(v->checkpoints.st, 0), n);
 	if (v->outside && v->outside->size > n)
 		return shorter_than(err, "the checkpoint given", v->outside->size, n);
+	if (v->hashes.row)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log holds hashes beyond event %lld, its last (events were deleted, or rows added)",
+				     (long long)n);
+	if (v->postings.row)
+		return orphan_posting(v, "events were deleted, or rows added", err);
 	return MCG_OK;
 }
 
