@@ -39,6 +39,7 @@ static int prolog_has_doctype(const char *p, size_t len)
 		p += 3;
 	while (p < end) {
 		const char *close;
+		size_t close_len = 2;
 
 		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
 			p++;
@@ -48,13 +49,15 @@ static int prolog_has_doctype(const char *p, size_t len)
 			return 1;
 		if ((size_t)(end - p) >= 2 && memcmp(p, "<?", 2) == 0)
 			close = memmem(p + 2, (size_t)(end - p - 2), "?>", 2);
-		else if ((size_t)(end - p) >= 4 && memcmp(p, "<!--", 4) == 0)
+		else if ((size_t)(end - p) >= 4 && memcmp(p, "<!--", 4) == 0) {
 			close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
-		else
+			close_len = 3;
+		} else {
 			return 0;
+		}
 		if (!close)
 			return 0;
-		p = close + 2;
+		p = close + close_len;
 	}
 	return 0;
 }

@@ -1,0 +1,195 @@
+# statement verify, and what the standard tools say of tampered documents:
+# a changed amount, a removed element, a moved or wrapping signature,
+# another key, a DOCTYPE, a malformed file.  mcg exits 4 naming what does
+# not hold, 2 for a file it cannot read as XML.
+
+XSD="$MCG_SRC/reports/statement.xsd"
+PUB=mcg.db.keys/statement.pub
+
+# xmlsec1_rejects FILE WHAT: both the strict and the plain xmlsec1 refuse.
+xmlsec1_rejects() {
+	if xmlsec1 --verify --enabled-key-data key-name --enabled-reference-uris empty \
+		--pubkey-pem "$PUB" "$1" >/dev/null 2>&1; then
+		fail "$2: xmlsec1 (strict) accepts $1"
+	else ok; fi
+	if xmlsec1 --verify --pubkey-pem "$PUB" "$1" >/dev/null 2>&1; then
+		fail "$2: xmlsec1 --verify --pubkey-pem accepts $1"
+	else ok; fi
+}
+xmllint_rejects() {
+	if xmllint --noout --schema "$XSD" "$1" >/dev/null 2>&1; then
+		fail "$2: xmllint accepts $1"
+	else ok; fi
+}
+# mcg_rejects CODE FILE NEEDLE WHAT [ARGS...]
+mcg_rejects() {
+	code=$1 file=$2 needle=$3 what=$4
+	shift 4
+	expect_rc "$code" statement verify "$file" "$@"
+	expect_contains "$ERR" "$needle" "$what"
+}
+# The signed document with the signature's values emptied: a template
+# xmlsec1 --sign fills in again.
+template_of() {
+	sed 's|<ds:DigestValue>[^<]*</ds:DigestValue>|<ds:DigestValue/>|' "$1" | awk '
+		/<ds:SignatureValue>/ { skip = 1 }
+		skip && /<\/ds:SignatureValue>/ { print "<ds:SignatureValue/>"; skip = 0; next }
+		!skip { print }'
+}
+
+setup_consortium
+ok_run loan add L1 --borrower A --bank BANKITMM --principal 50000 --date 2026-01-10
+for m in B C D; do ok_run assess L1 --assessor "$m" --score 7 --date 2026-01-11; done
+ok_run guarantee L1 --coverage 50 --deposit 500 --pledge B:2000 --date 2026-01-12
+ok_run statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o s.xml
+ok_run statement verify s.xml
+expect_contains "$OUT" "signature: valid" "genuine: signature"
+expect_contains "$OUT" "schema: valid against reports/statement.xsd" "genuine: schema"
+expect_contains "$OUT" "consistent with its log" "genuine: checkpoint"
+grep -q '<TotalGuaranteed>25000.00</TotalGuaranteed>' s.xml && ok || fail "fixture: the total is 25000.00"
+
+# ---- one character of an amount changed ------------------------------------
+sed 's|<TotalGuaranteed>25000.00<|<TotalGuaranteed>25000.01<|' s.xml > amount.xml
+expect_eq "$(cmp s.xml amount.xml >/dev/null 2>&1 || echo differ)" "differ" "the sed changed something"
+xmlsec1_rejects amount.xml "changed amount"
+mcg_rejects 4 amount.xml "digest does not match" "changed amount"
+# A change that also breaks the schema: xmllint refuses it too.
+sed 's|<TotalGuaranteed>25000.00<|<TotalGuaranteed>2500O.00<|' s.xml > letter.xml
+xmlsec1_rejects letter.xml "amount with a letter"
+xmllint_rejects letter.xml "amount with a letter"
+mcg_rejects 4 letter.xml "signature" "amount with a letter"
+
+# ---- an element removed ---------------------------------------------------------
+grep -v '<Pledge member="B">' s.xml > removed.xml
+xmlsec1_rejects removed.xml "removed pledge"
+mcg_rejects 4 removed.xml "digest does not match" "removed pledge"
+grep -v '<Deposit>' s.xml > nodeposit.xml
+xmlsec1_rejects nodeposit.xml "removed deposit"
+xmllint_rejects nodeposit.xml "removed deposit"
+mcg_rejects 4 nodeposit.xml "signature" "removed deposit"
+
+# ---- the signature moved -------------------------------------------------------
+# To the front of the document: the content is unchanged, but mcg accepts
+# only a signature that is the root's last element.
+awk '
+	/<ds:Signature / { insig = 1 }
+	insig { sub(/<\/BankStatement>$/, ""); sig = sig $0 "\n"; next }
+	{ body = body $0 "\n" }
+	END {
+		n = split(body, lines, "\n")
+		for (i = 1; i < n; i++) {
+			print lines[i]
+			if (lines[i] ~ /^<BankStatement /) printf "%s", sig
+		}
+		print "</BankStatement>"
+	}' s.xml > moved.xml
+expect_eq "$(grep -c '<ds:Signature ' moved.xml)" "1" "fixture: one signature, moved"
+xmllint_rejects moved.xml "signature first"
+mcg_rejects 4 moved.xml "must be the last element child" "signature first"
+# Wrapping: the signed content kept inside the signature (a ds:Object)
+# while the document shows a forged figure.  The digest covers the whole
+# document but the signature, so the forged figure breaks it; mcg also
+# refuses the shape.
+awk '
+	/<ds:Signature / { insig = 1 }
+	!insig { body = body $0 "\n" }
+	insig && /<\/ds:Signature>/ {
+		sub(/<\/ds:Signature><\/BankStatement>$/, "")
+		print
+		print "<ds:Object>" orig "</ds:Object></ds:Signature></BankStatement>"
+		next
+	}
+	insig { print; next }
+	!insig {
+		line = $0
+		if (line ~ /<TotalGuaranteed>/ && !forged) { orig = line; sub(/25000.00/, "99999.00", line); forged = 1 }
+		print line
+	}' s.xml > wrapped.xml
+expect_eq "$(grep -c '99999.00' wrapped.xml)" "1" "fixture: forged figure"
+expect_eq "$(grep -c '<ds:Object>' wrapped.xml)" "1" "fixture: wrapped original"
+xmlsec1_rejects wrapped.xml "wrapping"
+mcg_rejects 4 wrapped.xml "signature" "wrapping"
+# The same wrapper around unchanged content: the cryptography holds (the
+# enveloped transform drops the whole signature), mcg's shape check does not.
+awk '
+	/<\/ds:Signature><\/BankStatement>$/ { sub(/<\/ds:Signature><\/BankStatement>$/, "<ds:Object><Note>hello</Note></ds:Object></ds:Signature></BankStatement>") }
+	{ print }' s.xml > object.xml
+mcg_rejects 4 object.xml "may hold only SignedInfo, SignatureValue and KeyInfo" "extra ds:Object"
+# Two signatures.
+awk '/<\/ds:Signature><\/BankStatement>$/ { sub(/<\/BankStatement>$/, "") ; print; sig = 1; next } { print }' s.xml > two.xml
+sed -n '/<ds:Signature /,/<\/ds:Signature>/p' s.xml | sed 's|</ds:Signature></BankStatement>|</ds:Signature>|' >> two.xml
+echo '</BankStatement>' >> two.xml
+mcg_rejects 4 two.xml "exactly one is allowed" "two signatures"
+# No signature at all.
+awk '/<ds:Signature /{ skip = 1 } !skip { print } /<\/ds:Signature><\/BankStatement>$/ { print "</BankStatement>"; skip = 0 }' s.xml > unsigned.xml
+mcg_rejects 4 unsigned.xml "not signed" "unsigned"
+# The schema allows the signature to be absent (mcg validates before signing).
+if xmllint --noout --schema "$XSD" unsigned.xml >/dev/null 2>&1; then ok; else
+	fail "xmllint rejects the unsigned document"
+fi
+
+# ---- another key -----------------------------------------------------------------
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out other.key 2>/dev/null
+openssl pkey -in other.key -pubout -out other.pub 2>/dev/null
+# A forger changes an amount and signs with his own key.
+template_of amount.xml > tmpl.xml
+if xmlsec1 --sign --privkey-pem other.key --output forged.xml tmpl.xml >/dev/null 2>&1; then ok; else
+	fail "xmlsec1 --sign of the forged copy failed"
+fi
+if xmlsec1 --verify --pubkey-pem other.pub forged.xml >/dev/null 2>&1; then ok; else
+	fail "fixture: the forger's own signature should verify with his key"
+fi
+xmlsec1_rejects forged.xml "another key"
+mcg_rejects 4 forged.xml "signature value is wrong" "another key"
+mcg_rejects 4 s.xml "signature value is wrong" "genuine document, wrong --pubkey" --pubkey other.pub
+# A second ledger's statement: its own key.
+ok_run --db other.db init --name "Other Consortium" --date 2026-01-01
+ok_run --db other.db bank add BANKITMM --name "Banca Test" --date 2026-01-02
+ok_run --db other.db statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o other.xml
+mcg_rejects 4 other.xml "signature value is wrong" "second ledger's statement, our key"
+# With its own key the signature holds, but its checkpoint is not of our log.
+mcg_rejects 4 other.xml "checkpoint does not hold against the ledger" "second ledger's checkpoint" \
+	--pubkey other.db.keys/statement.pub
+ok_run --db other.db statement verify other.xml
+# A document whose checkpoint figures differ from its own signed note,
+# signed by the forger: the signature holds with his key, the checkpoint not.
+sed 's|<Size>\([0-9]*\)</Size>|<Size>1\1</Size>|' s.xml > size.xml
+template_of size.xml > tmpl2.xml
+xmlsec1 --sign --privkey-pem other.key --output size-signed.xml tmpl2.xml >/dev/null 2>&1
+mcg_rejects 4 size-signed.xml "differ from its signed note" "checkpoint size changed" --pubkey other.pub
+
+# ---- DOCTYPE, entities ------------------------------------------------------------
+sed '1a <!DOCTYPE BankStatement [<!ENTITY bank "Banca Falsa">]>' s.xml > doctype.xml
+mcg_rejects 4 doctype.xml "DOCTYPE" "DOCTYPE added"
+sed -e '1a <!DOCTYPE BankStatement [<!ENTITY bank "Banca Falsa">]>' -e 's|>Banca Test<|>\&bank;<|' s.xml > entity.xml
+mcg_rejects 4 entity.xml "DOCTYPE" "entity used"
+sed '1a <!DOCTYPE BankStatement SYSTEM "http://example.invalid/x.dtd">' s.xml > external.xml
+mcg_rejects 4 external.xml "DOCTYPE" "external DTD"
+printf '<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n<BankStatement xmlns="urn:mcg:statement:1">&lol2;</BankStatement>\n' > laughs.xml
+mcg_rejects 4 laughs.xml "DOCTYPE" "billion laughs"
+
+# ---- unreadable, malformed, not ours ------------------------------------------------
+head -c 700 s.xml > truncated.xml
+mcg_rejects 2 truncated.xml "truncated.xml" "truncated"
+: > empty.xml
+expect_rc 2 statement verify empty.xml
+expect_rc 2 statement verify nosuchfile.xml
+expect_contains "$ERR" "nosuchfile.xml" "missing file named"
+printf '<?xml version="1.0"?>\n<Statement xmlns="urn:other:1"/>\n' > foreign.xml
+mcg_rejects 4 foreign.xml "not a document mcg signs" "foreign namespace"
+sed 's|<BankStatement |<Statement |; s|</BankStatement>|</Statement>|' s.xml > rootname.xml
+mcg_rejects 4 rootname.xml "root element" "wrong root name"
+expect_rc 2 statement verify s.xml --pubkey nosuch.pub
+expect_rc 2 statement verify s.xml --pubkey s.xml
+expect_rc 2 statement verify
+expect_rc 2 statement verify a.xml b.xml
+
+# ---- without the ledger; after the log grew ---------------------------------------------
+ok_run --db nowhere.db statement verify s.xml --pubkey "$PUB"
+expect_contains "$OUT" "not checked against a log" "no ledger at hand"
+expect_rc 2 --db nowhere.db statement verify s.xml
+expect_contains "$ERR" "give --pubkey" "no key without the ledger"
+ok_run repay L1 --principal 1000 --date 2026-04-01
+ok_run audit checkpoint
+ok_run statement verify s.xml
+expect_contains "$OUT" "consistent with its log" "an older statement still holds as the log grows"
