@@ -248,7 +248,7 @@ static int csv_read_record(mcg_csv_reader *r, struct csv_rec *c, int *got,
 		}
 		any = 1;
 		if (ch == 0)
-			return csv_error(r, c->line, err, "a NUL byte in %s",
+			return csv_error(r, c->line, err, "%s: a NUL byte (a binary file?)",
 					 field_label(r, c->nf, label, sizeof(label)));
 		switch (st) {
 		case FIELD_START:

@@ -8,9 +8,9 @@
  *
  * Speed.  One member's exposure goes through loans_borrower and
  * pledges_member and then primary keys, so its cost does not grow with the
- * portfolio.  The whole portfolio is aggregated in one pass over each
- * table (GROUP BY in SQL, and the pledge allocation in C over the pledges
- * in (loan, member) order), never a query per member.
+ * portfolio.  The whole portfolio is aggregated in one merge pass over the
+ * loans, the deposit balances and the pledges, all in loan id order (see
+ * iter_merge_loans), never a query per member or per loan.
  */
 #include "query.h"
 
@@ -428,63 +428,6 @@ static int iter_load_members(mcg_exposure_iter *it, mcg_error *err)
 	return rc;
 }
 
-/* borrowed and guaranteed: one GROUP BY over the loans. */
-static int iter_load_loans(mcg_exposure_iter *it, mcg_error *err)
-{
-	sqlite3_stmt *st;
-	int step, rc = MCG_OK;
-
-	/* SUM raises an error rather than wrap on overflow. */
-	if (sqlite3_prepare_v2(it->L->db,
-			       "SELECT borrower,"
-			       " SUM(CASE WHEN status IN ('applied','active','defaulted')"
-			       "  THEN outstanding ELSE 0 END), SUM(ga)"
-			       " FROM loans GROUP BY borrower", -1, &st, NULL) != SQLITE_OK)
-		return mcg_db_error(it->L, err, "reading the loans");
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(st, 0));
-
-		if (!a) {
-			rc = mcg_error_set(err, MCG_EINTEGRITY,
-					   "a loan's borrower '%.40s' is not a member: the state is damaged",
-					   (const char *)sqlite3_column_text(st, 0));
-			break;
-		}
-		a->borrowed = sqlite3_column_int64(st, 1);
-		a->guaranteed = sqlite3_column_int64(st, 2);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mcg_db_error(it->L, err, "adding up the loans");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* deposit: the deposit:<loan> accounts joined to their loans' borrowers. */
-static int iter_load_deposits(mcg_exposure_iter *it, mcg_error *err)
-{
-	sqlite3_stmt *st;
-	int step, rc = MCG_OK;
-
-	if (sqlite3_prepare_v2(it->L->db,
-			       "SELECT l.borrower, SUM(b.balance) FROM balances b"
-			       " JOIN loans l ON l.id = substr(b.account, 9)"
-			       " WHERE b.account >= 'deposit:' AND b.account < 'deposit;'"
-			       " GROUP BY l.borrower", -1, &st, NULL) != SQLITE_OK)
-		return mcg_db_error(it->L, err, "reading the deposits");
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(st, 0));
-
-		if (!a || negate(sqlite3_column_int64(st, 1), &a->deposit)) {
-			rc = mcg_error_set(err, MCG_EINTEGRITY, "the deposits are damaged");
-			break;
-		}
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mcg_db_error(it->L, err, "adding up the deposits");
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* due and capital: a range of the balances' primary key each. */
 static int iter_load_accounts(mcg_exposure_iter *it, mcg_error *err)
 {
@@ -520,6 +463,56 @@ static int iter_load_accounts(mcg_exposure_iter *it, mcg_error *err)
 	return rc;
 }
 
+/*
+ * borrowed, guaranteed, deposit and pledged in one merge pass.  Three
+ * cursors walk their tables' primary keys in loan id order: the loans, the
+ * deposit:<loan> balances ("deposit:" + id sorts as id does) and the
+ * pledges (loan, member).  Every read is sequential; there is no lookup
+ * per loan and no query per member.
+ */
+struct cursor {
+	sqlite3_stmt *st;
+	const char *key;          /* column 0 of the current row, or NULL at the end */
+};
+
+static int cursor_open(mcg_ledger *L, struct cursor *c, const char *sql,
+		       mcg_error *err)
+{
+	c->key = NULL;
+	if (sqlite3_prepare_v2(L->db, sql, -1, &c->st, NULL) != SQLITE_OK) {
+		c->st = NULL;
+		return mcg_db_error(L, err, "reading the portfolio");
+	}
+	return MCG_OK;
+}
+
+static int cursor_step(mcg_ledger *L, struct cursor *c, mcg_error *err)
+{
+	int rc = sqlite3_step(c->st);
+
+	c->key = NULL;
+	if (rc == SQLITE_ROW) {
+		c->key = (const char *)sqlite3_column_text(c->st, 0);
+		if (!c->key)
+			return mcg_error_set(err, MCG_EINTEGRITY, "a NULL id: the state is damaged");
+		return MCG_OK;
+	}
+	if (rc == SQLITE_DONE)
+		return MCG_OK;
+	return mcg_db_error(L, err, "reading the portfolio");
+}
+
+/* Moves c to the first row whose key is not below id. */
+static int cursor_seek(mcg_ledger *L, struct cursor *c, const char *id,
+		       mcg_error *err)
+{
+	int rc = MCG_OK;
+
+	while (!rc && c->key && strcmp(c->key, id) < 0)
+		rc = cursor_step(L, c, err);
+	return rc;
+}
+
 static int flush_loan_pledges(mcg_exposure_iter *it, struct pledge_set *set,
 			      int64_t ga, const char *loan, mcg_error *err)
 {
@@ -535,51 +528,76 @@ static int flush_loan_pledges(mcg_exposure_iter *it, struct pledge_set *set,
 	return rc;
 }
 
-/* pledged: the pledges of active and defaulted loans in (loan, member)
- * order, each loan's group allocated as it closes. */
-static int iter_load_pledges(mcg_exposure_iter *it, mcg_error *err)
+/* The loan under the loans cursor: its borrower's figures. */
+static int merge_loan(mcg_exposure_iter *it, struct cursor *loans, struct cursor *dep,
+		      struct cursor *pl, struct pledge_set *set, mcg_error *err)
 {
-	sqlite3_stmt *st;
-	struct pledge_set set = { 0 };
-	char loan[MCG_ID_TEXT_MAX] = "";
-	int64_t ga = 0;
-	int step, rc = MCG_OK;
+	sqlite3_stmt *st = loans->st;
+	const char *id = loans->key;
+	const char *status = (const char *)sqlite3_column_text(st, 2);
+	int64_t outstanding = sqlite3_column_int64(st, 3), ga = sqlite3_column_int64(st, 4);
+	struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(st, 1));
+	int rc;
 
-	if (sqlite3_prepare_v2(it->L->db,
-			       "SELECT p.loan, p.member, p.amount, l.ga"
-			       " FROM pledges p JOIN loans l ON l.id = p.loan"
-			       " WHERE l.status IN ('active','defaulted')"
-			       " ORDER BY p.loan, p.member", -1, &st, NULL) != SQLITE_OK)
-		return mcg_db_error(it->L, err, "reading the pledges");
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *this_loan = (const char *)sqlite3_column_text(st, 0);
-		struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(st, 1));
+	if (!a || !status)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the borrower of loan '%.40s' is not a member: the state is damaged", id);
+	if (counts_as_borrowed(status) && mcg_add(a->borrowed, outstanding, &a->borrowed))
+		return overflow(err, "borrowed total", a->id);
+	if (mcg_add(a->guaranteed, ga, &a->guaranteed))
+		return overflow(err, "guaranteed total", a->id);
+	rc = cursor_seek(it->L, dep, id, err);
+	if (!rc && dep->key && strcmp(dep->key, id) == 0) {
+		int64_t d;
 
-		if (!a) {
-			rc = mcg_error_set(err, MCG_EINTEGRITY,
-					   "a co-guarantor of loan '%.40s' is not a member: the state is damaged",
-					   this_loan);
-			break;
-		}
-		if (set.n && strcmp(loan, this_loan) != 0) {
-			rc = flush_loan_pledges(it, &set, ga, loan, err);
-			if (rc)
-				break;
-		}
-		if (set.n == 0) {
-			mcg_strlcpy(loan, this_loan, sizeof(loan));
-			ga = sqlite3_column_int64(st, 3);
-		}
-		if (pledge_set_push(&set, sqlite3_column_int64(st, 2), (size_t)(a - it->acc))) {
-			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-			break;
-		}
+		if (negate(sqlite3_column_int64(dep->st, 1), &d) || mcg_add(a->deposit, d, &a->deposit))
+			return overflow(err, "deposit total", a->id);
+		rc = cursor_step(it->L, dep, err);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = mcg_db_error(it->L, err, "reading the pledges");
-	if (!rc && set.n)
-		rc = flush_loan_pledges(it, &set, ga, loan, err);
-	sqlite3_finalize(st);
+	rc = rc ? rc : cursor_seek(it->L, pl, id, err);
+	set->n = 0;
+	while (!rc && pl->key && strcmp(pl->key, id) == 0) {
+		struct member_acc *g = acc_find(it, (const char *)sqlite3_column_text(pl->st, 1));
+
+		if (!g)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "a co-guarantor of loan '%.40s' is not a member: the state is damaged",
+					     id);
+		if (counts_as_pledged(status) &&
+		    pledge_set_push(set, sqlite3_column_int64(pl->st, 2), (size_t)(g - it->acc)))
+			return mcg_error_set(err, MCG_ESYS, "out of memory");
+		rc = cursor_step(it->L, pl, err);
+	}
+	if (!rc && set->n)
+		rc = flush_loan_pledges(it, set, ga, id, err);
+	return rc;
+}
+
+static int iter_merge_loans(mcg_exposure_iter *it, mcg_error *err)
+{
+	struct cursor loans = { 0 }, dep = { 0 }, pl = { 0 };
+	struct pledge_set set = { 0 };
+	int rc;
+
+	rc = cursor_open(it->L, &loans,
+			 "SELECT id, borrower, status, outstanding, ga FROM loans ORDER BY id", err);
+	rc = rc ? rc : cursor_open(it->L, &dep,
+				   "SELECT substr(account, 9), balance FROM balances"
+				   " WHERE account >= 'deposit:' AND account < 'deposit;'"
+				   " ORDER BY account", err);
+	rc = rc ? rc : cursor_open(it->L, &pl,
+				   "SELECT loan, member, amount FROM pledges ORDER BY loan, member",
+				   err);
+	rc = rc ? rc : cursor_step(it->L, &loans, err);
+	rc = rc ? rc : cursor_step(it->L, &dep, err);
+	rc = rc ? rc : cursor_step(it->L, &pl, err);
+	while (!rc && loans.key) {
+		rc = merge_loan(it, &loans, &dep, &pl, &set, err);
+		rc = rc ? rc : cursor_step(it->L, &loans, err);
+	}
+	sqlite3_finalize(loans.st);
+	sqlite3_finalize(dep.st);
+	sqlite3_finalize(pl.st);
 	pledge_set_free(&set);
 	return rc;
 }
@@ -603,10 +621,8 @@ int mcg_exposure_iter_open(mcg_ledger *L, mcg_exposure_iter **out,
 		it->own_txn = 1;
 	}
 	rc = iter_load_members(it, err);
-	rc = rc ? rc : iter_load_loans(it, err);
-	rc = rc ? rc : iter_load_deposits(it, err);
+	rc = rc ? rc : iter_merge_loans(it, err);
 	rc = rc ? rc : iter_load_accounts(it, err);
-	rc = rc ? rc : iter_load_pledges(it, err);
 	if (!rc && sqlite3_prepare_v2(L->db, "SELECT id, name, status FROM members ORDER BY id",
 				      -1, &it->members, NULL) != SQLITE_OK)
 		rc = mcg_db_error(L, err, "reading the members");
