@@ -23,6 +23,11 @@ int mcg_error_set(mcg_error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	/* Messages quote user input: a control byte (a newline in a file name
+	 * or an XML namespace) must not break, or forge, the one error line. */
+	for (char *p = err->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return code;
 }
 
