@@ -5,7 +5,8 @@
 #                 under AddressSanitizer + UndefinedBehaviorSanitizer)
 #
 # Other targets: all, check-deps, unit, e2e, asan, bench, crashtest, fuzz,
-# install, clean.  Builds go to build/ (plain) and build/asan/ (sanitized).
+# fuzz-replay, install, clean.  Builds go to build/ (plain),
+# build/asan/ (sanitized) and build/fuzz/ (clang, libFuzzer).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -30,17 +31,20 @@ LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 LIB_SRC  := $(wildcard common/*.c ledger/*.c rules/*.c audit/*.c reports/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+FUZZ_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay.o
 
 MCG      := $(BUILD)/mcg
 LIBMCG   := $(BUILD)/libmcg.a
 UNIT     := $(BUILD)/unit-tests
 
 .PHONY: all check-deps deps test unit e2e asan demo bench crashtest fuzz \
-        install uninstall clean
+        fuzz-build fuzz-replay install uninstall clean
 
 all: $(MCG)
 
@@ -98,6 +102,35 @@ crashtest: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
+# Fuzzing (tests/fuzz/): every fuzz_NAME.c is a libFuzzer target, built
+# with clang, ASan and UBSan in build/fuzz/ and run for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) BUILD=build/fuzz CC=clang OPT='-O1 -g -fno-omit-frame-pointer' \
+	  SANITIZE='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined' \
+	  CFLAGS='-Wno-format-nonliteral' all fuzz-build
+	MCG=$(abspath build/fuzz/mcg) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build/fuzz
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+
+$(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIBMCG)
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LIBS_ALL)
+
+# The same targets without libFuzzer, over the seed corpora and the kept
+# crashers (tests/fuzz/regressions/): regression tests for any build.
+fuzz-replay: $(MCG) $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
+	@for t in $(FUZZ_TARGETS); do \
+	  r=tests/fuzz/regressions/$$t; [ -d $$r ] || r=; \
+	  MCG=$(abspath $(MCG)) $(BUILD)/replay-$$t tests/fuzz/corpus/$$t $$r || exit 1; \
+	done
+
+$(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIBMCG)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+# Keep the targets' objects (make would delete them as intermediate).
+.SECONDARY: $(FUZZ_OBJ)
+
 install: $(MCG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(MCG) $(DESTDIR)$(PREFIX)/bin/mcg
@@ -109,4 +142,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

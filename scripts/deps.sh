@@ -4,11 +4,22 @@
 # Checks that every Debian package mcg needs to build and test is installed.
 # As root on Debian it installs what is missing with apt-get; otherwise it
 # prints the exact command to run and fails.
+#
+# Usage: sh scripts/deps.sh [fuzz] [valgrind]
+# The extra words add what `make fuzz` (clang with libFuzzer) and `make
+# valgrind` need, which `make test` does not.
 set -eu
 
 PACKAGES="make gcc pkg-config libsqlite3-dev libssl-dev libxml2-dev
 libxmlsec1-dev libxmlsec1-openssl libcriterion-dev xmlsec1 libxml2-utils
 sqlite3 openssl hledger ledger"
+for extra in "$@"; do
+	case "$extra" in
+	fuzz) PACKAGES="$PACKAGES clang libclang-rt-14-dev" ;;
+	valgrind) PACKAGES="$PACKAGES valgrind" ;;
+	*) echo "deps.sh: unknown group '$extra' (fuzz, valgrind)" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PACKAGES; do
