@@ -1,0 +1,215 @@
+# `mcg import FILE`: bank events from CSV (CLI.md "Import file").  A good
+# file with every row type, a UTF-8 BOM, CRLF, quoted cells, shuffled
+# columns and a trailing empty line; the same file twice; a file that
+# overlaps one already imported; a bad row in the middle that leaves the
+# ledger exactly as it was, reported as FILE:LINE; every kind of bad cell
+# and header; idempotency shared with the recording commands.  Figures by
+# hand in the comments (DOMAIN.md sections 4-5).
+
+loan_row() {
+	sqlite3 "$MCG_DB" "SELECT status || '|' || outstanding || '|' || ga FROM loans WHERE id = '$1'"
+}
+
+setup_consortium
+# cash 104,000.00; fund -100,000.00; capital 1,000.00 each for A B C D.
+# Events so far: ledger.init, rules 1, 4 x (member, capital), bank, fund = 12.
+
+# L1: A borrows 40,000.00; coverage 50%: GA0 20,000.00, fee 200.00, fund
+# 100.00, deposit 1,000.00 (cash +1,300.00); B and C pledge 2,000.00 each.
+ok_run loan add L1 --borrower A --bank BANKITMM --principal 40000 --date 2026-01-10
+ok_run assess L1 --assessor B --score 6 --date 2026-01-11
+ok_run assess L1 --assessor C --score 7 --date 2026-01-11
+ok_run assess L1 --assessor D --score 8 --date 2026-01-11
+ok_run guarantee L1 --coverage 50 --deposit 1000 --pledge B:2000 --pledge C:2000 --date 2026-01-12
+# L2: B borrows 10,000.00; coverage 80%: GA0 8,000.00, fee 80.00, fund
+# 40.00, deposit 500.00 (cash +620.00); C pledges 1,000.00, D 2,000.00.
+ok_run loan add L2 --borrower B --bank BANKITMM --principal 10000 --date 2026-01-12
+ok_run assess L2 --assessor A --score 7 --date 2026-01-13
+ok_run assess L2 --assessor C --score 7 --date 2026-01-13
+ok_run assess L2 --assessor D --score 7 --date 2026-01-13
+ok_run guarantee L2 --coverage 80 --deposit 500 --pledge C:1000 --pledge D:2000 --date 2026-01-14
+# 22 events.  cash 105,920.00, fund -100,140.00.
+
+# ---- a good file -------------------------------------------------------------
+# Columns in another order, a BOM, CRLF line ends, quoted cells, a
+# trailing empty line.
+#   b-001 repay L1 4,000.00 (interest 125.50): outstanding 36,000.00,
+#         GA = pct(36,000.00, 50%) = 18,000.00
+#   b-002 arrears L2 30 days: still active
+#   b-003 arrears L2 95 days >= 90: defaulted, GA frozen 8,000.00
+#   b-004 call L2 5,000.00: deposit 500.00; pledges min(4,500.00, 3,000.00)
+#         = 3,000.00 split 1:2 -> due:C 1,000.00, due:D 2,000.00; fund
+#         1,500.00; cash -5,000.00
+#   b-005 recover L2 900.00 by losses fund 1,500 : C 1,000 : D 2,000 ->
+#         fund 300.00, C 200.00, D 400.00; cash +900.00
+printf '\357\273\277date,ref,type,loan,amount,dpd,interest,principal\r\n' > good.csv
+printf '2026-02-01,b-001,repay,L1,,,125.50,4000\r\n' >> good.csv
+printf '2026-02-01,"b-002",arrears,L2,,30,,\r\n' >> good.csv
+printf '2026-02-15,b-003,"arrears",L2,,95,,\r\n' >> good.csv
+printf '2026-02-20,b-004,call,L2,"5000.00",,,\r\n' >> good.csv
+printf '2026-03-01,b-005,recover,L2,900,,,\r\n' >> good.csv
+printf '\r\n' >> good.csv
+ok_run import good.csv
+expect_eq "$OUT" "good.csv: 5 rows read, 5 recorded (events 23 to 27), 0 already recorded (skipped)" "import summary"
+expect_eq "$ERR" "" "no progress when stderr is not a terminal"
+expect_eq "$(loan_row L1)" "active|3600000|1800000" "L1 after repay"
+expect_eq "$(loan_row L2)" "called|1000000|0" "L2 called"
+expect_eq "$(balance_of cash)" "101820.00" "cash 105,920 - 5,000 + 900"
+expect_eq "$(balance_of fund)" "-98940.00" "fund -100,140 + 1,500 - 300"
+expect_eq "$(balance_of due:C)" "800.00" "due:C 1,000 - 200"
+expect_eq "$(balance_of due:D)" "1600.00" "due:D 2,000 - 400"
+expect_eq "$(balance_of deposit:L2)" "0.00" "deposit:L2 used up"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(type || ':' || ref || ':' || actor, ' ') FROM events WHERE seq > 22")" \
+	"repay:b-001:e2e arrears:b-002:e2e arrears:b-003:e2e call:b-004:e2e recover:b-005:e2e" "events, refs and actor"
+# The interest is kept (informative), in minor units.
+expect_contains "$(sqlite3 "$MCG_DB" "SELECT fields FROM events WHERE ref = 'b-001'")" "interest=12550" "interest field"
+# C: pledged its part of min(GA 18,000.00, pledges 4,000.00) on L1 = 2,000.00.
+mcg exposure C --format csv
+expect_contains "$OUT" "C,0.00,0.00,2000.00,800.00,0.00,1000.00" "exposure of C after import"
+ok_run check
+
+# ---- the same file again: nothing changes --------------------------------------
+before=$(snapshot)
+ok_run import good.csv
+expect_eq "$OUT" "good.csv: 5 rows read, 0 recorded, 5 already recorded (skipped)" "second import summary"
+expect_eq "$(snapshot)" "$before" "a file imported twice changes nothing"
+
+# The recording commands share the refs: the same event by hand is a replay.
+ok_run repay L1 --principal 4000 --interest 125.50 --ref b-001 --date 2026-02-01
+expect_contains "$OUT" "already recorded" "CLI replay of an imported row"
+expect_eq "$(snapshot)" "$before" "CLI replay changes nothing"
+# ... and an event recorded by hand is skipped by an import.
+ok_run arrears L1 --dpd 10 --ref cli-1 --date 2026-03-02
+printf 'ref,date,type,loan,principal,interest,dpd,amount\n' > mixed.csv
+printf 'cli-1,2026-03-02,arrears,L1,,,10,\n' >> mixed.csv
+printf 'b-006,2026-03-02,repay,L1,1000,,,\n' >> mixed.csv
+ok_run import mixed.csv
+expect_eq "$OUT" "mixed.csv: 2 rows read, 1 recorded (events 29 to 29), 1 already recorded (skipped)" "mixed summary"
+expect_eq "$(loan_row L1)" "active|3500000|1750000" "L1 after b-006"
+
+# A file that overlaps: old rows skipped, new ones recorded.  (Appended
+# after good.csv's trailing empty line, the new row would follow an empty
+# line in the middle of the file: refused, at the empty line.)
+cp good.csv overlap.csv
+printf '2026-03-03,b-007,repay,L1,,,,500\r\n' >> overlap.csv
+expect_unchanged 2 import overlap.csv
+expect_contains "$ERR" "overlap.csv:7: an empty line" "an empty line in the middle"
+head -n 6 good.csv > overlap.csv
+printf '2026-03-03,b-007,repay,L1,,,,500\r\n' >> overlap.csv
+ok_run import overlap.csv
+expect_eq "$OUT" "overlap.csv: 6 rows read, 1 recorded (events 30 to 30), 5 already recorded (skipped)" "overlap summary"
+expect_eq "$(loan_row L1)" "active|3450000|1725000" "L1 after b-007"
+
+# Only the columns a file needs: a file of repayments.
+printf 'ref,loan,date,type,principal\nb-008,L1,2026-03-04,repay,0.01\n' > repays.csv
+ok_run import repays.csv
+expect_eq "$(loan_row L1)" "active|3449999|1725000" "repay 0.01: GA = pct(34,499.99, 50%) = 17,249.995 -> 17,250.00"
+
+# A header only: nothing to do.
+printf 'ref,date,type,loan,principal,interest,dpd,amount\n' > empty-rows.csv
+before=$(snapshot)
+ok_run import empty-rows.csv
+expect_eq "$OUT" "empty-rows.csv: 0 rows read, 0 recorded, 0 already recorded (skipped)" "header only"
+expect_eq "$(snapshot)" "$before" "header only changes nothing"
+
+# --dry-run: every row checked and applied, then rolled back.
+printf 'ref,date,type,loan,principal,interest,dpd,amount\nb-009,2026-03-05,repay,L1,100,,,\nb-008,2026-03-04,repay,L1,0.01,,,\n' > dry.csv
+ok_run import dry.csv --dry-run
+expect_eq "$OUT" "dry run of dry.csv: 2 rows read, 1 would be recorded, 1 already recorded (skipped); nothing was written" "dry run summary"
+expect_eq "$(snapshot)" "$before" "dry run changes nothing"
+
+# ---- a bad row in the middle: nothing at all is written ---------------------------
+HEAD="ref,date,type,loan,principal,interest,dpd,amount"
+# expect_bad_file CODE FILE TEXT...: import exits CODE, leaves the ledger
+# unchanged, and the message contains each TEXT.
+expect_bad_file() {
+	code=$1
+	file=$2
+	shift 2
+	expect_unchanged "$code" import "$file"
+	for want in "$@"; do
+		expect_contains "$ERR" "$want" "message for $file"
+	done
+}
+printf '%s\nc-1,2026-03-05,repay,L1,100,,,\nc-2,2026-03-05,repay,L1,"1,000.00",,,\nc-3,2026-03-05,repay,L1,100,,,\n' "$HEAD" > bad-middle.csv
+expect_bad_file 2 bad-middle.csv "mcg: error: bad-middle.csv:3: column 'principal'" "1,000.00"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref LIKE 'c-%'")" "0" "no row of a bad file recorded"
+# The line is where the record starts, even after a cell over two lines.
+printf '%s\nc-1,2026-03-05,repay,L1,100,,,\nc-2,2026-03-05,repay,"L1\nL2",100,,,\nc-3,2026-03-05,repay,L1,100,,,\n' "$HEAD" > bad-multiline.csv
+expect_bad_file 2 bad-multiline.csv "bad-multiline.csv:3: "
+printf '%s\nc-1,2026-03-05,repay,L1,100,,,\nc-2,2026-03-05,repay,L1,100,,,\nc-3,2026-03-05,repay,L2,100,,,\n' "$HEAD" > bad-state.csv
+expect_bad_file 2 bad-state.csv "bad-state.csv:4: " "L2"
+# The same ref with other content: a conflict (exit 5).
+printf '%s\nc-1,2026-03-05,repay,L1,100,,,\nb-001,2026-02-01,repay,L1,4000.01,125.50,,\n' "$HEAD" > conflict.csv
+expect_bad_file 5 conflict.csv "conflict.csv:3: " "already used"
+# Back-dating.
+printf '%s\nc-1,2026-01-05,repay,L1,100,,,\n' "$HEAD" > backdated.csv
+expect_bad_file 2 backdated.csv "backdated.csv:2: " "no back-dating"
+
+# ---- bad cells, named by their column -----------------------------------------------
+bad_row() {
+	printf '%s\n%s\n' "$HEAD" "$1" > cell.csv
+	expect_bad_file 2 cell.csv "cell.csv:2: " "$2"
+}
+bad_row ',2026-03-05,repay,L1,100,,,' "column 'ref'"
+bad_row 'has space,2026-03-05,repay,L1,100,,,' "column 'ref'"
+bad_row "$(printf '%065d' 7),2026-03-05,repay,L1,100,,," "column 'ref'"
+bad_row 'c-1,2026-02-30,repay,L1,100,,,' "column 'date'"
+bad_row 'c-1,05/03/2026,repay,L1,100,,,' "column 'date'"
+bad_row 'c-1,,repay,L1,100,,,' "column 'date'"
+bad_row 'c-1,2026-03-05,Repay,L1,100,,,' "column 'type'"
+bad_row 'c-1,2026-03-05,writeoff,L1,,,,' "column 'type'"
+bad_row 'c-1,2026-03-05,repay,,100,,,' "column 'loan'"
+bad_row 'c-1,2026-03-05,repay,NOLOAN,100,,,' "NOLOAN"
+bad_row 'c-1,2026-03-05,repay,L1,,,,' "column 'principal' is required for type repay"
+bad_row 'c-1,2026-03-05,repay,L1,0,,,' "column 'principal'"
+bad_row 'c-1,2026-03-05,repay,L1,-5,,,' "column 'principal'"
+bad_row 'c-1,2026-03-05,repay,L1,1e3,,,' "column 'principal'"
+bad_row 'c-1,2026-03-05,repay,L1,1.001,,,' "column 'principal'"
+bad_row 'c-1,2026-03-05,repay,L1, 100,,,' "column 'principal'"
+bad_row 'c-1,2026-03-05,repay,L1,100,abc,,' "column 'interest'"
+bad_row 'c-1,2026-03-05,repay,L1,100,,5,' "column 'dpd' must be empty for type repay"
+bad_row 'c-1,2026-03-05,repay,L1,100,,,5' "column 'amount' must be empty for type repay"
+bad_row 'c-1,2026-03-05,arrears,L1,,,,' "column 'dpd' is required for type arrears"
+bad_row 'c-1,2026-03-05,arrears,L1,,,-1,' "column 'dpd'"
+bad_row 'c-1,2026-03-05,arrears,L1,,,1.5,' "column 'dpd'"
+bad_row 'c-1,2026-03-05,arrears,L1,,,36501,' "column 'dpd'"
+bad_row 'c-1,2026-03-05,arrears,L1,5,,10,' "column 'principal' must be empty for type arrears"
+bad_row 'c-1,2026-03-05,call,L1,,,,' "column 'amount' is required for type call"
+bad_row 'c-1,2026-03-05,call,L1,,1,,5' "column 'interest' must be empty for type call"
+bad_row 'c-1,2026-03-05,recover,L1,,,,0' "column 'amount'"
+bad_row 'c-1,2026-03-05,repay,L1,100,,' "7 fields where the header has 8"
+bad_row 'c-1,2026-03-05,repay,L1,100,,,,' "9 fields where the header has 8"
+
+# ---- bad headers -----------------------------------------------------------------------
+bad_header() {
+	printf '%s\n' "$1" > header.csv
+	expect_bad_file 2 header.csv "header.csv:1: " "$2"
+}
+bad_header 'ref,date,type,loan,principal,interest,dpd,amount,memo' "unknown column 'memo'"
+bad_header 'ref,date,type,loan,Principal' "unknown column 'Principal'"
+bad_header 'ref,date,type,loan,amount,amount' "column 'amount' appears twice"
+bad_header 'ref,date,type,principal' "no column 'loan'"
+bad_header 'date,type,loan,principal' "no column 'ref'"
+bad_header 'ref, date,type,loan' "unknown column ' date'"
+printf 'ref,date,type,loan,principal\nc-1,2026-03-05,call,L1,\n' > nocolumn.csv
+expect_bad_file 2 nocolumn.csv "nocolumn.csv:2: " "column 'amount' is required for type call (the file has no such column)"
+: > empty.csv
+expect_bad_file 2 empty.csv "empty.csv:1: " "empty"
+expect_unchanged 2 import no-such-file.csv
+expect_contains "$ERR" "cannot open" "missing file"
+mkdir -p adir
+expect_unchanged 2 import adir
+expect_rc 2 import
+expect_rc 2 import a.csv b.csv
+
+# ---- progress on a terminal -----------------------------------------------------------------
+# script(1) gives the command a terminal: progress goes to it with \r.
+if command -v script >/dev/null 2>&1; then
+	printf '%s\nd-1,2026-03-06,repay,L1,1,,,\n' "$HEAD" > tty.csv
+	script -qec "\"$MCG\" import tty.csv" /dev/null > tty.out 2>&1
+	expect_contains "$(cat tty.out)" "importing tty.csv: 1 rows, 100%" "progress on a terminal"
+	expect_contains "$(cat tty.out)" "1 recorded" "summary on a terminal"
+fi
+
+ok_run check
