@@ -1,0 +1,121 @@
+/* Unit tests of the small foundations: dates, buffers, errors. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "buf.h"
+#include "date.h"
+#include "error.h"
+
+Test(date, parses_and_formats_round_trip)
+{
+	static const char *const dates[] = { "1970-01-01", "2000-02-29", "2024-12-31",
+					     "1900-03-01", "9999-12-31", "2026-11-27" };
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		int32_t d;
+		char out[MCG_DATE_TEXT_MAX];
+
+		cr_assert_eq(mcg_date_parse(dates[i], &d, NULL), MCG_OK, "%s", dates[i]);
+		cr_assert_str_eq(mcg_date_format(d, out), dates[i]);
+	}
+}
+
+Test(date, counts_days_since_the_epoch)
+{
+	int32_t d;
+
+	cr_assert_eq(mcg_date_parse("1970-01-01", &d, NULL), 0);
+	cr_assert_eq(d, 0);
+	cr_assert_eq(mcg_date_parse("2000-03-01", &d, NULL), 0);
+	cr_assert_eq(d, 11017);
+	cr_assert_eq(mcg_date_parse("1969-12-31", &d, NULL), 0);
+	cr_assert_eq(d, -1);
+}
+
+Test(date, refuses_what_is_not_a_calendar_day)
+{
+	static const char *const bad[] = { "", "2026-2-01", "2026-02-30", "2023-02-29",
+					   "1900-02-29", "2026-13-01", "2026-00-10",
+					   "2026-01-00", "26-01-01", "2026/01/01",
+					   "2026-01-01T00", " 2026-01-01", "1899-12-31",
+					   "+026-01-01", "2026-01-3a" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int32_t d = 42;
+		mcg_error err;
+
+		cr_assert_eq(mcg_date_parse(bad[i], &d, &err), MCG_EINPUT, "'%s'", bad[i]);
+		cr_assert(strstr(err.msg, "bad date") != NULL);
+		cr_assert_eq(d, 42, "output untouched on failure");
+	}
+}
+
+Test(buf, grows_and_respects_its_limit)
+{
+	mcg_buf b;
+
+	mcg_buf_init(&b, 10);
+	cr_assert_str_eq(mcg_buf_str(&b), "");
+	cr_assert_eq(mcg_buf_puts(&b, "12345"), 0);
+	cr_assert_eq(mcg_buf_printf(&b, "%d", 6789), 0);
+	cr_assert_str_eq(mcg_buf_str(&b), "123456789");
+	cr_assert_eq(mcg_buf_putc(&b, 'x'), 0);
+	cr_assert_eq(mcg_buf_putc(&b, 'y'), MCG_EINPUT, "past the limit");
+	cr_assert_eq(b.len, 10);
+	cr_assert_str_eq(mcg_buf_str(&b), "123456789x");
+	mcg_buf_free(&b);
+}
+
+Test(buf, detach_hands_over_the_bytes)
+{
+	mcg_buf b = MCG_BUF_INIT;
+	char *s;
+
+	mcg_buf_puts(&b, "abc");
+	s = mcg_buf_detach(&b);
+	cr_assert_str_eq(s, "abc");
+	cr_assert_eq(b.len, 0);
+	cr_assert_null(b.data);
+	free(s);
+}
+
+Test(buf, strlcpy_truncates_and_says_so)
+{
+	char small[4];
+
+	cr_assert_eq(mcg_strlcpy(small, "abc", sizeof(small)), 0);
+	cr_assert_str_eq(small, "abc");
+	cr_assert_eq(mcg_strlcpy(small, "abcdef", sizeof(small)), MCG_EINPUT);
+	cr_assert_str_eq(small, "abc");
+}
+
+Test(error, exit_status_is_the_code_negated)
+{
+	cr_assert_eq(mcg_error_exit_status(MCG_OK), 0);
+	cr_assert_eq(mcg_error_exit_status(MCG_ESYS), 1);
+	cr_assert_eq(mcg_error_exit_status(MCG_EINPUT), 2);
+	cr_assert_eq(mcg_error_exit_status(MCG_ERULE), 3);
+	cr_assert_eq(mcg_error_exit_status(MCG_EINTEGRITY), 4);
+	cr_assert_eq(mcg_error_exit_status(MCG_ECONFLICT), 5);
+	cr_assert_eq(mcg_error_exit_status(-99), 1);
+}
+
+Test(error, prefix_keeps_the_message_and_the_code)
+{
+	mcg_error err;
+
+	mcg_error_set(&err, MCG_EINPUT, "bad amount '%s'", "1,5");
+	cr_assert_eq(mcg_error_prefix(&err, "%s:%d", "bank.csv", 7), MCG_EINPUT);
+	cr_assert_str_eq(err.msg, "bank.csv:7: bad amount '1,5'");
+}
+
+Test(error, long_messages_are_cut_not_overflowed)
+{
+	mcg_error err;
+	char big[3 * MCG_ERROR_MSG_MAX];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	mcg_error_set(&err, MCG_ERULE, "%s", big);
+	cr_assert_eq(strlen(err.msg), MCG_ERROR_MSG_MAX - 1);
+	mcg_error_prefix(&err, "%s", big);
+	cr_assert_eq(strlen(err.msg), MCG_ERROR_MSG_MAX - 1);
+}

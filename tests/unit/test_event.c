@@ -1,0 +1,172 @@
+/* Unit tests of events: fields, postings and the canonical encoding that
+ * docs/AUDIT.md specifies. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ledger/event.h"
+
+static mcg_event sample(void)
+{
+	mcg_event ev;
+
+	mcg_event_init(&ev, "contribute");
+	ev.seq = 12;
+	mcg_strlcpy(ev.ref, "bank-1", sizeof(ev.ref));
+	ev.date_days = 20543; /* 2026-03-31 */
+	ev.date_given = 1;
+	mcg_strlcpy(ev.recorded_at, "2026-03-31T09:12:44Z", sizeof(ev.recorded_at));
+	mcg_strlcpy(ev.actor, "treasurer", sizeof(ev.actor));
+	mcg_event_add(&ev, "member", "ACME");
+	mcg_event_add(&ev, "kind", "fund");
+	mcg_event_add_int(&ev, "amount", 500000);
+	mcg_event_post(&ev, "cash", 500000, NULL);
+	mcg_event_post(&ev, "fund", -500000, NULL);
+	return ev;
+}
+
+/* The bytes of docs/AUDIT.md's layout, written out by hand. */
+static size_t item(unsigned char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	p[0] = 0; p[1] = 0; p[2] = (unsigned char)(n >> 8); p[3] = (unsigned char)n;
+	memcpy(p + 4, s, n);
+	return n + 4;
+}
+
+Test(event, canonical_encoding_is_the_documented_layout)
+{
+	static const char *const items[] = {
+		"mcg-event/1", "12", "contribute", "bank-1", "2026-03-31", "1",
+		"2026-03-31T09:12:44Z", "treasurer", "3", "member", "ACME", "kind",
+		"fund", "amount", "500000", "2", "cash", "500000", "fund", "-500000",
+	};
+	unsigned char want[512];
+	size_t n = 0;
+	mcg_event ev = sample();
+	mcg_buf got = MCG_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		n += item(want + n, items[i]);
+	cr_assert_eq(mcg_event_canonical(&ev, &got), 0);
+	cr_assert_eq(got.len, n);
+	cr_assert(memcmp(got.data, want, n) == 0);
+	mcg_buf_free(&got);
+	mcg_event_free(&ev);
+}
+
+Test(event, every_field_changes_the_canonical_bytes)
+{
+	mcg_event a = sample();
+	mcg_buf base = MCG_BUF_INIT;
+
+	mcg_event_canonical(&a, &base);
+	for (int which = 0; which < 8; which++) {
+		mcg_event b = sample();
+		mcg_buf other = MCG_BUF_INIT;
+
+		switch (which) {
+		case 0: b.seq = 13; break;
+		case 1: b.ref[0] = '\0'; break;
+		case 2: b.date_days++; break;
+		case 3: b.date_given = 0; break;
+		case 4: b.recorded_at[18] = '5'; break;
+		case 5: b.actor[0] = 'T'; break;
+		case 6: b.fields[2].value[0] = '6'; break;
+		case 7: b.postings[1].amount_minor = -500001; break;
+		}
+		mcg_event_canonical(&b, &other);
+		cr_assert(other.len != base.len || memcmp(other.data, base.data, base.len) != 0,
+			  "change %d left the bytes the same", which);
+		mcg_buf_free(&other);
+		mcg_event_free(&b);
+	}
+	mcg_buf_free(&base);
+	mcg_event_free(&a);
+}
+
+Test(event, length_prefixes_make_field_boundaries_unambiguous)
+{
+	mcg_event a, b;
+	mcg_buf x = MCG_BUF_INIT, y = MCG_BUF_INIT;
+
+	mcg_event_init(&a, "member.add");
+	mcg_event_init(&b, "member.add");
+	mcg_event_add(&a, "name", "ab");
+	mcg_event_add(&a, "district", "c");
+	mcg_event_add(&b, "name", "a");
+	mcg_event_add(&b, "district", "bc");
+	mcg_event_canonical(&a, &x);
+	mcg_event_canonical(&b, &y);
+	cr_assert(x.len != y.len || memcmp(x.data, y.data, x.len) != 0);
+	mcg_buf_free(&x);
+	mcg_buf_free(&y);
+	mcg_event_free(&a);
+	mcg_event_free(&b);
+}
+
+Test(event, stored_fields_round_trip_with_escapes)
+{
+	mcg_event a, b;
+	mcg_buf text = MCG_BUF_INIT;
+	mcg_error err;
+
+	mcg_event_init(&a, "member.add");
+	mcg_event_add(&a, "name", "line1\nline2 \\ back=slash");
+	mcg_event_add(&a, "pledge", "B:100");
+	mcg_event_add(&a, "pledge", "C:200");
+	cr_assert_eq(mcg_event_encode_fields(&a, &text), 0);
+	cr_assert_str_eq(mcg_buf_str(&text),
+			 "name=line1\\nline2 \\\\ back=slash\npledge=B:100\npledge=C:200\n");
+	mcg_event_init(&b, "member.add");
+	cr_assert_eq(mcg_event_decode_fields(&b, mcg_buf_str(&text), &err), 0);
+	cr_assert_eq(b.n_fields, 3);
+	cr_assert_str_eq(b.fields[0].value, "line1\nline2 \\ back=slash");
+	cr_assert_str_eq(mcg_event_get(&b, "pledge"), "B:100");
+	cr_assert_str_eq(b.fields[2].value, "C:200");
+	mcg_buf_free(&text);
+	mcg_event_free(&a);
+	mcg_event_free(&b);
+}
+
+Test(event, malformed_stored_fields_are_refused)
+{
+	static const char *const bad[] = { "noequals\n", "k=v", "k=bad\\escape\n",
+					   "k=trailing\\\n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mcg_event ev;
+		mcg_error err;
+
+		mcg_event_init(&ev, "x");
+		cr_assert_neq(mcg_event_decode_fields(&ev, bad[i], &err), 0, "'%s'", bad[i]);
+		mcg_event_free(&ev);
+	}
+}
+
+Test(event, zero_postings_are_not_written)
+{
+	mcg_event ev;
+
+	mcg_event_init(&ev, "x");
+	cr_assert_eq(mcg_event_post(&ev, "cash", 0, NULL), 0);
+	cr_assert_eq(ev.n_postings, 0);
+	mcg_event_free(&ev);
+}
+
+Test(event, canonical_integers_only)
+{
+	int64_t v;
+
+	cr_assert_eq(mcg_parse_int64("0", &v), 0);
+	cr_assert_eq(v, 0);
+	cr_assert_eq(mcg_parse_int64("-9223372036854775808", &v), 0);
+	cr_assert_eq(v, INT64_MIN);
+	cr_assert_eq(mcg_parse_int64("9223372036854775807", &v), 0);
+	cr_assert_eq(v, INT64_MAX);
+	cr_assert_neq(mcg_parse_int64("9223372036854775808", &v), 0);
+	cr_assert_neq(mcg_parse_int64("-0", &v), 0);
+	cr_assert_neq(mcg_parse_int64("007", &v), 0);
+	cr_assert_neq(mcg_parse_int64("+7", &v), 0);
+	cr_assert_neq(mcg_parse_int64("", &v), 0);
+	cr_assert_neq(mcg_parse_int64("1e3", &v), 0);
+}
