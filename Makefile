@@ -21,6 +21,9 @@ CPPFLAGS_ALL = -I. -Icommon -DMCG_VERSION='"$(VERSION)"' \
 LIBS_ALL     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 TEST_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
+# V=1 shows the full compiler command lines.
+Q := $(if $(V),,@)
+
 # One build folder per configuration.
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -55,18 +58,22 @@ $(BUILD)/rules/embedded.o $(BUILD)/reports/embedded.o: $(EMBEDDED)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
 
 $(LIBMCG): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(MCG): $(CLI_OBJ) $(LIBMCG)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBMCG) $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBMCG) $(LIBS_ALL)
 
 $(UNIT): $(UNIT_OBJ) $(LIBMCG)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) $(LIBMCG) $(LIBS_ALL) $(TEST_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(UNIT_OBJ) $(LIBMCG) $(LIBS_ALL) $(TEST_LIBS)
 
 # The dependency step: installs what is missing on Debian as root, and
 # otherwise says exactly what to install.
