@@ -2,11 +2,12 @@
 #
 #   make demo     install what is missing, build, run the demo story
 #   make test     install what is missing, build, run every test (plain and
-#                 under AddressSanitizer + UndefinedBehaviorSanitizer)
+#                 under AddressSanitizer + UndefinedBehaviorSanitizer), then
+#                 the short crash test
 #
-# Other targets: all, check-deps, unit, e2e, asan, bench, crashtest, fuzz,
-# fuzz-replay, install, clean.  Builds go to build/ (plain),
-# build/asan/ (sanitized) and build/fuzz/ (clang, libFuzzer).
+# Other targets: all, check-deps, unit, e2e, asan, bench, crashtest,
+# crashtest-short, fuzz, fuzz-replay, install, clean.  Builds go to build/
+# (plain), build/asan/ (sanitized) and build/fuzz/ (clang, libFuzzer).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -46,8 +47,8 @@ MCG      := $(BUILD)/mcg
 LIBMCG   := $(BUILD)/libmcg.a
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: all check-deps deps test unit e2e asan demo bench crashtest fuzz \
-        fuzz-build fuzz-replay install uninstall clean
+.PHONY: all check-deps deps test unit e2e asan demo bench crashtest \
+        crashtest-short fuzz fuzz-build fuzz-replay install uninstall clean
 
 all: $(MCG)
 
@@ -91,11 +92,13 @@ e2e: $(MCG)
 test: deps
 	$(MAKE) unit e2e
 	$(MAKE) asan
+	$(MAKE) crashtest-short
 
+# The sanitized run also replays the fuzz corpora and kept crashers.
 asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=all' \
-	  unit e2e
+	  unit e2e fuzz-replay
 
 demo: deps
 	$(MAKE) all
@@ -105,9 +108,15 @@ bench: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh bench/run.sh
 
+# Kill mcg with SIGKILL mid-write, many times (tests/fault/crashtest.sh);
+# `make test` runs a short version.
 crashtest: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
+
+crashtest-short: $(MCG)
+	CRASH_KILLS=8 CRASH_SINGLE=8 CRASH_ROWS=10000 CRASH_LOANS=8 \
+	  MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
 # Fuzzing (tests/fuzz/): every fuzz_NAME.c is a libFuzzer target, built
 # with clang, ASan and UBSan in build/fuzz/ and run for FUZZ_SECONDS each.
@@ -122,7 +131,8 @@ fuzz:
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 
 $(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIBMCG)
-	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LIBS_ALL)
 
 # The same targets without libFuzzer, over the seed corpora and the kept
 # crashers (tests/fuzz/regressions/): regression tests for any build.
@@ -133,7 +143,8 @@ fuzz-replay: $(MCG) $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
 	done
 
 $(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIBMCG)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
 
 # Keep the targets' objects (make would delete them as intermediate).
 .SECONDARY: $(FUZZ_OBJ)
