@@ -557,7 +557,7 @@ static void calibration_text(const mcg_calibration_report *r)
 	cli_table_add(t, head);
 	for (int g = 1; g <= MCG_GRADES; g++) {
 		size_t count = c->count[g - 1];
-		char grade[8], n[24], d[24], scale[48], pred[48], obs[48];
+		char grade[12], n[24], d[24], scale[48], pred[48], obs[48];
 		const char *row[] = { grade, n, d, pct_text(r->scale_pd_bp[g - 1], scale, sizeof(scale)),
 				      count ? pct_text(mean_bp(r->pd_sum_bp[g - 1], count), pred, sizeof(pred)) : "-",
 				      obs };
