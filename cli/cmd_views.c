@@ -513,7 +513,7 @@ static void calibration_csv(const mcg_calibration_report *r)
 		const char *row[] = { NULL, n, d, mcg_pct_format(r->scale_pd_bp[g - 1], scale),
 				      count ? mcg_pct_format(mean_bp(r->pd_sum_bp[g - 1], count), pred) : "",
 				      obs, "", "" };
-		char grade[8];
+		char grade[16];
 
 		snprintf(grade, sizeof(grade), "%d", g);
 		row[0] = grade;
