@@ -472,7 +472,9 @@ static int parse_pem(const mcg_buf *pem, int private_key, const char *path,
 
 static int open_key(const char *path, int flags, int *fd, mcg_error *err)
 {
-	*fd = open(path, flags | O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted as a key must be refused as not a
+	 * regular file, not wait forever for a writer. */
+	*fd = open(path, flags | O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (*fd >= 0)
 		return MCG_OK;
 	if (errno == ENOENT)
