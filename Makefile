@@ -47,7 +47,7 @@ MCG      := $(BUILD)/mcg
 LIBMCG   := $(BUILD)/libmcg.a
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: all check-deps deps test unit e2e asan demo bench crashtest \
+.PHONY: man all check-deps deps test unit e2e asan demo bench crashtest \
         crashtest-short fuzz fuzz-build fuzz-replay install uninstall clean
 
 all: $(MCG)
@@ -104,9 +104,40 @@ demo: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh scripts/demo.sh
 
+# `make bench [SCALE=small|default|full|FACTOR]`: generate a consortium, set
+# it up, import the banks' reports and measure mcg against its baselines in
+# one run (bench/run.sh, docs/PERFORMANCE.md).  It prints; it never fails on
+# speed.  The tools are built here, beside the binary.
+SCALE     ?= default
+BENCH_OUT := $(BUILD)/bench
+BENCH_BIN := $(BENCH_OUT)/gen $(BENCH_OUT)/replay $(BENCH_OUT)/bare_sqlite \
+             $(BENCH_OUT)/exposure_latency
+
+$(BENCH_OUT)/gen: $(BENCH_OUT)/gen.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^
+
+$(BENCH_OUT)/bare_sqlite: $(BENCH_OUT)/bare_sqlite.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+$(BENCH_OUT)/exposure_latency: $(BENCH_OUT)/exposure_latency.o $(LIBMCG)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+# replay runs the CLI's own command functions (every CLI object but main's)
+# on one connection: the link wraps the ledger's open and close.
+$(BENCH_OUT)/replay: $(BENCH_OUT)/replay.o $(filter-out $(BUILD)/cli/mcg.o,$(CLI_OBJ)) $(LIBMCG)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -Wl,--wrap=mcg_ledger_open,--wrap=mcg_ledger_close \
+	  -o $@ $^ $(LIBS_ALL)
+
 bench: deps
-	$(MAKE) all
-	MCG=$(abspath $(MCG)) sh bench/run.sh
+	$(MAKE) all $(BENCH_BIN)
+	MCG=$(abspath $(MCG)) BENCH_BIN=$(abspath $(BENCH_OUT)) SCALE='$(SCALE)' \
+	  sh bench/run.sh
+
+-include $(BENCH_BIN:=.d)
 
 # Kill mcg with SIGKILL mid-write, many times (tests/fault/crashtest.sh);
 # `make test` runs a short version.
@@ -148,6 +179,11 @@ $(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(L
 
 # Keep the targets' objects (make would delete them as intermediate).
 .SECONDARY: $(FUZZ_OBJ)
+
+# The man page is made from the binary's own help (scripts/gen-man.sh);
+# tests/e2e/t_docs.sh fails when docs/mcg.1 is stale.
+man: $(MCG)
+	sh scripts/gen-man.sh $(MCG) > docs/mcg.1
 
 install: $(MCG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -23,7 +23,7 @@
 #include "event.h"
 #include "ledger.h"
 
-#define MCG_STMT_CACHE 96
+#define MCG_STMT_CACHE 256
 
 struct mcg_stmt_slot {
 	const char *sql;          /* the literal's address is the key */
