@@ -100,3 +100,15 @@ expect_rc 4 check
 expect_rc 2 --db nothing-here.db balance
 echo "not a database" > junk.db
 expect_rc 2 --db junk.db balance
+
+# A ledger written by a newer mcg (a higher schema version) is refused,
+# not misread; the migration framework only ever goes forward.
+sqlite3 "$MCG_DB" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
+expect_rc 2 balance
+expect_contains "$ERR" "newer than this mcg" "newer schema refused"
+sqlite3 "$MCG_DB" "UPDATE meta SET value = '1' WHERE key = 'schema_version'"
+expect_rc 0 balance
+# Another SQLite database is not a ledger.
+sqlite3 other.db "CREATE TABLE t(x); INSERT INTO t VALUES(1);"
+expect_rc 2 --db other.db balance
+expect_contains "$ERR" "not an mcg ledger" "foreign database refused"
