@@ -1,0 +1,281 @@
+/*
+ * Unit tests for ledger/audit_log.c: the audit log over a real ledger.
+ *
+ * The full verification folds roots from its own frontier while the
+ * checkpoints were signed over roots read from the stored hashes; a
+ * checkpoint at every size from 2 to 70 makes the two meet at every shape
+ * of tree (powers of two, one past, one short).  Proofs are checked with
+ * the RFC 9162 verifiers for every pair of sizes.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/note.h"
+#include "ledger/audit_log.h"
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+
+struct fixture {
+	char root[64];
+	char db[128];
+	char keys[160];
+	mcg_ledger *L;
+};
+
+static void fixture_make(struct fixture *f)
+{
+	mcg_init_opts o = { 0 };
+	mcg_error err;
+
+	mcg_strlcpy(f->root, "/tmp/mcg-test-audit-XXXXXX", sizeof(f->root));
+	cr_assert_not_null(mkdtemp(f->root));
+	snprintf(f->db, sizeof(f->db), "%s/l.db", f->root);
+	snprintf(f->keys, sizeof(f->keys), "%s/l.db.keys", f->root);
+	o.name = "Unit Consortium";
+	o.currency = "EUR";
+	o.keys_dir = f->keys;
+	o.actor = "unit";
+	o.date_days = 20454;
+	o.date_given = 1;
+	cr_assert_eq(mcg_ledger_create(f->db, &o, &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_ledger_open(f->db, f->keys, 0, &f->L, &err), 0, "%s", err.msg);
+}
+
+static void fixture_remove(struct fixture *f)
+{
+	static const char *const names[] = {
+		"l.db", "l.db-wal", "l.db-shm", "l.db.keys/checkpoint.key",
+		"l.db.keys/checkpoint.pub", "l.db.keys/statement.key",
+		"l.db.keys/statement.pub",
+	};
+	char path[256];
+
+	mcg_ledger_close(f->L);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->root, names[i]);
+		unlink(path);
+	}
+	rmdir(f->keys);
+	rmdir(f->root);
+}
+
+/* Records one more event (a member admitted). */
+static void add_event(struct fixture *f, int i)
+{
+	mcg_event ev;
+	mcg_error err;
+	char id[16];
+
+	snprintf(id, sizeof(id), "M%03d", i);
+	mcg_event_init(&ev, "member.add");
+	ev.date_days = 20455;
+	ev.date_given = 1;
+	mcg_strlcpy(ev.actor, "unit", sizeof(ev.actor));
+	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
+	cr_assert_eq(mcg_event_add(&ev, "name", "Firm"), 0);
+	cr_assert_eq(mcg_journal_record(f->L, &ev, NULL, &err), 0, "%s", err.msg);
+	mcg_event_free(&ev);
+}
+
+static int64_t log_size(struct fixture *f)
+{
+	mcg_error err;
+	int64_t n;
+
+	cr_assert_eq(mcg_ledger_size(f->L, &n, &err), 0, "%s", err.msg);
+	return n;
+}
+
+/* The checkpoint body of a signed note (no signature check). */
+static mcg_checkpoint note_body(const mcg_buf *note)
+{
+	const char *blank = strstr(note->data, "\n\n");
+	mcg_checkpoint cp;
+	mcg_error err;
+
+	cr_assert_not_null(blank);
+	cr_assert_eq(mcg_checkpoint_parse(note->data, (size_t)(blank - note->data) + 1,
+					  &cp, &err), 0, "%s", err.msg);
+	return cp;
+}
+
+static void sql(struct fixture *f, const char *text)
+{
+	cr_assert_eq(sqlite3_exec(mcg_ledger_db(f->L), text, NULL, NULL, NULL), SQLITE_OK,
+		     "%s", sqlite3_errmsg(mcg_ledger_db(f->L)));
+}
+
+Test(audit_log, a_checkpoint_at_every_size_and_verify_meets_them_all)
+{
+	struct fixture f;
+	mcg_buf note = MCG_BUF_INIT, kept = MCG_BUF_INIT, at33 = MCG_BUF_INIT;
+	mcg_audit_report r;
+	mcg_checkpoint cp, checked;
+	mcg_hash root;
+	mcg_error err;
+	int found;
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_audit_latest_checkpoint(f.L, &note, &found, &err), 0);
+	cr_assert_eq(found, 0);
+	for (int i = 3; i <= 70; i++) {
+		mcg_buf_reset(&note);
+		cr_assert_eq(mcg_audit_checkpoint(f.L, &note, &err), 0, "%s", err.msg);
+		cp = note_body(&note);
+		cr_assert_eq(cp.size, i - 1);
+		cr_assert_str_eq(cp.origin, mcg_ledger_origin(f.L));
+		cr_assert_eq(mcg_audit_root(f.L, cp.size, &root, &err), 0, "%s", err.msg);
+		cr_assert_eq(memcmp(root.b, cp.root.b, MCG_HASH_SIZE), 0, "root at %d", i - 1);
+		cr_assert_eq(mcg_audit_check_note(f.L, note.data, note.len, &checked, &err), 0,
+			     "%s", err.msg);
+		cr_assert_eq(checked.size, cp.size);
+		if (cp.size == 33)
+			mcg_buf_append(&at33, note.data, note.len);
+		add_event(&f, i);
+	}
+	/* The same size again gives the kept note back. */
+	mcg_buf_reset(&note);
+	cr_assert_eq(mcg_audit_checkpoint(f.L, &note, &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_audit_latest_checkpoint(f.L, &kept, &found, &err), 0);
+	cr_assert_eq(found, 1);
+	cr_assert_str_eq(kept.data, note.data);
+	mcg_buf_reset(&kept);
+	cr_assert_eq(mcg_audit_checkpoint(f.L, &kept, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(kept.data, note.data);
+
+	cr_assert_eq(mcg_audit_verify(f.L, at33.data, at33.len, &r, &err), 0, "%s", err.msg);
+	cr_assert_eq(r.events, 70);
+	cr_assert_eq(r.checkpoints, 69);
+	cr_assert_eq(mcg_audit_root(f.L, 70, &root, &err), 0);
+	cr_assert_eq(memcmp(root.b, r.root.b, MCG_HASH_SIZE), 0);
+	mcg_buf_free(&note);
+	mcg_buf_free(&kept);
+	mcg_buf_free(&at33);
+	fixture_remove(&f);
+}
+
+Test(audit_log, every_inclusion_and_consistency_proof_verifies)
+{
+	struct fixture f;
+	mcg_hash proof[MCG_PROOF_MAX], leaf, root[40];
+	size_t n;
+	mcg_error err;
+
+	fixture_make(&f);
+	for (int i = 3; i <= 37; i++)
+		add_event(&f, i);
+	cr_assert_eq(log_size(&f), 37);
+	for (int64_t size = 1; size <= 37; size++)
+		cr_assert_eq(mcg_audit_root(f.L, size, &root[size], &err), 0);
+	for (int64_t size = 1; size <= 37; size++) {
+		for (int64_t seq = 1; seq <= size; seq++) {
+			cr_assert_eq(mcg_audit_prove(f.L, seq, size, &leaf, proof, &n, &err), 0,
+				     "%s", err.msg);
+			cr_assert_eq(mcg_merkle_verify_inclusion(proof, n, size, seq - 1, &leaf,
+								 &root[size], &err), 0,
+				     "event %lld of %lld: %s", (long long)seq, (long long)size,
+				     err.msg);
+		}
+		for (int64_t old = 1; old <= size; old++) {
+			cr_assert_eq(mcg_audit_consistency(f.L, old, size, proof, &n, &err), 0,
+				     "%s", err.msg);
+			cr_assert_eq(mcg_merkle_verify_consistency(proof, n, old, size, &root[old],
+								   &root[size], &err), 0,
+				     "%lld -> %lld: %s", (long long)old, (long long)size, err.msg);
+		}
+	}
+	fixture_remove(&f);
+}
+
+Test(audit_log, out_of_range_sizes_are_bad_input)
+{
+	struct fixture f;
+	mcg_hash proof[MCG_PROOF_MAX], leaf, root;
+	size_t n;
+	mcg_error err;
+
+	fixture_make(&f);
+	add_event(&f, 3);
+	cr_assert_eq(mcg_audit_root(f.L, -1, &root, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_root(f.L, 4, &root, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_root(f.L, 0, &root, &err), 0);
+	cr_assert_eq(mcg_audit_prove(f.L, 0, 3, &leaf, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_prove(f.L, 4, 3, &leaf, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_prove(f.L, 3, 2, &leaf, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_prove(f.L, 1, 4, &leaf, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_prove(f.L, 1, 0, &leaf, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_prove(f.L, INT64_MAX, INT64_MAX, &leaf, proof, &n, &err),
+		     MCG_EINPUT);
+	cr_assert_eq(mcg_audit_consistency(f.L, 0, 3, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_consistency(f.L, 3, 2, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_consistency(f.L, 1, 4, proof, &n, &err), MCG_EINPUT);
+	cr_assert_eq(mcg_audit_consistency(f.L, 3, 3, proof, &n, &err), 0);
+	cr_assert_eq(n, 0);
+	fixture_remove(&f);
+}
+
+/* A reader's connection, or one inside a read transaction, still keeps
+ * the checkpoint (through a connection of its own). */
+Test(audit_log, checkpoint_from_a_read_only_or_busy_connection)
+{
+	struct fixture f;
+	mcg_ledger *R;
+	mcg_buf note = MCG_BUF_INIT, latest = MCG_BUF_INIT;
+	mcg_error err;
+	int found;
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_ledger_open(f.db, f.keys, 1, &R, &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_audit_checkpoint(R, &note, &err), 0, "%s", err.msg);
+	cr_assert_eq(note_body(&note).size, 2);
+	cr_assert_eq(mcg_audit_latest_checkpoint(f.L, &latest, &found, &err), 0);
+	cr_assert_eq(found, 1);
+	cr_assert_str_eq(latest.data, note.data);
+	mcg_ledger_close(R);
+
+	add_event(&f, 3);
+	sql(&f, "BEGIN; SELECT COUNT(*) FROM events;");
+	mcg_buf_reset(&note);
+	cr_assert_eq(mcg_audit_checkpoint(f.L, &note, &err), 0, "%s", err.msg);
+	cr_assert_eq(note_body(&note).size, 3);
+	sql(&f, "COMMIT");
+	mcg_buf_free(&note);
+	mcg_buf_free(&latest);
+	fixture_remove(&f);
+}
+
+Test(audit_log, an_outside_note_that_does_not_hold)
+{
+	struct fixture f;
+	mcg_buf note = MCG_BUF_INIT, bad = MCG_BUF_INIT;
+	mcg_checkpoint cp;
+	mcg_audit_report r;
+	mcg_error err;
+	char *nl;
+
+	fixture_make(&f);
+	add_event(&f, 3);
+	add_event(&f, 4);
+	cr_assert_eq(mcg_audit_checkpoint(f.L, &note, &err), 0, "%s", err.msg);
+	/* Not a note at all, or changed: integrity failures. */
+	cr_assert_eq(mcg_audit_check_note(f.L, "", 0, &cp, &err), MCG_EINTEGRITY);
+	cr_assert_eq(mcg_audit_check_note(f.L, "x\n", 2, &cp, &err), MCG_EINTEGRITY);
+	mcg_buf_append(&bad, note.data, note.len);
+	nl = strchr(bad.data, '\n');
+	nl[1] = '3';               /* size 4 -> 3 */
+	cr_assert_eq(mcg_audit_check_note(f.L, bad.data, bad.len, &cp, &err), MCG_EINTEGRITY);
+	cr_assert_eq(mcg_audit_verify(f.L, bad.data, bad.len, &r, &err), MCG_EINTEGRITY);
+	/* Events cut off by hand: the log is shorter than the note. */
+	sql(&f, "DELETE FROM postings WHERE seq = 4; DELETE FROM events WHERE seq = 4;"
+		"DELETE FROM checkpoints");
+	cr_assert_eq(mcg_audit_check_note(f.L, note.data, note.len, &cp, &err), MCG_EINTEGRITY);
+	cr_assert_not_null(strstr(err.msg, "shorter than the checkpoint of size 4"), "%s", err.msg);
+	cr_assert_eq(mcg_audit_verify(f.L, note.data, note.len, &r, &err), MCG_EINTEGRITY);
+	cr_assert_not_null(strstr(err.msg, "size 4"), "%s", err.msg);
+	mcg_buf_free(&note);
+	mcg_buf_free(&bad);
+	fixture_remove(&f);
+}
