@@ -95,11 +95,11 @@ static void say_written(mcg_cli *cli, const char *what, const char *path,
 
 	if (out == stderr && !cli->stderr_is_tty)
 		return;
-	fprintf(out, "wrote %s %s (%zu bytes) for %s: %zu %s, %zu events of the period,"
+	fprintf(out, "wrote %s %s (%zu bytes) for %s: %zu %s%s, %zu event%s of the period,"
 		" guaranteed %s %s; as of event %lld (%s); signed, with a checkpoint of %lld events\n",
 		what, strcmp(path, "-") == 0 ? "to standard output" : path, info->bytes, subject,
-		info->items, strcmp(what, "bank statement") == 0 ? "guarantees" : "instruments",
-		info->events,
+		info->items, strcmp(what, "bank statement") == 0 ? "guarantee" : "instrument",
+		info->items == 1 ? "" : "s", info->events, info->events == 1 ? "" : "s",
 		mcg_amount_format_grouped(info->total_ga_minor, mcg_ledger_minor_digits(cli->L), ga),
 		mcg_ledger_currency(cli->L), (long long)info->as_of_seq,
 		mcg_date_format(info->as_of_days, date), (long long)info->checkpoint_size);

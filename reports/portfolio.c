@@ -125,7 +125,7 @@ static int load_loans(mcg_ledger *L, rpt_portfolio *p, now_loan **now,
 {
 	sqlite3_stmt *st;
 	size_t cap = 0, now_cap = 0;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT l.id, l.borrower, l.bank, l.principal, l.status,"
@@ -188,7 +188,7 @@ static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 		       mcg_error *err)
 {
 	sqlite3_stmt *st;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT seq, type, fields FROM events WHERE type IN"
@@ -336,7 +336,7 @@ static int settle_all(rpt_portfolio *p, now_loan *now, int whole_log,
 static int load_balances(mcg_ledger *L, rpt_portfolio *p, mcg_error *err)
 {
 	sqlite3_stmt *st;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT account, SUM(amount) FROM postings WHERE seq <= ?1"
@@ -373,7 +373,7 @@ static int load_pledges(mcg_ledger *L, rpt_portfolio *p, mcg_error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT loan, member, amount FROM pledges ORDER BY loan, member",
@@ -409,7 +409,7 @@ static int check_against_state(mcg_ledger *L, const rpt_portfolio *p,
 {
 	sqlite3_stmt *st;
 	int64_t held = 0, total = 0;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT account, balance FROM balances"

@@ -102,7 +102,7 @@ int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
 		 mcg_error *err)
 {
 	sqlite3_stmt *st;
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	/* The latest version loaded at or before seq; before the first one
 	 * (a cut before `init`), the first. */
@@ -171,7 +171,7 @@ int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
 
 static int load_postings(rpt_event_iter *it, mcg_error *err)
 {
-	int step, rc = MCG_OK;
+	int step = SQLITE_DONE, rc = MCG_OK;
 
 	sqlite3_reset(it->postings);
 	sqlite3_bind_int64(it->postings, 1, it->ev.seq);

@@ -87,7 +87,7 @@ static int load_members(regulatory *r, mcg_error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int step, nomem = 0;
+	int step = SQLITE_DONE, nomem = 0;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(r->L),
 			       "SELECT id, name, sector, district FROM members ORDER BY id",
