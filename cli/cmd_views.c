@@ -411,6 +411,7 @@ static void scores_table(const mcg_scores *s)
 		cli_table_add(t, row);
 	}
 	cli_table_print(t, stdout);
+	cli_table_free(t);
 }
 
 static void scores_result(const mcg_scores *s)
