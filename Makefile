@@ -6,8 +6,9 @@
 #                 the short crash test
 #
 # Other targets: all, check-deps, unit, e2e, asan, bench, crashtest,
-# crashtest-short, fuzz, fuzz-replay, install, clean.  Builds go to build/
-# (plain), build/asan/ (sanitized) and build/fuzz/ (clang, libFuzzer).
+# crashtest-short, fuzz, fuzz-replay, valgrind, install, clean.  Builds go
+# to build/ (plain), build/asan/ (sanitized) and build/fuzz/ (clang,
+# libFuzzer).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -48,7 +49,7 @@ LIBMCG   := $(BUILD)/libmcg.a
 UNIT     := $(BUILD)/unit-tests
 
 .PHONY: man all check-deps deps test unit e2e asan demo bench crashtest \
-        crashtest-short fuzz fuzz-build fuzz-replay install uninstall clean
+        crashtest-short fuzz fuzz-build fuzz-replay valgrind install uninstall clean
 
 all: $(MCG)
 
@@ -148,6 +149,11 @@ crashtest: deps
 crashtest-short: $(MCG)
 	CRASH_KILLS=8 CRASH_SINGLE=8 CRASH_ROWS=10000 CRASH_LOANS=8 \
 	  MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
+
+# Memcheck over a representative set of commands (tests/fault/valgrind.sh).
+valgrind: $(MCG)
+	@sh scripts/deps.sh valgrind
+	MCG=$(abspath $(MCG)) sh tests/fault/valgrind.sh
 
 # Fuzzing (tests/fuzz/): every fuzz_NAME.c is a libFuzzer target, built
 # with clang, ASan and UBSan in build/fuzz/ and run for FUZZ_SECONDS each.
