@@ -357,6 +357,12 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 					 d->schema->what);
 	}
 	rc = rc ? rc : dump(signed_doc, 0, &bytes, &len, err);
+	/* What a receiver's `statement verify` reads is bounded (xmlsafe.h):
+	 * a larger document would be signed but never verifiable by mcg. */
+	if (!rc && len > MCG_XML_BYTES_MAX)
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "the %s would be %zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
+				   d->schema->what, len, MCG_XML_BYTES_MAX);
 	rc = rc ? rc : self_check(d->schema, bytes, len, pub.data, err);
 	if (rc)
 		goto out_free;

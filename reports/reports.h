@@ -15,7 +15,8 @@
  *
  * The writers make a checkpoint, so they need a ledger opened for writing.
  * Return codes: 0; MCG_EINPUT (an unknown bank or member, a period whose
- * start is after its end); MCG_EINTEGRITY (the figures computed from the
+ * start is after its end, a key that cannot sign, a document larger than
+ * the MCG_XML_BYTES_MAX a verifier reads); MCG_EINTEGRITY (the figures computed from the
  * events disagree with the state tables: run `mcg check`); MCG_ESYS (I/O,
  * database, memory, or a document that does not validate: a bug).
  */
