@@ -15,19 +15,43 @@ static const char *const compared_tables[] = {
 	"postings", "audit_hashes",
 };
 
+/* Copies a text column strictly: NULL, NUL bytes or a value too long for
+ * the event are damage, never silently cut. */
+static int column_text(sqlite3_stmt *st, int col, char *out, size_t outsz,
+		       int nullable)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	if (!v)
+		return nullable && sqlite3_column_type(st, col) == SQLITE_NULL ?
+			       (out[0] = '\0', MCG_OK) : MCG_EINTEGRITY;
+	if ((size_t)sqlite3_column_bytes(st, col) != strlen(v))
+		return MCG_EINTEGRITY;
+	return mcg_strlcpy(out, v, outsz) ? MCG_EINTEGRITY : MCG_OK;
+}
+
 static int load_event(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 {
-	const char *ref = (const char *)sqlite3_column_text(st, 2);
+	char type[MCG_EVENT_TYPE_MAX + 1];
+	int64_t date = sqlite3_column_int64(st, 3);
+	const char *fields = (const char *)sqlite3_column_text(st, 7);
+	int rc;
 
-	mcg_event_init(ev, (const char *)sqlite3_column_text(st, 1));
+	rc = column_text(st, 1, type, sizeof(type), 0);
+	mcg_event_init(ev, rc ? "" : type);
 	ev->seq = sqlite3_column_int64(st, 0);
-	mcg_strlcpy(ev->ref, ref ? ref : "", sizeof(ev->ref));
-	ev->date_days = sqlite3_column_int(st, 3);
+	rc = rc ? rc : column_text(st, 2, ev->ref, sizeof(ev->ref), 1);
+	rc = rc ? rc : column_text(st, 5, ev->recorded_at, sizeof(ev->recorded_at), 0);
+	rc = rc ? rc : column_text(st, 6, ev->actor, sizeof(ev->actor), 0);
+	if (!rc && (sqlite3_column_type(st, 3) != SQLITE_INTEGER || date < INT32_MIN ||
+		    date > INT32_MAX || !fields))
+		rc = MCG_EINTEGRITY;
+	if (rc)
+		return mcg_error_set(err, MCG_EINTEGRITY, "the row of event %lld is damaged",
+				     (long long)ev->seq);
+	ev->date_days = (int32_t)date;
 	ev->date_given = sqlite3_column_int(st, 4);
-	mcg_strlcpy(ev->recorded_at, (const char *)sqlite3_column_text(st, 5),
-		    sizeof(ev->recorded_at));
-	mcg_strlcpy(ev->actor, (const char *)sqlite3_column_text(st, 6), sizeof(ev->actor));
-	return mcg_event_decode_fields(ev, (const char *)sqlite3_column_text(st, 7), err);
+	return mcg_event_decode_fields(ev, fields, err);
 }
 
 static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
