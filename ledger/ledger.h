@@ -46,7 +46,8 @@ int mcg_ledger_create(const char *path, const mcg_init_opts *opts,
  * Opens an existing ledger.  Refuses a file that is not an mcg ledger
  * (MCG_EINPUT) or is corrupt (MCG_EINTEGRITY); migrates an older schema.
  * keys_dir is remembered for commands that sign.  *out is freed with
- * mcg_ledger_close.
+ * mcg_ledger_close.  A handle is for one thread at a time (its SQLite
+ * connection is opened without a mutex).
  */
 int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 		    mcg_ledger **out, mcg_error *err);
