@@ -619,7 +619,7 @@ int cmd_scores(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	cli_args a = { flags, 3, { 0 }, 0 };
 	const char *usage = "scores LOAN [--date D] [--format text|csv] | scores --calibration [--format text|csv]";
 	const char *format, *date;
-	int32_t date_days = mcg_date_today();
+	int32_t date_days = 0;
 	int calibration, csv, rc;
 
 	rc = cli_parse(argc, argv, &a, 0, 1, usage, err);
@@ -637,6 +637,9 @@ int cmd_scores(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	if (date && mcg_date_parse(date, &date_days, err))
 		return mcg_error_prefix(err, "--date");
 	rc = cli_open(cli, 1, err);
+	/* Default: the day a guarantee decided now would carry. */
+	if (!rc && !date && !calibration)
+		rc = mcg_query_decision_date(cli->L, &date_days, err);
 	if (rc)
 		return rc;
 	if (calibration)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "ledger_int.h"
 #include "money.h"
 
@@ -900,6 +901,22 @@ void mcg_scores_free(mcg_scores *s)
 	free(s->list);
 	s->list = NULL;
 	s->n = 0;
+}
+
+int mcg_query_decision_date(mcg_ledger *L, int32_t *out_days, mcg_error *err)
+{
+	int64_t latest;
+	int found;
+	int rc;
+
+	*out_days = mcg_date_today();
+	rc = mcg_db_query_int(L, "SELECT MAX(date) FROM events", NULL, NULL, &latest, &found,
+			      err);
+	if (rc)
+		return rc;
+	if (found && latest > *out_days && latest <= INT32_MAX)
+		*out_days = (int32_t)latest;
+	return MCG_OK;
 }
 
 /* ---- calibration ----------------------------------------------------------- */

@@ -184,6 +184,13 @@ int mcg_scores_get(mcg_ledger *L, const char *loan, int32_t date_days,
 		   mcg_scores *out, mcg_error *err);
 void mcg_scores_free(mcg_scores *s);
 
+/*
+ * The business day a decision taken now would carry: today (UTC), or the
+ * latest date in the ledger if that is later (no event may be dated before
+ * it).  `scores LOAN` judges the assessments as of this day by default.
+ */
+int mcg_query_decision_date(mcg_ledger *L, int32_t *out_days, mcg_error *err);
+
 /* ---- calibration ----------------------------------------------------------- */
 
 typedef struct mcg_calibration_report {

@@ -236,6 +236,15 @@ expect_contains "$OUT" "Brier score: 0.4901 over 2 outcomes" "calibration text: 
 expect_contains "$OUT" "AUC: 1.000" "calibration text: AUC"
 expect_contains "$OUT" "Caveat:" "calibration text: caveat"
 
+# By default scores judges as of today, or the ledger's latest date if that
+# is later (no guarantee could be dated earlier): an assessment dated in
+# 2099 is eligible, not "future".
+ok_run loan add L4 --borrower D --bank BANKITMM --principal 1000 --date 2099-01-01
+ok_run assess L4 --assessor A --score 9 --date 2099-01-01
+mcg scores L4 --format csv
+expect_eq "$OUT" "assessor,score,date,status
+A,9,2099-01-01,eligible" "scores default date"
+
 # Views never write.
 before=$(snapshot)
 ok_run exposure
