@@ -60,19 +60,22 @@ unset MCG_DB MCG_KEYS
 # ---- helpers -------------------------------------------------------------------
 
 # timed NAME CMD...: runs CMD (stdout to $W/NAME.out, stderr to $W/NAME.err)
-# and sets T (wall seconds) and RSS (peak resident memory, KiB).
+# and sets T (wall seconds), CPU (user + system seconds) and RSS (peak
+# resident memory, KiB).  On a busy machine wall time counts the waits for
+# a core; CPU time does not, so both are kept.
 timed() {
 	name=$1
 	shift
 	start=$(date +%s%N)
-	if ! /usr/bin/time -f '%M' -o "$W/$name.rss" "$@" >"$W/$name.out" 2>"$W/$name.err"; then
+	if ! /usr/bin/time -f '%U %S %M' -o "$W/$name.time" "$@" >"$W/$name.out" 2>"$W/$name.err"; then
 		echo "bench: $name failed: $*" >&2
 		tail -n 5 "$W/$name.err" >&2
 		return 1
 	fi
 	end=$(date +%s%N)
 	T=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-	RSS=$(tail -n 1 "$W/$name.rss")
+	CPU=$(tail -n 1 "$W/$name.time" | awk '{ c = $1 + $2; printf "%.2f", c < 0.01 ? 0.01 : c }')
+	RSS=$(tail -n 1 "$W/$name.time" | awk '{ print $3 }')
 }
 
 # calc EXPR: floating point arithmetic, printed with up to 3 decimals.
@@ -124,13 +127,15 @@ head -n 303 "$W/data/setup.sh" >"$W/sample.sh"
 sample_cmds=$(grep -c '^"\$MCG"' "$W/sample.sh")
 timed sample env MCG="$MCG" MCG_DB="$W/sample.db" sh "$W/sample.sh"
 proc_ms=$(calc "$T * 1000 / $sample_cmds")
-say "   $sample_cmds commands in $T s: $proc_ms ms a command"
+proc_cpu_ms=$(calc "$CPU * 1000 / $sample_cmds")
+say "   $sample_cmds commands in $T s ($CPU s CPU): $proc_ms ms a command ($proc_cpu_ms ms CPU)"
 
 say "-- setup: all $(group "$setup_cmds") commands in one process (bench/replay --fast)"
 timed replay "$BENCH_BIN/replay" --fast --db "$W/mcg.db" "$W/data/setup.sh"
-setup_s=$T
+setup_s=$T setup_cpu=$CPU
 replay_rate=$(calc "$setup_cmds / $T")
 sed 's/^/   /' "$W/replay.err"
+say "   ($CPU s CPU)"
 export MCG_DB="$W/mcg.db"
 setup_events=$(sqlite3 "$W/mcg.db" "SELECT MAX(seq) FROM events")
 cp "$W/mcg.db" "$W/before-import.db"
@@ -140,12 +145,15 @@ say ""
 say "-- import (mcg import, one transaction a file, audit log included)"
 for i in 1 2 3; do
 	timed "import$i" "$MCG" import "$W/data/import-$i.csv"
-	eval "t$i=\$T rss$i=\$RSS"
+	eval "t$i=\$T c$i=\$CPU rss$i=\$RSS"
 	eval "rows=\$GEN_ROWS_$i"
-	say "   import-$i.csv: $(group "$rows") rows in $T s ($(group "$(calc "$rows / $T")")/s), peak RSS $(mib "$RSS")"
+	say "   import-$i.csv: $(group "$rows") rows in $T s ($(group "$(calc "$rows / $T")")/s)," \
+		"$CPU s CPU, peak RSS $(mib "$RSS")"
 done
 import_s=$(calc "$t1 + $t2 + $t3")
+import_cpu=$(calc "$c1 + $c2 + $c3")
 import_rate=$(calc "$GEN_ROWS / $import_s")
+import_cpu_rate=$(calc "$GEN_ROWS / $import_cpu")
 first_seq=$((setup_events + 1))
 last_seq=$((setup_events + GEN_ROWS))
 posting_events=$(sqlite3 "$W/mcg.db" "SELECT COUNT(DISTINCT seq) FROM postings WHERE seq BETWEEN $first_seq AND $last_seq")
@@ -155,8 +163,12 @@ timed bare "$BENCH_BIN/bare_sqlite" --from "$W/mcg.db" --first "$first_seq" \
 	--last "$last_seq" --into "$W/before-import.db"
 bare_line=$(cat "$W/bare.out")
 say "   $bare_line"
-bare_rate=$(printf '%s\n' "$bare_line" | sed 's/.*(\([0-9]*\) events\/s).*/\1/')
+bare_s=$(printf '%s\n' "$bare_line" | sed 's/.* in \([0-9.]*\) s .*/\1/')
+bare_cpu=$(printf '%s\n' "$bare_line" | sed 's/.*), \([0-9.]*\) s CPU.*/\1/')
+bare_rate=$(calc "$GEN_ROWS / $bare_s")
+bare_cpu_rate=$(calc "$GEN_ROWS / $bare_cpu")
 import_vs_bare=$(calc "$import_rate / $bare_rate")
+import_vs_bare_cpu=$(calc "$import_cpu_rate / $bare_cpu_rate")
 rm -f "$W/before-import.db" "$W/before-import.db-wal" "$W/before-import.db-shm"
 
 # ---- 4. exposure ----------------------------------------------------------------------------
@@ -166,41 +178,57 @@ timed latency "$BENCH_BIN/exposure_latency" --db "$W/mcg.db" --n 2000 --exec "$M
 lat() { awk -v k="$1" '$2 == k { print $3 }' "$W/latency.out"; }
 say "   in process: $(lat inproc_n) members, median $(lat inproc_median_us) us," \
 	"p90 $(lat inproc_p90_us) us, p99 $(lat inproc_p99_us) us, max $(lat inproc_max_us) us"
-say "   command:    $(lat command_n) members, median $(lat command_median_us) us," \
+say "   in process, CPU time: median $(lat inproc_cpu_median_us) us, p99 $(lat inproc_cpu_p99_us) us"
+say "   whole command: $(lat command_n) members, median $(lat command_median_us) us," \
 	"p99 $(lat command_p99_us) us"
 timed portfolio "$MCG" exposure --format csv
-portfolio_s=$T portfolio_rss=$RSS
-say "   exposure --format csv: $(($(wc -l <"$W/portfolio.out") - 1)) members in $T s, peak RSS $(mib "$RSS")"
+portfolio_s=$T portfolio_cpu=$CPU portfolio_rss=$RSS
+say "   exposure --format csv: $(($(wc -l <"$W/portfolio.out") - 1)) members in $T s," \
+	"$CPU s CPU, peak RSS $(mib "$RSS")"
 
 # ---- 5. the audit log ------------------------------------------------------------------------
 say ""
 say "-- audit verify, against SHA-256 on this machine (openssl speed)"
 timed verify "$MCG" audit verify
-verify_s=$T
-verify_events=$(awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "events") { print $i; exit } }' "$W/verify.out")
+verify_s=$T verify_cpu=$CPU
+verify_events=$(sqlite3 "$W/mcg.db" "SELECT MAX(seq) FROM events")
 verify_rate=$(calc "$verify_events / $T")
-say "   $(group "$verify_events") entries in $T s: $(group "$verify_rate") entries/s"
+verify_cpu_rate=$(calc "$verify_events / $CPU")
+say "   $(group "$verify_events") entries in $T s ($CPU s CPU): $(group "$verify_rate") entries/s" \
+	"($(group "$verify_cpu_rate") per CPU second)"
 openssl speed -seconds 1 -evp sha256 >"$W/openssl.out" 2>/dev/null
 # Columns: 16 64 256 1024 8192 16384 bytes, in 1000s of bytes per second.
 sha64=$(awk '$1 == "sha256" { sub(/k$/, "", $3); printf "%.0f", $3 * 1000 / 64 }' "$W/openssl.out")
 sha256=$(awk '$1 == "sha256" { sub(/k$/, "", $4); printf "%.0f", $4 * 1000 / 256 }' "$W/openssl.out")
-leaf_bytes=$(sqlite3 "$W/mcg.db" "SELECT CAST(AVG(LENGTH(fields) + LENGTH(type) + LENGTH(actor) + IFNULL(LENGTH(ref), 0) + 60) AS INTEGER) FROM events")
-# A leaf hash of an event (about 256 bytes) and one interior node (65 bytes:
-# a tree of n leaves has n - 1 of them) per entry.
+# Per entry: the leaf hash of the event's canonical bytes (a few hundred
+# bytes: counted as one 256-byte hash) and one interior node (65 bytes,
+# counted as one 64-byte hash: a tree of n leaves has n - 1 of them).
 sha_ceiling=$(calc "1 / (1 / $sha256 + 1 / $sha64)")
 verify_vs_sha=$(calc "$verify_rate / $sha_ceiling")
-say "   openssl sha256: $(group "$sha64") hashes/s of 64 bytes, $(group "$sha256") of 256 bytes;" \
-	"ceiling $(group "$sha_ceiling") entries/s (mean event about $leaf_bytes bytes)"
+verify_vs_sha_cpu=$(calc "$verify_cpu_rate / $sha_ceiling")
+say "   openssl speed sha256: $(group "$sha64") hashes/s of 64 bytes, $(group "$sha256") of 256 bytes:" \
+	"a ceiling of $(group "$sha_ceiling") entries/s"
 
 # ---- 6. the statement of the largest bank ----------------------------------------------------------
+# A quarter: the last 90 days of the reports.  The whole history of a large
+# bank is more than the 16 MiB a verifier reads, which mcg refuses.
+st_from=$(date -u -d "$GEN_FEED_TO - 90 days" +%Y-%m-%d)
 say ""
-say "-- statement of the largest bank, $GEN_LARGEST_BANK ($(group "$GEN_LARGEST_BANK_LOANS") loans)"
-timed statement "$MCG" statement "$GEN_LARGEST_BANK" --from 2024-01-01 --to "$GEN_FEED_TO" -o "$W/statement.xml"
-statement_s=$T statement_rss=$RSS
-say "   signed in $T s, $(awk -v b="$(wc -c <"$W/statement.xml")" 'BEGIN { printf "%.1f MB", b / 1e6 }'), peak RSS $(mib "$RSS")"
-timed statement_verify "$MCG" statement verify "$W/statement.xml"
-say "   statement verify: $T s"
-statement_verify_s=$T
+say "-- statement of the largest bank, $GEN_LARGEST_BANK ($(group "$GEN_LARGEST_BANK_LOANS") loans)," \
+	"$st_from to $GEN_FEED_TO"
+statement_s=- statement_cpu=- statement_rss=0 statement_verify_s=- statement_mb=-
+if timed statement "$MCG" statement "$GEN_LARGEST_BANK" --from "$st_from" --to "$GEN_FEED_TO" \
+	-o "$W/statement.xml"; then
+	statement_s=$T statement_cpu=$CPU statement_rss=$RSS
+	statement_mb=$(awk -v b="$(wc -c <"$W/statement.xml")" 'BEGIN { printf "%.1f", b / 1e6 }')
+	say "   signed in $T s ($CPU s CPU), $statement_mb MB, peak RSS $(mib "$RSS")"
+	if timed statement_verify "$MCG" statement verify "$W/statement.xml"; then
+		statement_verify_s=$T
+		say "   statement verify: $T s ($CPU s CPU), peak RSS $(mib "$RSS")"
+	fi
+else
+	say "   refused: $(tail -n 1 "$W/statement.err")"
+fi
 
 # ---- 7. hledger and ledger on the exported journal ------------------------------------------------
 say ""
@@ -208,56 +236,78 @@ say "-- balances: mcg against hledger and ledger on mcg export --format ledger"
 timed export "$MCG" export --format ledger
 mv "$W/export.out" "$W/journal.ledger"
 txns=$(grep -c '^[0-9][0-9][0-9][0-9]-' "$W/journal.ledger")
-say "   journal: $(group "$txns") transactions, $(wc -c <"$W/journal.ledger" | awk '{ printf "%.1f MB", $1 / 1e6 }'), exported in $T s"
+say "   journal: $(group "$txns") transactions, $(wc -c <"$W/journal.ledger" | awk '{ printf "%.1f MB", $1 / 1e6 }')," \
+	"exported in $T s"
 timed balance "$MCG" balance --format csv
-balance_s=$T
-say "   mcg balance: $T s"
-hledger_s=- ledger_s=- hledger_rss=0 ledger_rss=0
+balance_s=$T balance_cpu=$CPU
+say "   mcg balance: $T s ($CPU s CPU)"
+hledger_s=- hledger_cpu=- ledger_s=- ledger_cpu=-
 if command -v hledger >/dev/null 2>&1 && timed hledger hledger -f "$W/journal.ledger" balance; then
-	hledger_s=$T hledger_rss=$RSS
-	say "   hledger balance: $T s, peak RSS $(mib "$RSS")"
+	hledger_s=$T hledger_cpu=$CPU
+	say "   hledger balance: $T s ($CPU s CPU), peak RSS $(mib "$RSS")"
 fi
 if command -v ledger >/dev/null 2>&1 && timed ledger ledger -f "$W/journal.ledger" balance; then
-	ledger_s=$T ledger_rss=$RSS
-	say "   ledger balance: $T s, peak RSS $(mib "$RSS")"
+	ledger_s=$T ledger_cpu=$CPU
+	say "   ledger balance: $T s ($CPU s CPU), peak RSS $(mib "$RSS")"
 fi
+# mcg's side: recording every bank event (rules, state, audit) and then
+# printing the balances.  hledger and ledger read only the transactions
+# that move money, so the per-item figure is given too.
 mcg_ib=$(calc "$import_s + $balance_s")
-mcg_us_event=$(calc "$mcg_ib * 1000000 / $GEN_ROWS")
-if [ "$hledger_s" = - ]; then
-	hledger_us_txn=- per_item=-
-else
-	hledger_us_txn=$(calc "$hledger_s * 1000000 / $txns")
-	per_item=$(calc "$hledger_us_txn / $mcg_us_event")
-fi
+mcg_ib_cpu=$(calc "$import_cpu + $balance_cpu")
 
 # ---- the table ---------------------------------------------------------------------------------------
+# ratio A B: A / B, or - when either is missing.
 ratio() {
-	case "$1$2" in *-*) printf '%s' - ;; *) calc "$1 / $2" ;; esac
+	case "$1 $2" in *-*) printf '%s' - ;; *) calc "$1 / $2" ;; esac
+}
+per_item() {
+	case "$1" in -) printf '%s' - ;; *) calc "($1 / $txns) / ($2 / $GEN_ROWS)" ;; esac
 }
 row() {
-	printf '%-44s %18s  %-28s %s\n' "$1" "$2" "$3" "$4"
+	printf '%-42s %16s %16s  %s\n' "$1" "$2" "$3" "$4"
+}
+us() {
+	awk -v v="$1" 'BEGIN { printf "%.1f us", v }'
 }
 flat=$(awk -v a="$rss2" -v b="$rss3" 'BEGIN { printf "%.2f", b / a }')
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 say ""
-say "== results (SCALE=$SCALE, $(nproc) cores, $cpu; load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg))"
-row "figure" "mcg" "baseline" "ratio / target"
-row "--------------------------------------------" "------------------" "----------------------------" "-------------------------"
-row "import, bank events/s (audit included)" "$(group "$import_rate")/s" "bare SQLite $(group "$bare_rate")/s" "$import_vs_bare of bare (target >= 0.5)"
-row "import peak RSS, $(group "$GEN_ROWS_1")-row file" "$(mib "$rss1")" "" ""
-row "import peak RSS, $(group "$GEN_ROWS_2")-row file" "$(mib "$rss2")" "" ""
-row "import peak RSS, $(group "$GEN_ROWS_3")-row file" "$(mib "$rss3")" "" "x$flat of the previous for x2 rows (target: flat)"
-row "exposure MEMBER in process, median" "$(lat inproc_median_us) us" "" ""
-row "exposure MEMBER in process, p99" "$(lat inproc_p99_us) us" "" "target < 1000 us"
-row "exposure MEMBER command, median / p99" "$(calc "$(lat command_median_us) / 1000") / $(calc "$(lat command_p99_us) / 1000") ms" "" ""
-row "exposure --format csv, $(group "$members") members" "$portfolio_s s" "" "peak RSS $(mib "$portfolio_rss")"
-row "audit verify, entries/s" "$(group "$verify_rate")/s" "sha256 $(group "$sha_ceiling")/s" "$verify_vs_sha of sha256"
-row "statement, $GEN_LARGEST_BANK ($(group "$GEN_LARGEST_BANK_LOANS") loans), signed" "$statement_s s" "" "verify $statement_verify_s s, RSS $(mib "$statement_rss")"
-row "balances: import + balance ($(group "$GEN_ROWS") events)" "$mcg_ib s" "hledger $hledger_s s" "hledger/mcg $(ratio "$hledger_s" "$mcg_ib") (target >= 10)"
-row "" "" "ledger $ledger_s s" "ledger/mcg $(ratio "$ledger_s" "$mcg_ib")"
-row "balances: time per event / per transaction" "$mcg_us_event us/event" "hledger $hledger_us_txn us/txn" "hledger/mcg $per_item per item"
-row "balance alone (kept up to date)" "$balance_s s" "" ""
-row "setup, commands/s in one process" "$(group "$replay_rate")/s" "" "$(group "$setup_cmds") commands in $setup_s s"
-row "setup, one process per command" "$proc_ms ms" "" "sample of $sample_cmds"
+say "== results: SCALE=$SCALE ($(group "$members") members, $(group "$loans") loans, $(group "$GEN_ROWS") bank events)"
+say "   $(nproc) cores, $cpu, $mem; load average $load0 at start, $load1 at end"
+busy=$(awk -v l="${load0%% *}" -v n="$(nproc)" 'BEGIN { print (l > n / 2) ? 1 : 0 }')
+if [ "$busy" = 1 ]; then
+	say "   NOTE: the machine was busy (load above half the cores): wall times include"
+	say "   waiting for a core; the CPU column is the better measure of mcg's own cost."
+fi
+row "figure" "wall" "CPU" "baseline, ratio, target"
+row "------------------------------------------" "----------------" "----------------" "---------------------------------------------"
+row "import, bank events/s (audit included)" "$(group "$import_rate")/s" "$(group "$import_cpu_rate")/s" \
+	"bare SQLite $(group "$bare_rate")/s ($(group "$bare_cpu_rate")/s CPU)"
+row "  import / bare SQLite" "$import_vs_bare" "$import_vs_bare_cpu" "target >= 0.5"
+row "import peak RSS, $(group "$GEN_ROWS_1") rows" "$(mib "$rss1")" "" ""
+row "import peak RSS, $(group "$GEN_ROWS_2") rows" "$(mib "$rss2")" "" ""
+row "import peak RSS, $(group "$GEN_ROWS_3") rows" "$(mib "$rss3")" "" "x$flat for twice the rows (target: flat)"
+row "exposure MEMBER in process, median" "$(us "$(lat inproc_median_us)")" "$(us "$(lat inproc_cpu_median_us)")" ""
+row "exposure MEMBER in process, p99" "$(us "$(lat inproc_p99_us)")" "$(us "$(lat inproc_cpu_p99_us)")" "target < 1000 us"
+row "exposure MEMBER command, median" "$(calc "$(lat command_median_us) / 1000") ms" "" "p99 $(calc "$(lat command_p99_us) / 1000") ms"
+row "exposure --format csv, $(group "$members") members" "$portfolio_s s" "$portfolio_cpu s" "peak RSS $(mib "$portfolio_rss")"
+row "audit verify, entries/s" "$(group "$verify_rate")/s" "$(group "$verify_cpu_rate")/s" \
+	"sha256 ceiling $(group "$sha_ceiling")/s: $verify_vs_sha ($verify_vs_sha_cpu CPU)"
+row "statement $GEN_LARGEST_BANK, 90 days, signed" "$statement_s s" "$statement_cpu s" \
+	"$statement_mb MB, RSS $(mib "$statement_rss"), verify $statement_verify_s s"
+row "mcg import + balance, $(group "$GEN_ROWS") events" "$mcg_ib s" "$mcg_ib_cpu s" "balance alone $balance_s s"
+row "hledger balance, $(group "$txns") transactions" "$hledger_s s" "$hledger_cpu s" \
+	"hledger / mcg $(ratio "$hledger_s" "$mcg_ib") ($(ratio "$hledger_cpu" "$mcg_ib_cpu") CPU); target >= 10"
+row "  per item (transaction vs event)" "" "" \
+	"hledger / mcg $(per_item "$hledger_s" "$mcg_ib") ($(per_item "$hledger_cpu" "$mcg_ib_cpu") CPU)"
+row "ledger balance, $(group "$txns") transactions" "$ledger_s s" "$ledger_cpu s" \
+	"ledger / mcg $(ratio "$ledger_s" "$mcg_ib") ($(ratio "$ledger_cpu" "$mcg_ib_cpu") CPU)"
+row "  per item (transaction vs event)" "" "" \
+	"ledger / mcg $(per_item "$ledger_s" "$mcg_ib") ($(per_item "$ledger_cpu" "$mcg_ib_cpu") CPU)"
+row "setup in one process, commands/s" "$(group "$replay_rate")/s" "$(group "$(calc "$setup_cmds / $setup_cpu")")/s" \
+	"$(group "$setup_cmds") commands in $setup_s s"
+row "setup, one process per command" "$proc_ms ms" "$proc_cpu_ms ms" "a sample of $sample_cmds"
 say ""
-say "   bank events that post: $(group "$posting_events") of $(group "$GEN_ROWS"); journal transactions: $(group "$txns")"
-say "   files: $W (ledger, data, outputs)"
+say "   bank events that post: $(group "$posting_events") of $(group "$GEN_ROWS"); the journal's transactions: $(group "$txns")"
+say "   files: $W"
