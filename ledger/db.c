@@ -190,6 +190,16 @@ int mcg_db_load_meta(mcg_ledger *L, mcg_error *err)
 	return MCG_OK;
 }
 
+int mcg_db_use_wal(mcg_ledger *L, mcg_error *err)
+{
+	/* WAL lets readers go on while a treasurer writes.  Switching writes
+	 * the file's header, so callers do it only on a file known to be a
+	 * ledger (or a new one). */
+	if (sqlite3_exec(L->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
+		return mcg_db_error(L, err, "opening the ledger");
+	return MCG_OK;
+}
+
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err)
 {
@@ -217,16 +227,13 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 	}
 	sqlite3_extended_result_codes(L->db, 1);
 	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
-	/* WAL lets readers go on while a treasurer writes; synchronous=FULL
-	 * makes a committed event survive a power cut, not only a crash. */
+	/* synchronous=FULL makes a committed event survive a power cut, not
+	 * only a crash. */
 	rc = mcg_db_exec(L,
 			 "PRAGMA foreign_keys = ON;"
 			 "PRAGMA synchronous = FULL;"
 			 "PRAGMA trusted_schema = OFF;",
 			 err);
-	if (!rc && !(flags & SQLITE_OPEN_READONLY) &&
-	    sqlite3_exec(L->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK)
-		rc = mcg_db_error(L, err, "opening the ledger");
 	if (rc) {
 		if (err && err->code == MCG_EINTEGRITY)
 			mcg_error_set(err, MCG_EINPUT,

@@ -133,7 +133,12 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 		mcg_ledger_close(L);
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
 	}
-	if (sqlite3_exec(L->db, "SELECT value FROM meta LIMIT 1", NULL, NULL, NULL) != SQLITE_OK) {
+	/* Nothing is written before the file is known to be a ledger: not
+	 * even the switch to WAL, which rewrites another database's header. */
+	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+			      " AND name IN ('meta', 'events', 'postings', 'ledger_facts', 'audit_hashes')",
+			      NULL, NULL, &version, NULL, err);
+	if (rc || version != 5) {
 		rc = mcg_error_set(err, MCG_EINPUT, "'%s' is not an mcg ledger", path);
 		goto fail;
 	}
@@ -143,6 +148,8 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 		rc = mcg_error_set(err, MCG_EINPUT, "'%s' is not an mcg ledger (no schema version)", path);
 	rc = rc ? rc : migrate(L, version, err);
 	rc = rc ? rc : mcg_db_load_meta(L, err);
+	if (!rc && !read_only)
+		rc = mcg_db_use_wal(L, err);
 	if (rc)
 		goto fail;
 	*out = L;
@@ -282,7 +289,8 @@ int mcg_ledger_create(const char *path, const mcg_init_opts *o, mcg_error *err)
 	rc = mcg_db_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &L, err);
 	if (rc)
 		return rc;
-	rc = set_keys_dir(L, path, o->keys_dir) ? mcg_error_set(err, MCG_ESYS, "out of memory") : 0;
+	rc = mcg_db_use_wal(L, err);
+	rc = rc ? rc : set_keys_dir(L, path, o->keys_dir) ? mcg_error_set(err, MCG_ESYS, "out of memory") : 0;
 	rc = rc ? rc : mcg_keys_create(L->keys_dir, err);
 	keys_made = rc == 0;
 	rc = rc ? rc : mcg_journal_begin(L, err);

@@ -93,6 +93,9 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 /* Loads the rules in force into L->rules (cached until a rollback). */
 int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
 
+/* Switches the file to WAL (persistent in the file). */
+int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
+
 /* Opens a connection on path with mcg's pragmas; flags as sqlite3_open_v2. */
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err);
