@@ -451,9 +451,13 @@ static int check_key_type(EVP_PKEY *key, const char *which, const char *path,
 static int parse_pem(const mcg_buf *pem, int private_key, const char *path,
 		     EVP_PKEY **out, mcg_error *err)
 {
-	BIO *bio = BIO_new_mem_buf(pem->data, (int)pem->len);
+	BIO *bio;
 	EVP_PKEY *key;
 
+	/* An empty file has no bytes to hand to OpenSSL at all. */
+	if (pem->len == 0 || !pem->data)
+		return mcg_error_set(err, MCG_EINPUT, "%s is empty: no PEM key in it", path);
+	bio = BIO_new_mem_buf(pem->data, (int)pem->len);
 	if (!bio)
 		return ossl_error(err, MCG_ESYS, "cannot read", path);
 	if (private_key)
