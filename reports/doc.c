@@ -253,6 +253,21 @@ void rpt_add_checkpoint(rpt_doc *d, xmlNodePtr parent, const rpt_checkpoint *c)
  * Finishing
  */
 
+/*
+ * xmlsig.c loads the key again by its path: between this check and that
+ * load, only the owner of the 0700 keys folder could swap the file.
+ */
+int rpt_signing_key_check(mcg_ledger *L, mcg_error *err)
+{
+	EVP_PKEY *key = NULL;
+	int rc = mcg_keys_load_private(mcg_ledger_keys_dir(L), MCG_KEY_STATEMENT, &key, err);
+
+	EVP_PKEY_free(key);
+	if (rc)
+		mcg_error_prefix(err, "cannot sign with the statement key (nothing was written)");
+	return rc;
+}
+
 /* Serializes doc; format 1 indents.  *out is freed with xmlFree. */
 static int dump(xmlDocPtr doc, int format, xmlChar **out, size_t *len,
 		mcg_error *err)
@@ -348,7 +363,8 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 		goto out_free;
 	}
-	rc = reindent(d, &signed_doc, err);
+	rc = rpt_signing_key_check(L, err);
+	rc = rc ? rc : reindent(d, &signed_doc, err);
 	rc = rc ? rc : validate(d->schema, signed_doc, "before signing,", err);
 	if (!rc) {
 		rc = mcg_xmlsig_sign(signed_doc, key.data, err);

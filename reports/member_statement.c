@@ -126,6 +126,28 @@ out_end:
 	return rc;
 }
 
+/* MCG_EINPUT unless the member is known (checked before any checkpoint). */
+static int member_known(mcg_ledger *L, const char *member, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT 1 FROM members WHERE id = ?1", -1,
+			       &st, NULL) != SQLITE_OK)
+		return mcg_error_set(err, MCG_ESYS, "cannot read the members: %s",
+				     sqlite3_errmsg(mcg_ledger_db(L)));
+	sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step == SQLITE_ROW)
+		return MCG_OK;
+	if (step == SQLITE_DONE)
+		return mcg_error_set(err, MCG_EINPUT, "member '%.40s' is not a known member",
+				     member);
+	return mcg_error_set(err, MCG_ESYS, "cannot read the members: %s",
+			     sqlite3_errmsg(mcg_ledger_db(L)));
+}
+
 int mcg_member_statement_write(mcg_ledger *L, const char *member,
 			       const char *out_path, mcg_report_info *info,
 			       mcg_error *err)
@@ -137,6 +159,10 @@ int mcg_member_statement_write(mcg_ledger *L, const char *member,
 
 	memset(&got, 0, sizeof(got));
 	memset(&d, 0, sizeof(d));
+	rc = member_known(L, member, err);
+	rc = rc ? rc : rpt_signing_key_check(L, err);
+	if (rc)
+		return rc;
 	for (int attempt = 0; stale && attempt < MEMBER_ATTEMPTS_MAX; attempt++) {
 		rc = rpt_checkpoint_make(L, &cp, err);
 		if (rc)

@@ -630,7 +630,8 @@ int mcg_regulatory_write(mcg_ledger *L, int32_t from_days, int32_t to_days,
 	if (from_days > to_days)
 		return mcg_error_set(err, MCG_EINPUT, "the period starts (%s) after it ends (%s)",
 				     mcg_date_format(from_days, a), mcg_date_format(to_days, b));
-	rc = rpt_checkpoint_make(L, &r.cp, err);
+	rc = rpt_signing_key_check(L, err);
+	rc = rc ? rc : rpt_checkpoint_make(L, &r.cp, err);
 	if (rc)
 		return rc;
 	rc = build(&r, err);

@@ -127,6 +127,15 @@ void rpt_created(rpt_doc *d, xmlNodePtr parent);
 int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		   size_t *bytes_out, mcg_error *err);
 
+/*
+ * Checks the statement key as audit/keys.c checks every private key (the
+ * keys folder's and the file's modes, no symbolic link, a regular file of
+ * bounded size, an ECDSA P-256 private key).  Called before a writer makes
+ * its checkpoint, so that a bad key changes nothing at all, and again just
+ * before signing.  MCG_EINPUT naming what is wrong.
+ */
+int rpt_signing_key_check(mcg_ledger *L, mcg_error *err);
+
 /* Writes len bytes to path atomically: path.tmp in the same folder,
  * fsync, rename, fsync of the folder.  No partial file is ever left at
  * path; path.tmp is removed on failure.  MCG_ESYS on I/O failure. */

@@ -384,6 +384,7 @@ int mcg_statement_write(mcg_ledger *L, const char *bic, int32_t from_days,
 		return mcg_error_set(err, MCG_EINPUT, "the period starts (%s) after it ends (%s)",
 				     mcg_date_format(from_days, a), mcg_date_format(to_days, b));
 	rc = bank_name(L, bic, bank, sizeof(bank), err);
+	rc = rc ? rc : rpt_signing_key_check(L, err);
 	rc = rc ? rc : rpt_checkpoint_make(L, &s.cp, err);
 	if (rc)
 		return rc;

@@ -152,13 +152,24 @@ expect_contains "$ERR" "no folder" "missing folder"
 mkdir adir
 expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o adir
 expect_eq "$( (ls x.xml* 2>/dev/null; ls -A adir) | wc -l)" "0" "nothing written on refusal"
-# A key that cannot sign: the statement fails and no file, signed or not,
-# is left (the checkpoint, signed by the other key, is kept: harmless).
+# A key that cannot sign: the statement is refused before anything is
+# done (no checkpoint either), and no file, signed or not, is left.
 mv mcg.db.keys/statement.key statement.key.saved
+before=$(snapshot)
 expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o nokey.xml
-expect_contains "$ERR" "cannot sign the bank statement" "signing failure named"
+expect_contains "$ERR" "cannot sign with the statement key" "signing failure named"
 expect_eq "$(ls nokey.xml* 2>/dev/null | wc -l)" "0" "no unsigned or partial file"
+expect_eq "$(snapshot)" "$before" "the ledger is unchanged (no checkpoint kept)"
 mv statement.key.saved mcg.db.keys/statement.key
+# A key others may read is refused, as audit/keys.c refuses any such key.
+chmod 0644 mcg.db.keys/statement.key
+expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o open.xml
+expect_eq "$(ls open.xml* 2>/dev/null | wc -l)" "0" "no file with an open key"
+chmod 0600 mcg.db.keys/statement.key
+# An unknown member's statement changes nothing either.
+before=$(snapshot)
+expect_rc 2 exposure NOBODY --format xml
+expect_eq "$(snapshot)" "$before" "unknown member: no checkpoint kept"
 
 # Reports only add checkpoints: the ledger and its log still check.
 expect_rc 0 check
