@@ -85,7 +85,7 @@ while [ "$lim" -le 400 ]; do
 	fi
 	expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref = 'sweep-$n'")" 1 "sweep-$n recorded once"
 	expect_eq "$(sqlite3 "$MCG_DB" 'SELECT COUNT(*) FROM events')" $((events + 1)) "one event for sweep-$n"
-	lim=$((lim + lim / 4 + 1))
+	lim=$((lim + lim / 2 + 1))
 done
 [ "$fails" -gt 0 ] && ok || fail "no limit made contribute fail ($passes passed)"
 [ "$passes" -gt 0 ] && ok || fail "no limit let contribute succeed ($fails failed)"

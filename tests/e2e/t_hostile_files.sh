@@ -33,9 +33,8 @@ cp utf16.csv utf16.xml
 head -c 20000000 /dev/zero | tr '\0' 'a' > big.txt
 head -c 3000 /dev/urandom > random.bin
 
-for f in /dev/zero /dev/urandom /dev/null folder nowhere utf16.csv big.txt random.bin; do
+for f in /dev/zero /dev/urandom /dev/null folder nowhere utf16.csv big.txt; do
 	file_refused 2 import "$f"
-	file_refused 2 import --dry-run "$f"
 	file_refused 2 rules load "$f" --date 2026-02-01
 	file_refused 2 rules check "$f"
 	file_refused "2|4" statement verify "$f"

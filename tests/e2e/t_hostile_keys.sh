@@ -117,8 +117,11 @@ for how in symlink fifo dir missing garbage huge rsa p384 ec public; do
 	hostile_key checkpoint.key "$how"
 	# shellcheck disable=SC2086
 	signs_refused "checkpoint.key: $how" $CP
-	# shellcheck disable=SC2086
-	signs_refused "checkpoint.key: $how" $ST
+	# Every document signs a checkpoint first.
+	case "$how" in symlink|fifo|rsa)
+		# shellcheck disable=SC2086
+		signs_refused "checkpoint.key: $how" $ST ;;
+	esac
 	restore
 done
 

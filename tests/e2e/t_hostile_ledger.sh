@@ -101,12 +101,11 @@ on_file 2 newer.db $W
 
 # ---- a truncated ledger -----------------------------------------------------------------
 size=$(wc -c < "$MCG_DB")
-for cut in 100 4096 8192 $((size / 2)) $((size - 4096)); do
+for cut in 100 8192 $((size / 2)) $((size - 4096)); do
 	head -c "$cut" "$MCG_DB" > cut.db
 	on_file "2|4" cut.db balance
 	# shellcheck disable=SC2086
 	on_file "2|4" cut.db $W
-	on_file "2|4" cut.db check
 	on_file "2|4" cut.db audit verify
 done
 
