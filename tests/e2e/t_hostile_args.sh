@@ -11,6 +11,19 @@ made() {
 	BASE=$(snapshot)
 }
 
+# env_mcg NAME VALUE ARGS...: mcg ARGS with the environment variable NAME
+# set to VALUE for that run only (an assignment before a shell function is
+# not portable); sets RC, OUT and ERR like mcg().
+env_mcg() {
+	name=$1
+	value=$2
+	shift 2
+	env "$name=$value" "$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
+	RC=$?
+	OUT=$(cat "$T_DIR/.out")
+	ERR=$(cat "$T_DIR/.err")
+}
+
 # refused CODE ARGS...: exit CODE, one "mcg: error:" line, nothing changed.
 refused() {
 	expect_rc "$@"
@@ -43,11 +56,11 @@ refused 2 --db "$big" balance
 refused 2 guarantees --format "$big"
 expect_contains "$ERR" "unknown format" "a long value is quoted short"
 [ "${#ERR}" -lt 400 ] && ok || fail "a 100 KB argument made a ${#ERR}-byte error"
-MCG_ACTOR="$big" mcg contribute A 1 --kind fund $D
+env_mcg MCG_ACTOR "$big" contribute A 1 --kind fund $D
 expect_eq "$RC" 2 "MCG_ACTOR of 100 KB"
-MCG_DB="$big" mcg balance
+env_mcg MCG_DB "$big" balance
 expect_eq "$RC" 2 "MCG_DB of 100 KB"
-MCG_KEYS="$big" mcg audit checkpoint
+env_mcg MCG_KEYS "$big" audit checkpoint
 case "$RC" in 1|2) ok ;; *) fail "MCG_KEYS of 100 KB: exit $RC" ;; esac
 expect_eq "$(snapshot)" "$BASE" "long environment changed nothing"
 # A name at its limit (200 bytes) is taken, one byte more is not.
@@ -115,7 +128,7 @@ D="--date 2028-03-01"
 
 # ---- amounts at the edges of int64 --------------------------------------------
 for a in 92233720368547758.08 -92233720368547758.08 -1 0 0.001 1e3 0x10 +1 \
-	 "1 " 1, .5 "１" "$(printf '1\n2')" NaN; do
+	 "1 " "1," .5 "１" "$(printf '1\n2')" NaN; do
 	refused 2 contribute A "$a" --kind fund $D
 done
 # The largest amount is read exactly; the balance it would make overflows,
@@ -158,17 +171,17 @@ refused 2 audit consistency 5 2
 # ---- MCG_ACTOR ------------------------------------------------------------------
 for actor in "$(printf 'treasurer\nmcg: error: forged')" "$(printf 'a\tb')" "$esc" \
 	     "$(head -c 65 /dev/zero | tr '\0' a)"; do
-	MCG_ACTOR="$actor" mcg contribute A 1 --kind fund $D
+	env_mcg MCG_ACTOR "$actor" contribute A 1 --kind fund $D
 	expect_eq "$RC" 2 "MCG_ACTOR with control bytes or too long"
 	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "MCG_ACTOR refusal is one line"
 	expect_eq "$(snapshot)" "$BASE" "MCG_ACTOR refusal changed nothing"
 done
 # An empty MCG_ACTOR falls back to the login name.
-MCG_ACTOR= mcg contribute A 1.00 --kind fund --ref empty-actor $D
+env_mcg MCG_ACTOR "" contribute A 1.00 --kind fund --ref empty-actor $D
 expect_eq "$RC" 0 "empty MCG_ACTOR"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT actor <> '' FROM events WHERE ref = 'empty-actor'")" 1 "an actor is recorded"
 # A UTF-8 actor is recorded as given.
-MCG_ACTOR="Zoë Tesoriera" mcg contribute A 1.00 --kind fund --ref utf8-actor $D
+env_mcg MCG_ACTOR "Zoë Tesoriera" contribute A 1.00 --kind fund --ref utf8-actor $D
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT actor FROM events WHERE ref = 'utf8-actor'")" "Zoë Tesoriera" "UTF-8 actor"
 
 expect_rc 0 check
