@@ -1,4 +1,5 @@
 /* Output helpers: aligned text tables and RFC 4180 CSV. */
+#include "buf.h"
 #include "cli.h"
 
 #include <stdlib.h>
@@ -83,17 +84,24 @@ void cli_table_print(cli_table *t, FILE *out)
 				width[c] = w;
 		}
 	for (size_t r = 0; r < t->rows; r++) {
+		mcg_buf line = MCG_BUF_INIT;
+
 		for (size_t c = 0; c < t->columns; c++) {
 			const char *s = t->cells[r * t->columns + c];
 			size_t pad = width[c] - text_width(s);
-			int last = c + 1 == t->columns;
 
+			if (c)
+				mcg_buf_puts(&line, "  ");
 			if (t->align[c] == 'r')
-				fprintf(out, "%*s%s", (int)pad, "", s);
+				mcg_buf_printf(&line, "%*s%s", (int)pad, "", s);
 			else
-				fprintf(out, "%s%*s", s, last ? 0 : (int)pad, "");
-			fputs(last ? "\n" : "  ", out);
+				mcg_buf_printf(&line, "%s%*s", s, (int)pad, "");
 		}
+		/* Empty cells at the end of a row leave no trailing blanks. */
+		while (line.len && line.data[line.len - 1] == ' ')
+			line.data[--line.len] = '\0';
+		fprintf(out, "%s\n", mcg_buf_str(&line));
+		mcg_buf_free(&line);
 	}
 }
 
