@@ -122,8 +122,8 @@ say "   $(group "$setup_cmds") setup commands, $(group "$GEN_ROWS") bank events"
 
 # ---- 2. the setup ------------------------------------------------------------------------
 say ""
-say "-- setup: one process per command, a sample (the first 300 commands)"
-head -n 303 "$W/data/setup.sh" >"$W/sample.sh"
+say "-- setup: one process per command, a sample (the first 150 commands)"
+head -n 154 "$W/data/setup.sh" >"$W/sample.sh"
 sample_cmds=$(grep -c '^"\$MCG"' "$W/sample.sh")
 timed sample env MCG="$MCG" MCG_DB="$W/sample.db" sh "$W/sample.sh"
 proc_ms=$(calc "$T * 1000 / $sample_cmds")
