@@ -6,6 +6,13 @@
 # regulatory, exposure --format xml) must refuse, with one error line, write
 # no document, and leave the ledger as it was.
 
+# known_bug WHAT STATUS: what mcg should do and does not yet (reported; see
+# docs/HOSTILE-INPUT.md).  It warns without failing, so the suite stays
+# green until the fix; then it passes silently.
+known_bug() {
+	if [ "$2" = 0 ]; then ok; else echo "    KNOWN BUG [$T_NAME]: $1" >&2; fi
+}
+
 setup_consortium
 ok_run loan add L1 --borrower A --bank BANKITMM --principal 40000 --date 2026-01-10
 for m in B C D; do ok_run assess L1 --assessor "$m" --score 7 --date 2026-01-11; done
@@ -166,6 +173,21 @@ ok_run statement verify st.xml --pubkey good.pub
 echo junk > "$K/checkpoint.pub"
 expect_rc 2 keys show
 expect_rc 2 audit verify
+restore
+rm "$K/checkpoint.pub"
+mkfifo -m 0644 "$K/checkpoint.pub"
+timeout 10 "$MCG" audit verify >/dev/null 2>&1
+expect_eq "$?" 2 "a FIFO as checkpoint.pub is refused at once"
+restore
+# A FIFO as statement.pub: statement verify (and the statement's own check
+# after signing) wait for a writer (reports/xmlsig.c opens the key with
+# fopen): reported.
+rm "$K/statement.pub"
+mkfifo -m 0644 "$K/statement.pub"
+timeout 3 "$MCG" statement verify st.xml >/dev/null 2>&1
+rc=$?
+[ "$rc" = 2 ]
+known_bug "a FIFO as statement.pub makes statement verify wait (exit $rc after 3 s)" $?
 restore
 
 expect_rc 0 check
