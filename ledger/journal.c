@@ -42,11 +42,20 @@ int mcg_journal_check_actor(const char *actor, mcg_error *err)
 	return MCG_OK;
 }
 
+void mcg_txn_cache_drop(mcg_ledger *L)
+{
+	L->txn.tail_valid = 0;
+	L->txn.total_ga_valid = 0;
+	for (size_t i = 0; i < MCG_TXN_HASHES; i++)
+		L->txn.hash_idx[i] = -1;
+}
+
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
 {
 	int rc;
 
 	assert(!L->in_txn);
+	mcg_txn_cache_drop(L);
 	/* IMMEDIATE takes the write lock now, so two treasurers' commands
 	 * queue behind each other (busy timeout) instead of failing late. */
 	rc = mcg_db_exec(L, "BEGIN IMMEDIATE", err);
@@ -66,6 +75,7 @@ int mcg_journal_commit(mcg_ledger *L, mcg_error *err)
 		return rc;
 	}
 	L->in_txn = 0;
+	mcg_txn_cache_drop(L);
 	return MCG_OK;
 }
 
@@ -75,6 +85,8 @@ void mcg_journal_rollback(mcg_ledger *L)
 		return;
 	sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
 	L->in_txn = 0;
+	/* The transaction's caches hold what the rolled-back work wrote. */
+	mcg_txn_cache_drop(L);
 	/* The rules cache may hold a version loaded by the rolled-back work. */
 	L->rules_version = 0;
 }
@@ -138,6 +150,12 @@ static int log_tail(mcg_ledger *L, int64_t *size, int32_t *last_date,
 		"SELECT seq, date FROM events ORDER BY seq DESC LIMIT 1", err);
 	int rc;
 
+	/* Inside the transaction the tail is what our own appends made it. */
+	if (L->in_txn && L->txn.tail_valid) {
+		*size = L->txn.tail_size;
+		*last_date = L->txn.tail_last_date;
+		return MCG_OK;
+	}
 	if (!st)
 		return err->code;
 	rc = sqlite3_step(st);
@@ -151,6 +169,11 @@ static int log_tail(mcg_ledger *L, int64_t *size, int32_t *last_date,
 		return mcg_db_error(L, err, "reading the log");
 	}
 	sqlite3_reset(st);
+	if (L->in_txn) {
+		L->txn.tail_size = *size;
+		L->txn.tail_last_date = *last_date;
+		L->txn.tail_valid = 1;
+	}
 	return MCG_OK;
 }
 
@@ -216,6 +239,19 @@ static int write_event(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	return rc;
 }
 
+/* A stored hash this transaction wrote, if it is still in the cache. */
+static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
+{
+	if (!L->in_txn)
+		return 0;
+	for (size_t level = 0; level < MCG_TXN_HASHES; level++)
+		if (L->txn.hash_idx[level] == idx) {
+			*out = L->txn.hash[level];
+			return 1;
+		}
+	return 0;
+}
+
 /* Reads stored audit hashes for the Merkle code (audit/ never sees SQL). */
 static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 		       mcg_hash *out, mcg_error *err)
@@ -223,9 +259,11 @@ static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 	mcg_ledger *L = ctx;
 
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = mcg_db_stmt(L,
-			"SELECT hash FROM audit_hashes WHERE idx = ?1", err);
+		sqlite3_stmt *st;
 
+		if (cached_hash(L, indexes[i], &out[i]))
+			continue;
+		st = mcg_db_stmt(L, "SELECT hash FROM audit_hashes WHERE idx = ?1", err);
 		if (!st)
 			return err->code;
 		sqlite3_bind_int64(st, 1, indexes[i]);
@@ -279,6 +317,14 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 		if (rc)
 			return rc;
 	}
+	/* Stored hash i of this leaf is at level i of the tree, and is the
+	 * latest of its level: the one the next append at that level reads.
+	 * Kept only once all are written. */
+	assert(n <= MCG_TXN_HASHES);
+	for (size_t i = 0; i < n && i < MCG_TXN_HASHES; i++) {
+		L->txn.hash_idx[i] = first + (int64_t)i;
+		L->txn.hash[i] = stored[i];
+	}
 	return MCG_OK;
 }
 
@@ -329,7 +375,17 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	rc = rc ? rc : write_event(L, ev, err);
 	rc = rc ? rc : write_postings(L, ev, err);
 	rc = rc ? rc : append_audit_leaf(L, ev, err);
-	return rc;
+	if (rc) {
+		/* Part of the event may be written: the caller rolls back, and
+		 * until then nothing cached may be trusted. */
+		mcg_txn_cache_drop(L);
+		return rc;
+	}
+	if (L->txn.tail_valid) {
+		L->txn.tail_size = ev->seq;
+		L->txn.tail_last_date = ev->date_days;
+	}
+	return MCG_OK;
 }
 
 int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,

@@ -13,6 +13,11 @@
  *   transaction as the event.
  * - All writes happen inside one BEGIN IMMEDIATE transaction opened by the
  *   journal; apply functions never begin or commit.
+ * - The transaction caches below (struct mcg_txn_cache) hold only what the
+ *   open transaction itself read or wrote, so they agree with the database
+ *   while in_txn is set.  They are dropped at every begin, commit and
+ *   rollback, and when an append fails midway, and are never consulted
+ *   outside the journal's transaction (another connection may write then).
  */
 #ifndef MCG_LEDGER_INT_H
 #define MCG_LEDGER_INT_H
@@ -30,6 +35,29 @@ struct mcg_stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
+/* How many recently written stored hashes the transaction keeps: one per
+ * level of the tree is the whole right edge an append reads (audit/merkle.h),
+ * since the left half a new subtree needs is the latest one of its level. */
+#define MCG_TXN_HASHES 64
+
+/*
+ * Figures the journal's transaction would otherwise read back from the
+ * tables it just wrote, for every event of an import.  Each is valid only
+ * with its flag set; mcg_txn_cache_drop clears them all.
+ */
+struct mcg_txn_cache {
+	/* The log's tail: its size and the date of its latest event. */
+	int tail_valid;
+	int64_t tail_size;
+	int32_t tail_last_date;
+	/* totals 'total_ga' as the transaction last read or wrote it. */
+	int total_ga_valid;
+	int64_t total_ga_minor;
+	/* hash_idx[level] is the index of hash[level], or -1 for none. */
+	int64_t hash_idx[MCG_TXN_HASHES];
+	mcg_hash hash[MCG_TXN_HASHES];
+};
+
 struct mcg_ledger {
 	sqlite3 *db;
 	char *path;
@@ -43,6 +71,7 @@ struct mcg_ledger {
 	/* The rules in force, cached; rules_version 0 means not loaded. */
 	int64_t rules_version;
 	mcg_rules rules;
+	struct mcg_txn_cache txn;   /* valid only while in_txn; see above */
 	struct mcg_stmt_slot stmts[MCG_STMT_CACHE];
 };
 
@@ -92,6 +121,10 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 
 /* Loads the rules in force into L->rules (cached until a rollback). */
 int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
+
+/* Forgets everything in L->txn (at begin, commit, rollback and after a
+ * failed append). */
+void mcg_txn_cache_drop(mcg_ledger *L);
 
 /* Switches the file to WAL (persistent in the file). */
 int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
