@@ -84,7 +84,9 @@ int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
 	return MCG_OK;
 }
 
-/* Moves the 'total_ga' total by delta (creating the row on first use). */
+/* Moves the 'total_ga' total by delta (creating the row on first use).
+ * The row is still written for every event (readers of the table inside
+ * the transaction see it), but read only once a transaction. */
 static int add_total_ga(mcg_ledger *L, int64_t delta, mcg_error *err)
 {
 	int64_t total, sum;
@@ -102,13 +104,33 @@ static int add_total_ga(mcg_ledger *L, int64_t delta, mcg_error *err)
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, sum);
-	return mcg_db_step_done(L, st, err, "updating the total guaranteed");
+	rc = mcg_db_step_done(L, st, err, "updating the total guaranteed");
+	if (rc)
+		return rc;
+	if (L->in_txn) {
+		L->txn.total_ga_minor = sum;
+		L->txn.total_ga_valid = 1;
+	}
+	return MCG_OK;
 }
 
 int mcg_loan_total_ga(mcg_ledger *L, int64_t *out, mcg_error *err)
 {
-	return mcg_db_query_int(L, "SELECT value FROM totals WHERE name = 'total_ga'",
-				NULL, NULL, out, NULL, err);
+	int rc;
+
+	/* Only this function and add_total_ga touch the row, so inside the
+	 * transaction the cached figure is the row's. */
+	if (L->in_txn && L->txn.total_ga_valid) {
+		*out = L->txn.total_ga_minor;
+		return MCG_OK;
+	}
+	rc = mcg_db_query_int(L, "SELECT value FROM totals WHERE name = 'total_ga'",
+			      NULL, NULL, out, NULL, err);
+	if (!rc && L->in_txn) {
+		L->txn.total_ga_minor = *out;
+		L->txn.total_ga_valid = 1;
+	}
+	return rc;
 }
 
 int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
