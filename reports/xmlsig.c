@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -249,8 +250,14 @@ static int load_key(const char *path, int need_private, xmlSecKeyPtr *out,
 	xmlSecKeyDataPtr data;
 	EVP_PKEY *pkey;
 	FILE *f;
+	struct stat sb;
 
 	*out = NULL;
+	/* A FIFO or a device given as a key would block the open below (and
+	 * OpenSSL's) forever: only a regular file can hold a key. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return mcg_error_set(err, MCG_EINPUT, "%s '%s' is not a regular file",
+				     what, path);
 	/* Opened once first, so that "missing" and "unreadable" are said
 	 * plainly instead of through OpenSSL's BIO error. */
 	f = fopen(path, "rb");
