@@ -164,6 +164,27 @@ static int counts_as_pledged(const char *status)
 	return strcmp(status, "active") == 0 || strcmp(status, "defaulted") == 0;
 }
 
+/*
+ * Room for one more element in a growing array of n used and *cap
+ * allocated elements of elem bytes: returns the array (moved if it had
+ * to grow, doubling from first_cap), or NULL when memory runs out, the old
+ * array then still valid and owned by the caller.
+ */
+static void *reserve_one(void *items, size_t n, size_t *cap, size_t elem,
+			 size_t first_cap)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return items;
+	ncap = *cap ? *cap * 2 : first_cap;
+	p = realloc(items, ncap * elem);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
 static int exposure_loans(mcg_ledger *L, mcg_exposure *e, mcg_error *err)
 {
 	/* loans_borrower holds (borrower, id): this walks the member's loans
@@ -180,16 +201,15 @@ static int exposure_loans(mcg_ledger *L, mcg_exposure *e, mcg_error *err)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		mcg_exposure_loan *l;
 
-		if (e->n_loans == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			mcg_exposure_loan *p = realloc(e->loans, ncap * sizeof(*p));
+		{
+			void *grown = reserve_one(e->loans, e->n_loans, &cap,
+						  sizeof(*e->loans), 8);
 
-			if (!p) {
+			if (!grown) {
 				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 				break;
 			}
-			e->loans = p;
-			cap = ncap;
+			e->loans = grown;
 		}
 		l = &e->loans[e->n_loans++];
 		memset(l, 0, sizeof(*l));
@@ -282,16 +302,15 @@ static int exposure_pledges(mcg_ledger *L, mcg_exposure *e, mcg_error *err)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		mcg_exposure_pledge *p;
 
-		if (e->n_pledges == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			mcg_exposure_pledge *q = realloc(e->pledges, ncap * sizeof(*q));
+		{
+			void *grown = reserve_one(e->pledges, e->n_pledges, &cap,
+						  sizeof(*e->pledges), 8);
 
-			if (!q) {
+			if (!grown) {
 				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 				break;
 			}
-			e->pledges = q;
-			cap = ncap;
+			e->pledges = grown;
 		}
 		p = &e->pledges[e->n_pledges++];
 		memset(p, 0, sizeof(*p));
@@ -408,16 +427,15 @@ static int iter_load_members(mcg_exposure_iter *it, mcg_error *err)
 			       NULL) != SQLITE_OK)
 		return mcg_db_error(it->L, err, "reading the members");
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (it->n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct member_acc *p = realloc(it->acc, ncap * sizeof(*p));
+		{
+			void *grown = reserve_one(it->acc, it->n, &cap,
+						  sizeof(*it->acc), 64);
 
-			if (!p) {
+			if (!grown) {
 				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 				break;
 			}
-			it->acc = p;
-			cap = ncap;
+			it->acc = grown;
 		}
 		memset(&it->acc[it->n], 0, sizeof(it->acc[it->n]));
 		col_copy(st, 0, it->acc[it->n].id, sizeof(it->acc[it->n].id));
@@ -831,16 +849,15 @@ static int scores_list(mcg_ledger *L, mcg_scores *s, mcg_error *err)
 					   s->loan, MCG_SCORES_MAX);
 			break;
 		}
-		if (s->n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			mcg_assessment *p = realloc(s->list, ncap * sizeof(*p));
+		{
+			void *grown = reserve_one(s->list, s->n, &cap,
+						  sizeof(*s->list), 16);
 
-			if (!p) {
+			if (!grown) {
 				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 				break;
 			}
-			s->list = p;
-			cap = ncap;
+			s->list = grown;
 		}
 		a = &s->list[s->n++];
 		memset(a, 0, sizeof(*a));
@@ -950,16 +967,15 @@ int mcg_calibration_get(mcg_ledger *L, mcg_calibration_report *out,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		mcg_outcome *x;
 
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			mcg_outcome *p = realloc(o, ncap * sizeof(*p));
+		{
+			void *grown = reserve_one(o, n, &cap,
+						  sizeof(*o), 256);
 
-			if (!p) {
+			if (!grown) {
 				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 				break;
 			}
-			o = p;
-			cap = ncap;
+			o = grown;
 		}
 		x = &o[n++];
 		x->grade = sqlite3_column_int(st, 0) / 2;
