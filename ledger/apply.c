@@ -9,32 +9,53 @@
 struct handler {
 	const char *type;
 	int (*apply)(mcg_ledger *L, mcg_event *ev, mcg_error *err);
+	/* Changes loans only through the loan cache (mcg_loan_get,
+	 * mcg_loan_update, mcg_loan_set_dpd) and reads no loans or totals
+	 * row with SQL, so its loan changes may wait in the cache
+	 * (loan_cache.c).  These are the bank's reports that make up
+	 * almost all of an import. */
+	int write_back;
 };
 
 static const struct handler handlers[] = {
-	{ "ledger.init", mcg_apply_ledger_init },
-	{ "rules.load", mcg_apply_rules_load },
-	{ "member.add", mcg_apply_member_add },
-	{ "member.withdraw", mcg_apply_member_withdraw },
-	{ "bank.add", mcg_apply_bank_add },
-	{ "contribute", mcg_apply_contribute },
-	{ "settle", mcg_apply_settle },
+	{ "ledger.init", mcg_apply_ledger_init, 0 },
+	{ "rules.load", mcg_apply_rules_load, 0 },
+	{ "member.add", mcg_apply_member_add, 0 },
+	{ "member.withdraw", mcg_apply_member_withdraw, 0 },
+	{ "bank.add", mcg_apply_bank_add, 0 },
+	{ "contribute", mcg_apply_contribute, 0 },
+	{ "settle", mcg_apply_settle, 0 },
 	/* The life of a loan: apply_loans.c and apply_guarantee.c. */
-	{ "loan.add", mcg_apply_loan_add },
-	{ "assess", mcg_apply_assess },
-	{ "guarantee", mcg_apply_guarantee },
-	{ "repay", mcg_apply_repay },
-	{ "arrears", mcg_apply_arrears },
-	{ "call", mcg_apply_call },
-	{ "recover", mcg_apply_recover },
-	{ "writeoff", mcg_apply_writeoff },
+	{ "loan.add", mcg_apply_loan_add, 0 },
+	{ "assess", mcg_apply_assess, 0 },
+	{ "guarantee", mcg_apply_guarantee, 0 },
+	{ "repay", mcg_apply_repay, 1 },
+	{ "arrears", mcg_apply_arrears, 1 },
+	{ "call", mcg_apply_call, 0 },
+	{ "recover", mcg_apply_recover, 0 },
+	{ "writeoff", mcg_apply_writeoff, 0 },
 };
 
 int mcg_apply(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 {
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (strcmp(handlers[i].type, ev->type) == 0)
-			return handlers[i].apply(L, ev, err);
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		const struct handler *h = &handlers[i];
+		int rc;
+
+		if (strcmp(h->type, ev->type) != 0)
+			continue;
+		/* Any other event may read the loans and totals tables with
+		 * SQL: they must hold what the cache holds first. */
+		if (!h->write_back) {
+			rc = mcg_journal_flush(L, err);
+			if (rc)
+				return rc;
+		}
+		L->txn.write_back = h->write_back && L->in_txn;
+		rc = h->apply(L, ev, err);
+		L->txn.write_back = 0;
+		return rc;
+	}
 	return mcg_error_set(err, MCG_EINPUT, "unknown event type '%s'", ev->type);
 }
 

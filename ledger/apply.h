@@ -89,6 +89,37 @@ typedef struct mcg_loan_row {
 	int32_t dpd_days;
 } mcg_loan_row;
 
+/*
+ * A loan kept for the open transaction (loan_cache.c): its row as the
+ * transaction sees it, and its guarantee's terms once read.  Entries live
+ * only until the next mcg_loan_cache_put (which may empty the table), so
+ * callers copy what they need rather than keep the pointer.
+ */
+typedef struct mcg_loan_cached {
+	mcg_loan_row row;
+	int terms_loaded;         /* coverage_bp, has_cap, cap_minor are set */
+	int32_t coverage_bp;
+	int has_cap;
+	int64_t cap_minor;
+	/* Private to loan_cache.c and mcg_loan_update. */
+	int32_t closed_days;      /* with closing: the date loans.closed gets */
+	unsigned char used, dirty, closing;
+} mcg_loan_cached;
+
+/* The loan's entry, or NULL (not read yet in this transaction, or no
+ * transaction open). */
+mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id);
+/* Keeps a clean copy of row and points *out at it.  *out is NULL when
+ * there is no transaction or no memory (the caller then goes to SQL).
+ * Fails only when the table is full and flushing it fails. */
+int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
+		       mcg_loan_cached **out, mcg_error *err);
+/* Writes every dirty loan back to the loans table. */
+int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err);
+/* Forgets every entry, dirty or not (at rollback, begin, commit). */
+void mcg_loan_cache_clear(mcg_ledger *L);
+void mcg_loan_cache_free(mcg_ledger *L);
+
 /* Reads a loan; *found says whether it exists. */
 int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 		 mcg_error *err);
@@ -102,6 +133,11 @@ int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
 int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
 		    const char *status, int64_t outstanding_minor,
 		    int64_t ga_minor, int32_t date_days, mcg_error *err);
+/* Sets a loan's latest days past due. */
+int mcg_loan_set_dpd(mcg_ledger *L, const mcg_loan_row *before, int32_t dpd_days,
+		     mcg_error *err);
+/* Writes totals 'total_ga' if a write-back event moved it. */
+int mcg_loan_flush_total_ga(mcg_ledger *L, mcg_error *err);
 /* Σ GA of all loans (totals 'total_ga'; 0 before the first guarantee). */
 int mcg_loan_total_ga(mcg_ledger *L, int64_t *out, mcg_error *err);
 /* GA of an active loan: pct(outstanding, coverage), or the cap if smaller. */

@@ -32,13 +32,19 @@
 int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 		 mcg_error *err)
 {
-	sqlite3_stmt *st = mcg_db_stmt(L,
-		"SELECT borrower, bank, principal, outstanding, status, ga, dpd"
-		" FROM loans WHERE id = ?1", err);
+	mcg_loan_cached *e = mcg_loan_cache_find(L, id);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	*found = 0;
+	if (e) {
+		*out = e->row;
+		*found = 1;
+		return MCG_OK;
+	}
+	st = mcg_db_stmt(L, "SELECT borrower, bank, principal, outstanding, status, ga, dpd"
+			 " FROM loans WHERE id = ?1", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -64,7 +70,7 @@ int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 	out->ga_minor = sqlite3_column_int64(st, 5);
 	out->dpd_days = sqlite3_column_int(st, 6);
 	sqlite3_reset(st);
-	return MCG_OK;
+	return mcg_loan_cache_put(L, out, &e, err);
 }
 
 int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
@@ -84,13 +90,24 @@ int mcg_loan_require(mcg_ledger *L, const char *id, const char *status,
 	return MCG_OK;
 }
 
+static int write_total_ga(mcg_ledger *L, int64_t sum, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L,
+		"INSERT INTO totals(name, value) VALUES('total_ga', ?1)"
+		" ON CONFLICT(name) DO UPDATE SET value = ?1", err);
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, sum);
+	return mcg_db_step_done(L, st, err, "updating the total guaranteed");
+}
+
 /* Moves the 'total_ga' total by delta (creating the row on first use).
- * The row is still written for every event (readers of the table inside
- * the transaction see it), but read only once a transaction. */
+ * Read once a transaction; during a write-back event the row is left
+ * behind the cached figure until mcg_loan_flush_total_ga. */
 static int add_total_ga(mcg_ledger *L, int64_t delta, mcg_error *err)
 {
 	int64_t total, sum;
-	sqlite3_stmt *st;
 	int rc;
 
 	rc = mcg_loan_total_ga(L, &total, err);
@@ -99,19 +116,40 @@ static int add_total_ga(mcg_ledger *L, int64_t delta, mcg_error *err)
 	if (mcg_add(total, delta, &sum))
 		return mcg_error_set(err, MCG_EINPUT,
 				     "the total of guaranteed amounts would overflow");
-	st = mcg_db_stmt(L, "INSERT INTO totals(name, value) VALUES('total_ga', ?1)"
-			 " ON CONFLICT(name) DO UPDATE SET value = ?1", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, sum);
-	rc = mcg_db_step_done(L, st, err, "updating the total guaranteed");
-	if (rc)
-		return rc;
+	if (L->in_txn && L->txn.write_back) {
+		L->txn.total_ga_dirty |= delta != 0;
+	} else {
+		rc = write_total_ga(L, sum, err);
+		if (rc)
+			return rc;
+		L->txn.total_ga_dirty = 0;
+	}
 	if (L->in_txn) {
 		L->txn.total_ga_minor = sum;
 		L->txn.total_ga_valid = 1;
 	}
 	return MCG_OK;
+}
+
+int mcg_loan_flush_total_ga(mcg_ledger *L, mcg_error *err)
+{
+	int rc;
+
+	if (!L->in_txn || !L->txn.total_ga_dirty)
+		return MCG_OK;
+	rc = write_total_ga(L, L->txn.total_ga_minor, err);
+	if (!rc)
+		L->txn.total_ga_dirty = 0;
+	return rc;
+}
+
+/* The loan's cache entry, made from `before` if the transaction has not
+ * read it yet (NULL without a transaction or memory). */
+static int cache_entry(mcg_ledger *L, const mcg_loan_row *before,
+		       mcg_loan_cached **out, mcg_error *err)
+{
+	*out = mcg_loan_cache_find(L, before->id);
+	return *out ? MCG_OK : mcg_loan_cache_put(L, before, out, err);
 }
 
 int mcg_loan_total_ga(mcg_ledger *L, int64_t *out, mcg_error *err)
@@ -139,9 +177,27 @@ int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
 {
 	int closing = strcmp(status, "repaid") == 0 || strcmp(status, "closed") == 0;
 	int64_t delta;
+	mcg_loan_cached *e;
 	sqlite3_stmt *st;
 	int rc;
 
+	rc = cache_entry(L, before, &e, err);
+	if (rc)
+		return rc;
+	if (e) {
+		mcg_strlcpy(e->row.status, status, sizeof(e->row.status));
+		e->row.outstanding_minor = outstanding_minor;
+		e->row.ga_minor = ga_minor;
+	}
+	if (e && L->txn.write_back) {
+		/* Written by mcg_loan_cache_flush. */
+		e->dirty = 1;
+		if (closing) {
+			e->closing = 1;
+			e->closed_days = date_days;
+		}
+		goto total;
+	}
 	st = mcg_db_stmt(L, "UPDATE loans SET status = ?2, outstanding = ?3, ga = ?4,"
 			 " closed = CASE WHEN ?5 THEN ?6 ELSE closed END WHERE id = ?1", err);
 	if (!st)
@@ -155,9 +211,35 @@ int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
 	rc = mcg_db_step_done(L, st, err, "updating a loan");
 	if (rc)
 		return rc;
+total:
 	/* Both are amounts >= 0, so the difference cannot overflow. */
 	delta = ga_minor - before->ga_minor;
 	return add_total_ga(L, delta, err);
+}
+
+int mcg_loan_set_dpd(mcg_ledger *L, const mcg_loan_row *before, int32_t dpd_days,
+		     mcg_error *err)
+{
+	mcg_loan_cached *e;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = cache_entry(L, before, &e, err);
+	if (rc)
+		return rc;
+	if (e) {
+		e->row.dpd_days = dpd_days;
+		if (L->txn.write_back) {
+			e->dirty = 1;
+			return MCG_OK;
+		}
+	}
+	st = mcg_db_stmt(L, "UPDATE loans SET dpd = ?2 WHERE id = ?1", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, before->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, dpd_days);
+	return mcg_db_step_done(L, st, err, "recording arrears");
 }
 
 int mcg_loan_ga_active(int64_t outstanding_minor, int32_t coverage_bp,
@@ -299,10 +381,18 @@ int mcg_apply_assess(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 static int guarantee_terms(mcg_ledger *L, const char *loan, int32_t *coverage_bp,
 			   int *has_cap, int64_t *cap_minor, mcg_error *err)
 {
-	sqlite3_stmt *st = mcg_db_stmt(L,
-		"SELECT coverage_bp, cap FROM guarantees WHERE loan = ?1", err);
+	sqlite3_stmt *st;
+	mcg_loan_cached *e = mcg_loan_cache_find(L, loan);
 	int rc;
 
+	/* A guarantee's coverage and cap never change once it is given. */
+	if (e && e->terms_loaded) {
+		*coverage_bp = e->coverage_bp;
+		*has_cap = e->has_cap;
+		*cap_minor = e->cap_minor;
+		return MCG_OK;
+	}
+	st = mcg_db_stmt(L, "SELECT coverage_bp, cap FROM guarantees WHERE loan = ?1", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, loan, -1, SQLITE_STATIC);
@@ -318,6 +408,12 @@ static int guarantee_terms(mcg_ledger *L, const char *loan, int32_t *coverage_bp
 	*has_cap = sqlite3_column_type(st, 1) != SQLITE_NULL;
 	*cap_minor = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
+	if (e) {
+		e->coverage_bp = *coverage_bp;
+		e->has_cap = *has_cap;
+		e->cap_minor = *cap_minor;
+		e->terms_loaded = 1;
+	}
 	return MCG_OK;
 }
 
@@ -398,12 +494,8 @@ int mcg_apply_arrears(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	rc = rc ? rc : mcg_ledger_load_rules(L, err);
 	if (rc)
 		return rc;
-	st = mcg_db_stmt(L, "UPDATE loans SET dpd = ?2 WHERE id = ?1", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, dpd);
-	rc = mcg_db_step_done(L, st, err, "recording arrears");
+	rc = mcg_loan_set_dpd(L, &loan, (int32_t)dpd, err);
+	loan.dpd_days = (int32_t)dpd;
 	/* Default is judged by the rules in force on the day of the report,
 	 * like every other figure the rules give. */
 	if (rc || dpd < L->rules.default_dpd_days)

@@ -181,6 +181,7 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
 	 * comparison, and the scratch writes are cheap. */
 	rc = mcg_journal_begin(R, err);
 	rc = rc ? rc : replay_events(R, &out->events, err);
+	rc = rc ? rc : mcg_journal_flush(R, err);
 	rc = rc ? rc : compare_tables(R, &out->tables, err);
 	mcg_journal_rollback(R);
 out:

@@ -46,8 +46,22 @@ void mcg_txn_cache_drop(mcg_ledger *L)
 {
 	L->txn.tail_valid = 0;
 	L->txn.total_ga_valid = 0;
+	L->txn.total_ga_dirty = 0;
+	L->txn.write_back = 0;
+	L->txn.poisoned = 0;
 	for (size_t i = 0; i < MCG_TXN_HASHES; i++)
 		L->txn.hash_idx[i] = -1;
+	mcg_loan_cache_clear(L);
+}
+
+int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
+{
+	int rc;
+
+	if (!L->in_txn)
+		return MCG_OK;
+	rc = mcg_loan_cache_flush(L, err);
+	return rc ? rc : mcg_loan_flush_total_ga(L, err);
 }
 
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
@@ -69,7 +83,15 @@ int mcg_journal_commit(mcg_ledger *L, mcg_error *err)
 	int rc;
 
 	assert(L->in_txn);
-	rc = mcg_db_exec(L, "COMMIT", err);
+	/* A failed append may have left part of an event and dropped the
+	 * caches: committing then would write half an event. */
+	if (L->txn.poisoned) {
+		mcg_journal_rollback(L);
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: commit after a failed append");
+	}
+	rc = mcg_journal_flush(L, err);
+	rc = rc ? rc : mcg_db_exec(L, "COMMIT", err);
 	if (rc) {
 		mcg_journal_rollback(L);
 		return rc;
@@ -92,11 +114,12 @@ void mcg_journal_rollback(mcg_ledger *L)
 }
 
 /* The recorded event with this ref: same content is a replay, other
- * content a conflict.  *found is 0 when the ref is new. */
-static int check_ref(mcg_ledger *L, mcg_event *ev, int *found, mcg_error *err)
+ * content a conflict.  *found is 0 when the ref is new.  fields is the
+ * event's encoded fields. */
+static int check_ref(mcg_ledger *L, mcg_event *ev, const mcg_buf *fields,
+		     int *found, mcg_error *err)
 {
 	sqlite3_stmt *st;
-	mcg_buf fields = MCG_BUF_INIT;
 	int rc;
 	int same;
 
@@ -116,16 +139,10 @@ static int check_ref(mcg_ledger *L, mcg_event *ev, int *found, mcg_error *err)
 		return mcg_db_error(L, err, "looking up a ref");
 	}
 	*found = 1;
-	rc = mcg_event_encode_fields(ev, &fields);
-	if (rc) {
-		sqlite3_reset(st);
-		mcg_buf_free(&fields);
-		return mcg_error_set(err, rc, "out of memory");
-	}
 	/* The date is part of the content only when it was given: the same
 	 * command replayed on a later day without --date is the same event. */
 	same = strcmp((const char *)sqlite3_column_text(st, 1), ev->type) == 0 &&
-	       strcmp((const char *)sqlite3_column_text(st, 3), mcg_buf_str(&fields)) == 0 &&
+	       strcmp((const char *)sqlite3_column_text(st, 3), mcg_buf_str(fields)) == 0 &&
 	       (!ev->date_given || sqlite3_column_int(st, 2) == ev->date_days);
 	ev->seq = sqlite3_column_int64(st, 0);
 	if (!same) {
@@ -138,7 +155,6 @@ static int check_ref(mcg_ledger *L, mcg_event *ev, int *found, mcg_error *err)
 			      mcg_date_format(sqlite3_column_int(st, 2), date));
 	}
 	sqlite3_reset(st);
-	mcg_buf_free(&fields);
 	return same ? MCG_OK : MCG_ECONFLICT;
 }
 
@@ -210,32 +226,43 @@ static int write_postings(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	return MCG_OK;
 }
 
-static int write_event(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
+/* Inserts the event row.  *ref_taken is set, and nothing written, when
+ * another event already has the ref (the UNIQUE index says so, as part of
+ * the insert it makes anyway: no lookup of its own per event). */
+static int write_event(mcg_ledger *L, const mcg_event *ev, const mcg_buf *fields,
+		       int *ref_taken, mcg_error *err)
 {
-	mcg_buf fields = MCG_BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = mcg_event_encode_fields(ev, &fields);
-	if (rc)
-		return mcg_error_set(err, rc, "event fields too large");
+	*ref_taken = 0;
 	st = mcg_db_stmt(L, "INSERT INTO events(seq, type, ref, date, date_given,"
 			 " recorded_at, actor, fields) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 			 err);
-	if (!st) {
-		mcg_buf_free(&fields);
+	if (!st)
 		return err->code;
-	}
 	sqlite3_bind_int64(st, 1, ev->seq);
 	sqlite3_bind_text(st, 2, ev->type, -1, SQLITE_STATIC);
-	mcg_db_bind_text_or_null(st, 3, ev->ref);
+	if (ev->ref[0])
+		sqlite3_bind_text(st, 3, ev->ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, ev->date_days);
 	sqlite3_bind_int(st, 5, ev->date_given);
 	sqlite3_bind_text(st, 6, ev->recorded_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, ev->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, mcg_buf_str(&fields), (int)fields.len, SQLITE_STATIC);
-	rc = mcg_db_step_done(L, st, err, "writing the event");
-	mcg_buf_free(&fields);
+	sqlite3_bind_text(st, 8, mcg_buf_str(fields), (int)fields->len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return MCG_OK;
+	}
+	if ((rc & 0xff) == SQLITE_CONSTRAINT &&
+	    sqlite3_extended_errcode(L->db) == SQLITE_CONSTRAINT_UNIQUE && ev->ref[0]) {
+		sqlite3_reset(st);
+		*ref_taken = 1;
+		return MCG_OK;
+	}
+	rc = mcg_db_error(L, err, "writing the event");
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -328,64 +355,96 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	return MCG_OK;
 }
 
+/* A ref already taken: a replay of the event (*replayed, nothing to do)
+ * or a conflict (MCG_ECONFLICT). */
+static int ref_taken(mcg_ledger *L, mcg_event *ev, const mcg_buf *fields,
+		     int *replayed, mcg_error *err)
+{
+	int found = 0;
+	int rc = check_ref(L, ev, fields, &found, err);
+
+	if (!rc && !found)
+		return mcg_error_set(err, MCG_ESYS, "internal error: ref '%s' is taken and absent",
+				     ev->ref);
+	if (!rc && replayed)
+		*replayed = 1;
+	return rc;
+}
+
 int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		       mcg_error *err)
 {
+	mcg_buf fields = MCG_BUF_INIT;
 	int64_t size = 0;
 	int32_t last_date = INT32_MIN;
-	int found = 0;
+	int found = 0, taken = 0;
 	int rc;
 
 	assert(L->in_txn);
 	if (replayed)
 		*replayed = 0;
-	if (ev->ref[0]) {
-		rc = mcg_journal_check_ref(ev->ref, err);
-		rc = rc ? rc : check_ref(L, ev, &found, err);
-		if (rc || found) {
-			if (found && replayed)
-				*replayed = 1;
-			return rc;
-		}
-	}
-	rc = mcg_journal_check_actor(ev->actor, err);
+	rc = ev->ref[0] ? mcg_journal_check_ref(ev->ref, err) : MCG_OK;
+	if (!rc && mcg_event_encode_fields(ev, &fields))
+		rc = mcg_error_set(err, MCG_EINPUT, "event fields too large");
+	rc = rc ? rc : mcg_journal_check_actor(ev->actor, err);
 	rc = rc ? rc : log_tail(L, &size, &last_date, err);
 	if (rc)
-		return rc;
+		goto out;
 	if (ev->date_days < last_date) {
 		char d1[MCG_DATE_TEXT_MAX], d2[MCG_DATE_TEXT_MAX];
 
-		return mcg_error_set(err, MCG_EINPUT,
-				     "date %s is before %s, the latest date in the ledger (no back-dating)",
-				     mcg_date_format(ev->date_days, d1),
-				     mcg_date_format(last_date, d2));
+		/* A replay of an old event is no back-dating: look it up
+		 * (only here, where the insert below cannot tell). */
+		if (ev->ref[0]) {
+			rc = check_ref(L, ev, &fields, &found, err);
+			if (rc || found) {
+				if (found && replayed && !rc)
+					*replayed = 1;
+				goto out;
+			}
+		}
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "date %s is before %s, the latest date in the ledger (no back-dating)",
+				   mcg_date_format(ev->date_days, d1),
+				   mcg_date_format(last_date, d2));
+		goto out;
 	}
 	if (L->replaying) {
 		/* Rebuilding: the event keeps its stored number and time. */
-		if (ev->seq != size + 1)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld follows event %lld: the sequence has a gap",
-					     (long long)ev->seq, (long long)size);
+		if (ev->seq != size + 1) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "event %lld follows event %lld: the sequence has a gap",
+					   (long long)ev->seq, (long long)size);
+			goto out;
+		}
 	} else {
 		ev->seq = size + 1;
 		mcg_timestamp_now(ev->recorded_at);
 	}
+	/* The row first: it fails, writing nothing, when the ref is taken. */
+	rc = write_event(L, ev, &fields, &taken, err);
+	if (!rc && taken) {
+		rc = ref_taken(L, ev, &fields, replayed, err);
+		goto out;
+	}
 	mcg_event_clear_postings(ev);
-	rc = mcg_apply(L, ev, err);
-	rc = rc ? rc : write_event(L, ev, err);
+	rc = rc ? rc : mcg_apply(L, ev, err);
 	rc = rc ? rc : write_postings(L, ev, err);
 	rc = rc ? rc : append_audit_leaf(L, ev, err);
 	if (rc) {
-		/* Part of the event may be written: the caller rolls back, and
-		 * until then nothing cached may be trusted. */
+		/* Part of the event is written: the caller rolls back, and
+		 * until then nothing cached may be trusted, nor committed. */
 		mcg_txn_cache_drop(L);
-		return rc;
+		L->txn.poisoned = 1;
+		goto out;
 	}
 	if (L->txn.tail_valid) {
 		L->txn.tail_size = ev->seq;
 		L->txn.tail_last_date = ev->date_days;
 	}
-	return MCG_OK;
+out:
+	mcg_buf_free(&fields);
+	return rc;
 }
 
 int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,

@@ -26,6 +26,7 @@ void mcg_ledger_close(mcg_ledger *L)
 			sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(L->db);
 	}
+	mcg_loan_cache_free(L);
 	free(L->path);
 	free(L->keys_dir);
 	free(L);

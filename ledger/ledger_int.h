@@ -50,9 +50,16 @@ struct mcg_txn_cache {
 	int tail_valid;
 	int64_t tail_size;
 	int32_t tail_last_date;
-	/* totals 'total_ga' as the transaction last read or wrote it. */
+	/* totals 'total_ga' as the transaction last read or wrote it;
+	 * total_ga_dirty when the row is behind it (write-back). */
 	int total_ga_valid;
+	int total_ga_dirty;
 	int64_t total_ga_minor;
+	/* Set while a write-back event (apply.c) is applied: loan changes
+	 * stay in the loan cache until mcg_journal_flush. */
+	int write_back;
+	/* An append failed midway: only a rollback may follow. */
+	int poisoned;
 	/* hash_idx[level] is the index of hash[level], or -1 for none. */
 	int64_t hash_idx[MCG_TXN_HASHES];
 	mcg_hash hash[MCG_TXN_HASHES];
@@ -72,6 +79,8 @@ struct mcg_ledger {
 	int64_t rules_version;
 	mcg_rules rules;
 	struct mcg_txn_cache txn;   /* valid only while in_txn; see above */
+	/* The loans the open transaction read or wrote (loan_cache.c). */
+	struct mcg_loan_cache *loans;
 	struct mcg_stmt_slot stmts[MCG_STMT_CACHE];
 };
 
@@ -122,9 +131,14 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 /* Loads the rules in force into L->rules (cached until a rollback). */
 int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
 
-/* Forgets everything in L->txn (at begin, commit, rollback and after a
- * failed append). */
+/* Forgets everything in L->txn and the loan cache (at begin, commit,
+ * rollback and after a failed append), dirty or not. */
 void mcg_txn_cache_drop(mcg_ledger *L);
+
+/* Writes what the open transaction holds only in memory (dirty loans,
+ * totals 'total_ga') to the tables.  Call before reading the loans or
+ * totals tables with SQL inside a journal transaction. */
+int mcg_journal_flush(mcg_ledger *L, mcg_error *err);
 
 /* Switches the file to WAL (persistent in the file). */
 int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
