@@ -2,12 +2,18 @@
  * Building, finishing and writing the signed documents: see report_int.h.
  *
  * The order of finishing is the point of this file.  The tree built by the
- * report code is serialized indented and parsed back, so that the file a
- * person opens is readable and the indentation is part of what is signed
- * (re-indenting a signed document would break its digest).  That tree is
- * validated against the XSD, signed, serialized once more without any
- * formatting, and those very bytes are parsed, verified with the public
- * key and validated again.  Only then are they written, atomically.
+ * report code gets its indentation as whitespace text nodes (rpt_indent),
+ * so that the file a person opens is readable and the indentation is part
+ * of what is signed (re-indenting a signed document would break its
+ * digest).  It is signed and serialized once, without any reformatting;
+ * the tree is freed, and those very bytes are parsed, verified with the
+ * public key and validated against the XSD.  Only then are they written,
+ * atomically.
+ *
+ * Memory: the built tree and the signed bytes, then the bytes and the
+ * tree parsed from them; never two trees at once.  (The tree used to be
+ * serialized indented and parsed back to get its whitespace, and
+ * validated before signing too: three trees and two more passes.)
  */
 #include "report_int.h"
 
@@ -268,14 +274,14 @@ int rpt_signing_key_check(mcg_ledger *L, mcg_error *err)
 	return rc;
 }
 
-/* Serializes doc; format 1 indents.  *out is freed with xmlFree. */
-static int dump(xmlDocPtr doc, int format, xmlChar **out, size_t *len,
-		mcg_error *err)
+/* Serializes doc as it is, without any formatting.  *out is freed with
+ * xmlFree. */
+static int dump(xmlDocPtr doc, xmlChar **out, size_t *len, mcg_error *err)
 {
 	int n = 0;
 
 	*out = NULL;
-	xmlDocDumpFormatMemoryEnc(doc, out, &n, "UTF-8", format);
+	xmlDocDumpFormatMemoryEnc(doc, out, &n, "UTF-8", 0);
 	if (!*out || n <= 0) {
 		xmlFree(*out);
 		*out = NULL;
@@ -285,23 +291,84 @@ static int dump(xmlDocPtr doc, int format, xmlChar **out, size_t *len,
 	return MCG_OK;
 }
 
-/* The document as indented text, parsed back: whitespace becomes content. */
-static int reindent(rpt_doc *d, xmlDocPtr *out, mcg_error *err)
-{
-	xmlChar *text;
-	size_t len;
-	int rc;
+/* Deepest element rpt_indent indents; libxml2's formatted output stops
+ * indenting deeper too.  mcg's documents are six levels deep at most. */
+#define RPT_INDENT_DEPTH_MAX 30
 
-	rc = dump(d->doc, 1, &text, &len, err);
-	if (rc)
-		return rc;
-	rc = mcg_xml_parse_memory((const char *)text, len, d->schema->what, out, err);
-	xmlFree(text);
-	if (rc) {
-		mcg_error_prefix(err, "the %s mcg built does not parse back", d->schema->what);
-		err->code = rc = MCG_ESYS;
+/* A new text node: a newline and two spaces a level. */
+static xmlNodePtr indent_text(xmlDocPtr doc, int depth)
+{
+	char ws[2 + 2 * RPT_INDENT_DEPTH_MAX];
+	size_t n;
+
+	if (depth > RPT_INDENT_DEPTH_MAX)
+		depth = RPT_INDENT_DEPTH_MAX;
+	n = 1 + 2 * (size_t)depth;
+	ws[0] = '\n';
+	memset(ws + 1, ' ', n - 1);
+	ws[n] = '\0';
+	return xmlNewDocText(doc, BAD_CAST ws);
+}
+
+/*
+ * The whitespace xmlDocDumpFormatMemory would write, as text nodes: inside
+ * every element whose children are all elements, a newline and the child's
+ * indentation before each child, and a newline and the element's own
+ * indentation before its end tag.  An element holding text is left alone.
+ * Nodes are only inserted next to elements, so libxml2 never merges two
+ * text nodes.  -1 on memory.
+ */
+static int indent_children(xmlDocPtr doc, xmlNodePtr parent, int depth)
+{
+	xmlNodePtr c, ws;
+
+	if (!parent->children)
+		return 0;
+	for (c = parent->children; c; c = c->next)
+		if (c->type != XML_ELEMENT_NODE)
+			return 0;
+	for (c = parent->children; c; c = c->next) {
+		ws = indent_text(doc, depth + 1);
+		if (!ws)
+			return -1;
+		if (!xmlAddPrevSibling(c, ws)) {
+			xmlFreeNode(ws);
+			return -1;
+		}
+		if (indent_children(doc, c, depth + 1))
+			return -1;
 	}
-	return rc;
+	ws = indent_text(doc, depth);
+	if (!ws)
+		return -1;
+	if (!xmlAddChild(parent, ws)) {
+		xmlFreeNode(ws);
+		return -1;
+	}
+	return 0;
+}
+
+int rpt_indent(rpt_doc *d)
+{
+	if (!d->root || indent_children(d->doc, d->root, 0)) {
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+size_t rpt_doc_bytes_max(void)
+{
+	const char *env = getenv("MCG_TEST_DOC_BYTES_MAX");
+	int64_t v;
+
+	/* What mcg itself can parse back bounds what it writes. */
+	_Static_assert(MCG_REPORT_BYTES_MAX <= MCG_XML_BYTES_MAX,
+		       "a document mcg writes must be one it can read");
+	if (env && mcg_parse_int64(env, &v) == 0 && v > 0 &&
+	    (uint64_t)v < (uint64_t)MCG_REPORT_BYTES_MAX)
+		return (size_t)v;
+	return MCG_REPORT_BYTES_MAX;
 }
 
 static int validate(const rpt_schema *s, xmlDocPtr doc, const char *when,
@@ -346,15 +413,18 @@ static int write_stdout(const void *data, size_t len, mcg_error *err)
 	return MCG_OK;
 }
 
-int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
-		   size_t *bytes_out, mcg_error *err)
+int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
+		 size_t *len_out, mcg_error *err)
 {
 	mcg_buf key = MCG_BUF_INIT, pub = MCG_BUF_INIT;
-	xmlDocPtr signed_doc = NULL;
 	xmlChar *bytes = NULL;
-	size_t len = 0;
+	size_t len = 0, max = rpt_doc_bytes_max();
 	int rc;
 
+	*bytes_out = NULL;
+	*len_out = 0;
+	if (!d->failed)
+		rpt_indent(d);
 	if (d->failed)
 		return mcg_error_set(err, MCG_ESYS, "cannot build the %s: out of memory",
 				     d->schema->what);
@@ -364,35 +434,55 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		goto out_free;
 	}
 	rc = rpt_signing_key_check(L, err);
-	rc = rc ? rc : reindent(d, &signed_doc, err);
-	rc = rc ? rc : validate(d->schema, signed_doc, "before signing,", err);
 	if (!rc) {
-		rc = mcg_xmlsig_sign(signed_doc, key.data, err);
+		rc = mcg_xmlsig_sign(d->doc, key.data, err);
 		if (rc)
 			mcg_error_prefix(err, "cannot sign the %s (nothing was written)",
 					 d->schema->what);
 	}
-	rc = rc ? rc : dump(signed_doc, 0, &bytes, &len, err);
-	/* What a receiver's `statement verify` reads is bounded (xmlsafe.h):
-	 * a larger document would be signed but never verifiable by mcg. */
-	if (!rc && len > MCG_XML_BYTES_MAX)
-		rc = mcg_error_set(err, MCG_EINPUT,
-				   "the %s would be %zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
-				   d->schema->what, len, MCG_XML_BYTES_MAX);
-	rc = rc ? rc : self_check(d->schema, bytes, len, pub.data, err);
+	rc = rc ? rc : dump(d->doc, &bytes, &len, err);
+	/* The tree is not needed any more: the bytes are what is checked. */
+	rpt_doc_free(d);
 	if (rc)
 		goto out_free;
+	*len_out = len;
+	/* What a receiver's `statement verify` reads is bounded (reports.h):
+	 * a larger document would be signed but never verifiable by mcg. */
+	if (len > max) {
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "the %s would be %zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
+				   d->schema->what, len, max);
+		goto out_free;
+	}
+	rc = self_check(d->schema, bytes, len, pub.data, err);
+	if (rc)
+		goto out_free;
+	*bytes_out = bytes;
+	bytes = NULL;
+out_free:
+	xmlFree(bytes);
+	mcg_buf_free(&key);
+	mcg_buf_free(&pub);
+	return rc;
+}
+
+int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
+		   size_t *bytes_out, mcg_error *err)
+{
+	xmlChar *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = rpt_doc_seal(d, L, &bytes, &len, err);
+	if (rc)
+		return rc;
 	if (!out_path || strcmp(out_path, "-") == 0)
 		rc = write_stdout(bytes, len, err);
 	else
 		rc = rpt_write_atomic(out_path, bytes, len, err);
 	if (!rc && bytes_out)
 		*bytes_out = len;
-out_free:
 	xmlFree(bytes);
-	xmlFreeDoc(signed_doc);
-	mcg_buf_free(&key);
-	mcg_buf_free(&pub);
 	return rc;
 }
 
@@ -442,8 +532,8 @@ static int sync_folder(const char *path)
 	return rc;
 }
 
-int rpt_write_atomic(const char *path, const void *data, size_t len,
-		     mcg_error *err)
+int rpt_write_tmp(const char *path, const void *data, size_t len,
+		  mcg_error *err)
 {
 	mcg_buf tmp = MCG_BUF_INIT;
 	int fd, rc = MCG_OK;
@@ -468,20 +558,50 @@ int rpt_write_atomic(const char *path, const void *data, size_t len,
 				   strerror(errno));
 		goto out_unlink;
 	}
-	if (rename(tmp.data, path) != 0) {
-		rc = mcg_error_set(err, MCG_ESYS, "cannot rename '%s' to '%s': %s", tmp.data,
-				   path, strerror(errno));
-		goto out_unlink;
-	}
-	/* The file is complete and in place; a failed folder sync only means
-	 * a crash now could lose the rename, so it is reported. */
-	if (sync_folder(path) != 0)
-		rc = mcg_error_set(err, MCG_ESYS, "wrote '%s' but cannot sync its folder: %s",
-				   path, strerror(errno));
 	goto out_free;
 out_unlink:
 	unlink(tmp.data);
 out_free:
 	mcg_buf_free(&tmp);
 	return rc;
+}
+
+int rpt_commit_tmp(const char *path, mcg_error *err)
+{
+	mcg_buf tmp = MCG_BUF_INIT;
+	int rc = MCG_OK;
+
+	if (mcg_buf_printf(&tmp, "%s.tmp", path))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	if (rename(tmp.data, path) != 0) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot rename '%s' to '%s': %s", tmp.data,
+				   path, strerror(errno));
+		unlink(tmp.data);
+		goto out_free;
+	}
+	/* The file is complete and in place; a failed folder sync only means
+	 * a crash now could lose the rename, so it is reported. */
+	if (sync_folder(path) != 0)
+		rc = mcg_error_set(err, MCG_ESYS, "wrote '%s' but cannot sync its folder: %s",
+				   path, strerror(errno));
+out_free:
+	mcg_buf_free(&tmp);
+	return rc;
+}
+
+void rpt_drop_tmp(const char *path)
+{
+	mcg_buf tmp = MCG_BUF_INIT;
+
+	if (mcg_buf_printf(&tmp, "%s.tmp", path) == 0)
+		unlink(tmp.data);
+	mcg_buf_free(&tmp);
+}
+
+int rpt_write_atomic(const char *path, const void *data, size_t len,
+		     mcg_error *err)
+{
+	int rc = rpt_write_tmp(path, data, len, err);
+
+	return rc ? rc : rpt_commit_tmp(path, err);
 }

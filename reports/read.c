@@ -14,10 +14,6 @@
 
 #include "ledger/event.h"
 
-/* The events that concern a loan, as the journal names them. */
-#define LOAN_EVENT_TYPES \
-	"('loan.add','guarantee','repay','arrears','call','recover','writeoff')"
-
 static int db_fail(mcg_ledger *L, mcg_error *err, const char *doing)
 {
 	return mcg_error_set(err, MCG_ESYS, "cannot read the ledger (%s): %s", doing,
@@ -136,16 +132,46 @@ int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
 
 struct rpt_event_iter {
 	mcg_ledger *L;
-	sqlite3_stmt *events;
+	sqlite3_stmt *events;     /* a range of the sequence (NULL: by seq only) */
+	sqlite3_stmt *one;        /* one event by its seq, prepared when first used */
 	sqlite3_stmt *postings;
 	mcg_event ev;
 	int have_ev;
 };
 
+/* The postings statement every iterator needs. */
+static int prepare_postings(rpt_event_iter *it, mcg_error *err)
+{
+	if (sqlite3_prepare_v2(mcg_ledger_db(it->L),
+			       "SELECT account, amount FROM postings WHERE seq = ?1 ORDER BY line",
+			       -1, &it->postings, NULL) != SQLITE_OK)
+		return db_fail(it->L, err, "the postings");
+	return MCG_OK;
+}
+
+int rpt_events_reader(mcg_ledger *L, rpt_event_iter **out, mcg_error *err)
+{
+	rpt_event_iter *it = calloc(1, sizeof(*it));
+	int rc;
+
+	*out = NULL;
+	if (!it)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	it->L = L;
+	rc = prepare_postings(it, err);
+	if (rc) {
+		rpt_events_free(it);
+		return rc;
+	}
+	*out = it;
+	return MCG_OK;
+}
+
 int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
 		    rpt_event_iter **out, mcg_error *err)
 {
 	rpt_event_iter *it = calloc(1, sizeof(*it));
+	int rc;
 
 	*out = NULL;
 	if (!it)
@@ -153,13 +179,14 @@ int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
 	it->L = L;
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT seq, type, date, fields FROM events"
-			       " WHERE seq BETWEEN ?1 AND ?2 AND type IN " LOAN_EVENT_TYPES
-			       " ORDER BY seq", -1, &it->events, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(mcg_ledger_db(L),
-			       "SELECT account, amount FROM postings WHERE seq = ?1 ORDER BY line",
-			       -1, &it->postings, NULL) != SQLITE_OK) {
-		int rc = db_fail(L, err, "the events");
-
+			       " WHERE seq BETWEEN ?1 AND ?2 AND type IN " RPT_LOAN_EVENT_TYPES
+			       " ORDER BY seq", -1, &it->events, NULL) != SQLITE_OK) {
+		rc = db_fail(L, err, "the events");
+		rpt_events_free(it);
+		return rc;
+	}
+	rc = prepare_postings(it, err);
+	if (rc) {
 		rpt_events_free(it);
 		return rc;
 	}
@@ -186,25 +213,17 @@ static int load_postings(rpt_event_iter *it, mcg_error *err)
 	return MCG_OK;
 }
 
-int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err)
+/* Fills it->ev from a row (seq, type, date, fields) of st, with its postings. */
+static int load_row(rpt_event_iter *it, sqlite3_stmt *st, const mcg_event **ev,
+		    mcg_error *err)
 {
-	int step, rc;
+	int rc;
 
-	if (it->have_ev) {
-		mcg_event_free(&it->ev);
-		it->have_ev = 0;
-	}
-	step = sqlite3_step(it->events);
-	if (step == SQLITE_DONE)
-		return 0;
-	if (step != SQLITE_ROW)
-		return db_fail(it->L, err, "the events");
-	mcg_event_init(&it->ev, (const char *)sqlite3_column_text(it->events, 1));
+	mcg_event_init(&it->ev, (const char *)sqlite3_column_text(st, 1));
 	it->have_ev = 1;
-	it->ev.seq = sqlite3_column_int64(it->events, 0);
-	it->ev.date_days = sqlite3_column_int(it->events, 2);
-	rc = mcg_event_decode_fields(&it->ev, (const char *)sqlite3_column_text(it->events, 3),
-				     err);
+	it->ev.seq = sqlite3_column_int64(st, 0);
+	it->ev.date_days = sqlite3_column_int(st, 2);
+	rc = mcg_event_decode_fields(&it->ev, (const char *)sqlite3_column_text(st, 3), err);
 	if (rc)
 		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld has damaged fields",
 				     (long long)it->ev.seq);
@@ -212,7 +231,55 @@ int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err)
 	if (rc)
 		return rc;
 	*ev = &it->ev;
-	return 1;
+	return MCG_OK;
+}
+
+static void drop_current(rpt_event_iter *it)
+{
+	if (it->have_ev) {
+		mcg_event_free(&it->ev);
+		it->have_ev = 0;
+	}
+}
+
+int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err)
+{
+	int step, rc;
+
+	drop_current(it);
+	if (!it->events)
+		return 0;
+	step = sqlite3_step(it->events);
+	if (step == SQLITE_DONE)
+		return 0;
+	if (step != SQLITE_ROW)
+		return db_fail(it->L, err, "the events");
+	rc = load_row(it, it->events, ev, err);
+	return rc ? rc : 1;
+}
+
+int rpt_events_get(rpt_event_iter *it, int64_t seq, const mcg_event **ev,
+		   mcg_error *err)
+{
+	int step, rc;
+
+	drop_current(it);
+	if (!it->one &&
+	    sqlite3_prepare_v2(mcg_ledger_db(it->L),
+			       "SELECT seq, type, date, fields FROM events WHERE seq = ?1",
+			       -1, &it->one, NULL) != SQLITE_OK)
+		return db_fail(it->L, err, "an event");
+	sqlite3_reset(it->one);
+	sqlite3_bind_int64(it->one, 1, seq);
+	step = sqlite3_step(it->one);
+	if (step == SQLITE_DONE)
+		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing",
+				     (long long)seq);
+	if (step != SQLITE_ROW)
+		return db_fail(it->L, err, "an event");
+	rc = load_row(it, it->one, ev, err);
+	sqlite3_reset(it->one);
+	return rc;
 }
 
 void rpt_events_free(rpt_event_iter *it)
@@ -222,18 +289,77 @@ void rpt_events_free(rpt_event_iter *it)
 	if (it->have_ev)
 		mcg_event_free(&it->ev);
 	sqlite3_finalize(it->events);
+	sqlite3_finalize(it->one);
 	sqlite3_finalize(it->postings);
 	free(it);
 }
 
-int64_t rpt_field_int(const mcg_event *ev, const char *key)
+/*
+ * The stored text is "key=value\n" per field, with '\\' and newline
+ * escaped in values (mcg_event_encode_fields).  One pass, no allocation:
+ * the shape of every line is checked as mcg_event_decode_fields checks
+ * it, and only the picked values are copied out.
+ */
+int rpt_fields_pick(const char *text, rpt_pick *picks, size_t n)
 {
-	const char *v = mcg_event_get(ev, key);
+	const char *p = text;
+
+	for (size_t i = 0; i < n; i++) {
+		picks[i].found = 0;
+		picks[i].out[0] = '\0';
+	}
+	while (*p) {
+		const char *eq = p, *v;
+		rpt_pick *want = NULL;
+		size_t key_len, len = 0;
+
+		while (*eq && *eq != '=' && *eq != '\n')
+			eq++;
+		key_len = (size_t)(eq - p);
+		if (*eq != '=' || key_len > MCG_FIELD_KEY_MAX)
+			return -1;
+		for (size_t i = 0; i < n && !want; i++)
+			if (!picks[i].found && strncmp(picks[i].key, p, key_len) == 0 &&
+			    picks[i].key[key_len] == '\0')
+				want = &picks[i];
+		for (v = eq + 1; *v && *v != '\n'; v++) {
+			char c = *v;
+
+			if (c == '\\') {
+				v++;
+				if (*v != '\\' && *v != 'n')
+					return -1;
+				c = *v == 'n' ? '\n' : '\\';
+			}
+			if (want) {
+				if (len + 1 >= want->out_size)
+					return -1;
+				want->out[len++] = c;
+			}
+		}
+		if (*v != '\n')
+			return -1;
+		if (want) {
+			want->out[len] = '\0';
+			want->found = 1;
+		}
+		p = v + 1;
+	}
+	return 0;
+}
+
+int64_t rpt_text_int(const char *text)
+{
 	int64_t n = 0;
 
-	if (!v || mcg_parse_int64(v, &n))
+	if (!text || mcg_parse_int64(text, &n))
 		return 0;
 	return n;
+}
+
+int64_t rpt_field_int(const mcg_event *ev, const char *key)
+{
+	return rpt_text_int(mcg_event_get(ev, key));
 }
 
 /* |a|, for the postings of one event: bounded by the journal, which

@@ -4,11 +4,11 @@
  * the portfolio "as of" an event (the state after the first S events).
  *
  * Invariants:
- * - A document is validated against its embedded XSD before it is signed,
- *   and the signed bytes are parsed back, verified with the public key and
- *   validated again before anything is written.  A document that fails any
- *   step is never written, not even partly: files are written to FILE.tmp
- *   in the same folder, fsync'd and renamed over FILE.
+ * - A document is signed, serialized once, and those very bytes are parsed
+ *   back, verified with the public key and validated against its embedded
+ *   XSD before anything is written.  A document that fails any step is
+ *   never written, not even partly: files are written to FILE.tmp in the
+ *   same folder, fsync'd and renamed over FILE.
  * - Every figure of a report is read inside one read transaction, so it is
  *   of one moment; the as-of cut S never exceeds the size of the
  *   checkpoint the document carries, so the bank's signed tree head covers
@@ -118,11 +118,39 @@ int rpt_ratio_centi(int64_t num, int64_t den, int64_t scale, int64_t *out);
 void rpt_created(rpt_doc *d, xmlNodePtr parent);
 
 /*
- * Finishes a document: validates it against its XSD (a failure is a bug:
- * MCG_ESYS, nothing written), signs it with "<keys>/statement.key", turns
- * it into bytes, parses those back and verifies them with statement.pub
- * and the XSD again, then writes them to out_path atomically (NULL or "-":
- * standard output).  *bytes_out (may be NULL) gets the document's size.
+ * Gives the tree its indentation: the whitespace text nodes libxml2's
+ * formatted output would write (a newline and two spaces a level inside
+ * every element that holds only elements), so that the signed bytes are
+ * indented without serializing and parsing the document back.  Called by
+ * rpt_doc_seal.  -1 (and d->failed) on memory.
+ */
+int rpt_indent(rpt_doc *d);
+
+/*
+ * The largest document a writer makes: MCG_REPORT_BYTES_MAX, the most
+ * `statement verify` reads.  For tests, the environment variable
+ * MCG_TEST_DOC_BYTES_MAX (a positive integer) can make it smaller, never
+ * larger, so that the refusal and the pages of a large statement can be
+ * tested on a small ledger.  What mcg reads is not affected.
+ */
+size_t rpt_doc_bytes_max(void);
+
+/*
+ * Seals a document: indents it (rpt_indent), signs it with
+ * "<keys>/statement.key", serializes it once, frees the tree (d->doc is
+ * NULL after, whatever happens), refuses bytes beyond rpt_doc_bytes_max
+ * (MCG_EINPUT; *len_out still says how many there would have been), then
+ * parses those bytes back and checks them as a receiver would: the
+ * signature with statement.pub and the XSD (a failure is a bug: MCG_ESYS).
+ * On success *bytes_out holds the document (free with xmlFree).
+ */
+int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
+		 size_t *len_out, mcg_error *err);
+
+/*
+ * Seals a document (rpt_doc_seal) and writes it to out_path atomically
+ * (NULL or "-": standard output).  *bytes_out (may be NULL) gets the
+ * document's size.
  */
 int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		   size_t *bytes_out, mcg_error *err);
@@ -141,6 +169,16 @@ int rpt_signing_key_check(mcg_ledger *L, mcg_error *err);
  * path; path.tmp is removed on failure.  MCG_ESYS on I/O failure. */
 int rpt_write_atomic(const char *path, const void *data, size_t len,
 		     mcg_error *err);
+
+/* The two halves of rpt_write_atomic, for a set of files written together
+ * (the pages of a statement): rpt_write_tmp writes and fsyncs path.tmp
+ * (removed on failure); rpt_commit_tmp renames it over path (path.tmp is
+ * removed if that fails) and syncs the folder; rpt_drop_tmp removes a
+ * path.tmp that will not be committed. */
+int rpt_write_tmp(const char *path, const void *data, size_t len,
+		  mcg_error *err);
+int rpt_commit_tmp(const char *path, mcg_error *err);
+void rpt_drop_tmp(const char *path);
 
 /* ---- the checkpoint --------------------------------------------------------- */
 
@@ -244,6 +282,8 @@ typedef struct rpt_portfolio {
 	size_t n_pledges;
 	int64_t fund_minor;           /* -balance of fund at S */
 	int64_t total_ga_minor;       /* Σ GA at S */
+	uint32_t *slots;              /* a hash index of loans by id (portfolio.c) */
+	size_t slot_mask;
 } rpt_portfolio;
 
 /*
@@ -261,6 +301,10 @@ rpt_loan *rpt_portfolio_find(const rpt_portfolio *p, const char *id);
 
 /* ---- the events of a period ---------------------------------------------------- */
 
+/* The events that concern a loan, as the journal names them, for SQL. */
+#define RPT_LOAN_EVENT_TYPES \
+	"('loan.add','guarantee','repay','arrears','call','recover','writeoff')"
+
 /*
  * Walks the loan events (loan.add, guarantee, repay, arrears, call,
  * recover, writeoff) with from_seq <= seq <= to_seq, in order, each with
@@ -273,6 +317,37 @@ int rpt_events_open(mcg_ledger *L, int64_t from_seq, int64_t to_seq,
  * 0: the end; < 0: an error. */
 int rpt_events_next(rpt_event_iter *it, const mcg_event **ev, mcg_error *err);
 void rpt_events_free(rpt_event_iter *it);
+
+/* An iterator that walks nothing but reads events one by one with
+ * rpt_events_get (rpt_events_next on it returns 0 at once). */
+int rpt_events_reader(mcg_ledger *L, rpt_event_iter **out, mcg_error *err);
+/* Event seq, its fields decoded and its postings loaded, into *ev (owned
+ * by the iterator until its next use).  MCG_EINTEGRITY when it is missing
+ * or damaged. */
+int rpt_events_get(rpt_event_iter *it, int64_t seq, const mcg_event **ev,
+		   mcg_error *err);
+
+/*
+ * Reading a few fields straight from an event's stored text (the events
+ * table's `fields`, see mcg_event_encode_fields), with no allocation: the
+ * scans over many events need one or two fields of each, and decoding
+ * them all (a malloc per field) was most of a scan's time.
+ */
+typedef struct rpt_pick {
+	const char *key;          /* in: the field's key */
+	char *out;                /* out: its first value, decoded, NUL-terminated */
+	size_t out_size;          /* in: the size of out (> 0) */
+	int found;                /* out: 1 if the key is there */
+} rpt_pick;
+
+/* Fills picks[0..n) from text.  -1 when text is not well-formed stored
+ * fields (a line without '=' or its newline, a key too long, a bad escape)
+ * or a picked value does not fit its buffer; 0 otherwise. */
+int rpt_fields_pick(const char *text, rpt_pick *picks, size_t n);
+
+/* A stored integer field's text as a number: 0 when NULL or not a
+ * canonical integer (as rpt_field_int). */
+int64_t rpt_text_int(const char *text);
 
 /* The first event dated on or after days (the period's first event), or
  * as_of_seq + 1 when there is none. */
