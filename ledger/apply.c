@@ -12,8 +12,9 @@ struct handler {
 	/* Changes loans only through the loan cache (mcg_loan_get,
 	 * mcg_loan_update, mcg_loan_set_dpd) and reads no loans or totals
 	 * row with SQL, so its loan changes may wait in the cache
-	 * (loan_cache.c).  These are the bank's reports that make up
-	 * almost all of an import. */
+	 * (loan_cache.c).  These are the events of a bank's report, the
+	 * whole of an import: were one of them not write-back, every such
+	 * row in a file would write all the loans changed before it. */
 	int write_back;
 };
 
@@ -31,9 +32,9 @@ static const struct handler handlers[] = {
 	{ "guarantee", mcg_apply_guarantee, 0 },
 	{ "repay", mcg_apply_repay, 1 },
 	{ "arrears", mcg_apply_arrears, 1 },
-	{ "call", mcg_apply_call, 0 },
-	{ "recover", mcg_apply_recover, 0 },
-	{ "writeoff", mcg_apply_writeoff, 0 },
+	{ "call", mcg_apply_call, 1 },
+	{ "recover", mcg_apply_recover, 1 },
+	{ "writeoff", mcg_apply_writeoff, 1 },
 };
 
 int mcg_apply(mcg_ledger *L, mcg_event *ev, mcg_error *err)
