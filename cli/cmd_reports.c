@@ -92,12 +92,24 @@ static void say_written(mcg_cli *cli, const char *what, const char *path,
 {
 	FILE *out = strcmp(path, "-") == 0 ? stderr : stdout;
 	char date[MCG_DATE_TEXT_MAX], ga[MCG_AMOUNT_TEXT_MAX];
+	char where[3 * CLI_ARG_BYTES_MAX], first[CLI_ARG_BYTES_MAX + 32],
+	     last[CLI_ARG_BYTES_MAX + 32];
 
 	if (out == stderr && !cli->stderr_is_tty)
 		return;
-	fprintf(out, "wrote %s %s (%zu bytes) for %s: %zu %s%s, %zu event%s of the period,"
+	if (info->pages > 0 &&
+	    mcg_statement_page_path(path, 1, info->pages, first, sizeof(first)) == 0 &&
+	    mcg_statement_page_path(path, info->pages, info->pages, last, sizeof(last)) == 0)
+		snprintf(where, sizeof(where), "in %zu page%s, %s%s%s (%zu bytes in all)",
+			 info->pages, info->pages == 1 ? "" : "s", first,
+			 info->pages == 1 ? "" : " to ", info->pages == 1 ? "" : last,
+			 info->bytes);
+	else
+		snprintf(where, sizeof(where), "%s (%zu bytes)",
+			 strcmp(path, "-") == 0 ? "to standard output" : path, info->bytes);
+	fprintf(out, "wrote %s %s for %s: %zu %s%s, %zu event%s of the period,"
 		" guaranteed %s %s; as of event %lld (%s); signed, with a checkpoint of %lld events\n",
-		what, strcmp(path, "-") == 0 ? "to standard output" : path, info->bytes, subject,
+		what, where, subject,
 		info->items, strcmp(what, "bank statement") == 0 ? "guarantee" : "instrument",
 		info->items == 1 ? "" : "s", info->events, info->events == 1 ? "" : "s",
 		mcg_amount_format_grouped(info->total_ga_minor, mcg_ledger_minor_digits(cli->L), ga),
@@ -107,25 +119,35 @@ static void say_written(mcg_cli *cli, const char *what, const char *path,
 
 int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	static const char usage[] = "statement BANK --from D --to D -o FILE";
+	static const char usage[] = "statement BANK --from D --to D [--page-size N] -o FILE";
 	cli_flag flags[] = { { "from", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "to", 1, 0, 0, NULL, { 0 }, 0 },
+			     { "page-size", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "output", 1, 0, 0, NULL, { 0 }, 0 } };
-	cli_args a = { flags, 3, { 0 }, 0 };
+	cli_args a = { flags, 4, { 0 }, 0 };
 	char *args[REPORT_ARGS_MAX];
 	mcg_report_info info;
-	const char *path;
+	const char *path, *size_text;
 	char subject[96], f[MCG_DATE_TEXT_MAX], t[MCG_DATE_TEXT_MAX];
+	int64_t page_size = 0;
 	int32_t from, to;
 	int rc;
 
 	rc = spell_output(argc, argv, args, err);
 	rc = rc ? rc : cli_parse(argc, args, &a, 1, 1, usage, err);
 	rc = rc ? rc : period(&a, &from, &to, err);
+	size_text = rc ? NULL : cli_value(&a, "page-size");
+	if (size_text)
+		rc = cli_integer(size_text, "--page-size", 1, MCG_STATEMENT_PAGE_SIZE_MAX,
+				 &page_size, err);
 	rc = rc ? rc : output_path(&a, &path, err);
+	if (!rc && page_size && strcmp(path, "-") == 0)
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "--page-size writes one file a page: give -o FILE, not -");
 	/* Writable: the statement signs and keeps a fresh checkpoint. */
 	rc = rc ? rc : cli_open(cli, 0, err);
-	rc = rc ? rc : mcg_statement_write(cli->L, a.pos[0], from, to, path, &info, err);
+	rc = rc ? rc : mcg_statement_write(cli->L, a.pos[0], from, to, (size_t)page_size,
+					   path, &info, err);
 	if (rc)
 		return rc;
 	snprintf(subject, sizeof(subject), "bank %s, %s to %s", a.pos[0],

@@ -200,13 +200,19 @@ const cli_command cli_commands[] = {
 	  "  checkpoint is signed by the ledger and consistent with its log.\n"
 	  "  Exit 4 naming what does not hold; exit 2 for an unreadable file.\n" },
 	{ "statement", cmd_statement,
-	  "statement BANK --from D --to D -o FILE",
+	  "statement BANK --from D --to D [--page-size N] -o FILE",
 	  "a partner bank's signed XML statement of the guarantees on its loans",
 	  "  --from D, --to D   the period (YYYY-MM-DD, both included): its events are\n"
 	  "                     listed; the figures are those at its end (the last\n"
 	  "                     event dated on or before --to)\n"
 	  "  -o FILE            where to write it (- for standard output); written\n"
 	  "                     atomically, and only once signed and checked\n"
+	  "  --page-size N      split it into pages of at most N guarantees, each a\n"
+	  "                     signed document with the events on its loans and the\n"
+	  "                     whole statement's totals, written to FILE with -pK\n"
+	  "                     before its extension (q1.xml: q1-p1.xml, q1-p2.xml...).\n"
+	  "                     A statement over the 16 MiB a verifier reads is\n"
+	  "                     refused without it\n"
 	  "  The document (reports/statement.xsd, docs/REPORTS.md) carries a fresh\n"
 	  "  signed checkpoint of the audit log.  Check it with `mcg statement\n"
 	  "  verify FILE` or `xmlsec1 --verify --pubkey-pem statement.pub FILE`.\n" },

@@ -405,7 +405,7 @@ static int self_check(const rpt_schema *s, const xmlChar *bytes, size_t len,
 	return rc;
 }
 
-static int write_stdout(const void *data, size_t len, mcg_error *err)
+int rpt_write_stdout(const void *data, size_t len, mcg_error *err)
 {
 	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
 		return mcg_error_set(err, MCG_ESYS, "cannot write to standard output: %s",
@@ -477,7 +477,7 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 	if (rc)
 		return rc;
 	if (!out_path || strcmp(out_path, "-") == 0)
-		rc = write_stdout(bytes, len, err);
+		rc = rpt_write_stdout(bytes, len, err);
 	else
 		rc = rpt_write_atomic(out_path, bytes, len, err);
 	if (!rc && bytes_out)

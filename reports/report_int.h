@@ -170,6 +170,9 @@ int rpt_signing_key_check(mcg_ledger *L, mcg_error *err);
 int rpt_write_atomic(const char *path, const void *data, size_t len,
 		     mcg_error *err);
 
+/* Writes len bytes to standard output and flushes.  MCG_ESYS on failure. */
+int rpt_write_stdout(const void *data, size_t len, mcg_error *err);
+
 /* The two halves of rpt_write_atomic, for a set of files written together
  * (the pages of a statement): rpt_write_tmp writes and fsyncs path.tmp
  * (removed on failure); rpt_commit_tmp renames it over path (path.tmp is

@@ -52,20 +52,39 @@ typedef struct mcg_report_info {
 	size_t items;                 /* guarantees, loans or instruments listed */
 	size_t events;                /* events of the period listed or counted */
 	int64_t total_ga_minor;       /* the document's total guaranteed amount */
-	size_t bytes;                 /* the size of the signed document */
+	size_t bytes;                 /* the size of the signed document (all pages) */
+	size_t pages;                 /* a paged statement's pages; 0: one document */
 } mcg_report_info;
 
 /*
- * `mcg statement BANK --from D --to D -o FILE`: the guarantees on the
- * bank's loans as they stood at the end of the period, the events of the
- * period on them, the fund's figures, and a signed checkpoint.  The end of
- * the period is the last event dated on or before to_days (see
- * docs/REPORTS.md, "As of a date").  out_path NULL or "-" writes to
- * standard output.
+ * `mcg statement BANK --from D --to D [--page-size N] -o FILE`: the
+ * guarantees on the bank's loans as they stood at the end of the period,
+ * the events of the period on them, the fund's figures, and a signed
+ * checkpoint.  The end of the period is the last event dated on or before
+ * to_days (see docs/REPORTS.md, "As of a date").  out_path NULL or "-"
+ * writes to standard output.
+ *
+ * page_size 0 writes one document; a statement larger than a verifier
+ * reads is then refused (MCG_EINPUT, suggesting a page size).  page_size
+ * N > 0 (at most MCG_STATEMENT_PAGE_SIZE_MAX) writes pages of at most N
+ * guarantees each, every one a signed
+ * document with Header/Page (docs/REPORTS.md), to the files named by
+ * mcg_statement_page_path; they are all renamed into place only once all
+ * are written.  Pages need a file (MCG_EINPUT for standard output).
  */
+#define MCG_STATEMENT_PAGE_SIZE_MAX 2000000
 int mcg_statement_write(mcg_ledger *L, const char *bic, int32_t from_days,
-			int32_t to_days, const char *out_path,
+			int32_t to_days, size_t page_size, const char *out_path,
 			mcg_report_info *info, mcg_error *err);
+
+/*
+ * The file of page `page` (from 1) of `pages` for `-o path`: "-pK" before
+ * the extension of the file's name, or at its end when it has none, K
+ * zero-padded to the width of `pages`: "q1.xml" -> "q1-p1.xml", page 2
+ * of 12 -> "q1-p02.xml".  -1 when it does not fit in out_size bytes.
+ */
+int mcg_statement_page_path(const char *path, size_t page, size_t pages, char *out,
+			    size_t out_size);
 
 /* `mcg report regulatory --from D --to D -o FILE`. */
 int mcg_regulatory_write(mcg_ledger *L, int32_t from_days, int32_t to_days,
