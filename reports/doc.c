@@ -68,6 +68,12 @@ int rpt_doc_start(rpt_doc *d, mcg_doc_kind kind, mcg_ledger *L, mcg_error *err)
 	d->doc = xmlNewDoc(BAD_CAST "1.0");
 	if (!d->doc)
 		goto out_nomem;
+	/* A dictionary holds each element and attribute name once, and the
+	 * indentation's few strings, instead of a copy in every node; the
+	 * document frees it. */
+	d->doc->dict = xmlDictCreate();
+	if (!d->doc->dict)
+		goto out_nomem;
 	d->root = xmlNewDocNode(d->doc, NULL, BAD_CAST d->schema->root, NULL);
 	if (!d->root)
 		goto out_nomem;
@@ -274,20 +280,75 @@ int rpt_signing_key_check(mcg_ledger *L, mcg_error *err)
 	return rc;
 }
 
-/* Serializes doc as it is, without any formatting.  *out is freed with
- * xmlFree. */
-static int dump(xmlDocPtr doc, xmlChar **out, size_t *len, mcg_error *err)
+/*
+ * Where the signed document is serialized: straight into one buffer of
+ * ours (xmlDocDumpMemory would fill its own, then copy it).  Past `max`
+ * bytes nothing more is kept, only counted, so that a document too large
+ * to write costs no buffer and its size can still be told.
+ */
+typedef struct dump_sink {
+	char *data;
+	size_t len, cap;
+	size_t max;
+	size_t total;             /* bytes serialized, kept or not */
+	int nomem;
+} dump_sink;
+
+static int sink_write(void *ctx, const char *buf, int n)
 {
-	int n = 0;
+	dump_sink *s = ctx;
+	size_t len = n > 0 ? (size_t)n : 0;
+
+	s->total += len;
+	if (s->nomem || s->total > s->max) {
+		free(s->data);
+		s->data = NULL;
+		s->len = s->cap = 0;
+		return n;
+	}
+	if (s->len + len + 1 > s->cap) {
+		size_t want = s->cap ? s->cap * 2 : 65536;
+		char *bigger;
+
+		if (want < s->len + len + 1)
+			want = s->len + len + 1;
+		if (want > s->max + 1)
+			want = s->max + 1;
+		bigger = realloc(s->data, want);
+		if (!bigger) {
+			s->nomem = 1;
+			return -1;
+		}
+		s->data = bigger;
+		s->cap = want;
+	}
+	memcpy(s->data + s->len, buf, len);
+	s->len += len;
+	s->data[s->len] = '\0';
+	return n;
+}
+
+/* Serializes doc as it is, without any formatting, keeping at most max
+ * bytes.  *out (free with free()) is NULL and *len the size it would have
+ * when it is larger than max. */
+static int dump(xmlDocPtr doc, size_t max, char **out, size_t *len,
+		mcg_error *err)
+{
+	dump_sink sink = { NULL, 0, 0, max, 0, 0 };
+	xmlSaveCtxtPtr ctxt = xmlSaveToIO(sink_write, NULL, &sink, "UTF-8", 0);
+	long saved;
 
 	*out = NULL;
-	xmlDocDumpFormatMemoryEnc(doc, out, &n, "UTF-8", 0);
-	if (!*out || n <= 0) {
-		xmlFree(*out);
-		*out = NULL;
+	*len = 0;
+	if (!ctxt)
+		return mcg_error_set(err, MCG_ESYS, "cannot serialize the document: out of memory");
+	saved = xmlSaveDoc(ctxt, doc);
+	if (xmlSaveClose(ctxt) < 0 || saved < 0 || sink.nomem || sink.total == 0) {
+		free(sink.data);
 		return mcg_error_set(err, MCG_ESYS, "cannot serialize the document: out of memory");
 	}
-	*len = (size_t)n;
+	*out = sink.data;
+	*len = sink.total;
 	return MCG_OK;
 }
 
@@ -295,10 +356,12 @@ static int dump(xmlDocPtr doc, xmlChar **out, size_t *len, mcg_error *err)
  * indenting deeper too.  mcg's documents are six levels deep at most. */
 #define RPT_INDENT_DEPTH_MAX 30
 
-/* A new text node: a newline and two spaces a level. */
+/* A new text node: a newline and two spaces a level.  Its text is the
+ * document dictionary's (freeing the node leaves it there). */
 static xmlNodePtr indent_text(xmlDocPtr doc, int depth)
 {
 	char ws[2 + 2 * RPT_INDENT_DEPTH_MAX];
+	xmlNodePtr t;
 	size_t n;
 
 	if (depth > RPT_INDENT_DEPTH_MAX)
@@ -307,7 +370,16 @@ static xmlNodePtr indent_text(xmlDocPtr doc, int depth)
 	ws[0] = '\n';
 	memset(ws + 1, ' ', n - 1);
 	ws[n] = '\0';
-	return xmlNewDocText(doc, BAD_CAST ws);
+	t = xmlNewDocText(doc, NULL);
+	if (!t)
+		return NULL;
+	t->content = doc->dict ? (xmlChar *)xmlDictLookup(doc->dict, BAD_CAST ws, (int)n) :
+				 xmlStrdup(BAD_CAST ws);
+	if (!t->content) {
+		xmlFreeNode(t);
+		return NULL;
+	}
+	return t;
 }
 
 /*
@@ -385,13 +457,13 @@ static int validate(const rpt_schema *s, xmlDocPtr doc, const char *when,
 }
 
 /* Parses the signed bytes back and checks them as a receiver would. */
-static int self_check(const rpt_schema *s, const xmlChar *bytes, size_t len,
+static int self_check(const rpt_schema *s, const char *bytes, size_t len,
 		      const char *pub_path, mcg_error *err)
 {
 	xmlDocPtr doc = NULL;
 	int rc;
 
-	rc = mcg_xml_parse_memory((const char *)bytes, len, s->what, &doc, err);
+	rc = mcg_xml_parse_memory(bytes, len, s->what, &doc, err);
 	if (!rc) {
 		rc = mcg_xmlsig_verify(doc, pub_path, err);
 		if (rc)
@@ -413,11 +485,11 @@ int rpt_write_stdout(const void *data, size_t len, mcg_error *err)
 	return MCG_OK;
 }
 
-int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
+int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, char **bytes_out,
 		 size_t *len_out, mcg_error *err)
 {
 	mcg_buf key = MCG_BUF_INIT, pub = MCG_BUF_INIT;
-	xmlChar *bytes = NULL;
+	char *bytes = NULL;
 	size_t len = 0, max = rpt_doc_bytes_max();
 	int rc;
 
@@ -440,7 +512,7 @@ int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
 			mcg_error_prefix(err, "cannot sign the %s (nothing was written)",
 					 d->schema->what);
 	}
-	rc = rc ? rc : dump(d->doc, &bytes, &len, err);
+	rc = rc ? rc : dump(d->doc, max, &bytes, &len, err);
 	/* The tree is not needed any more: the bytes are what is checked. */
 	rpt_doc_free(d);
 	if (rc)
@@ -460,7 +532,7 @@ int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
 	*bytes_out = bytes;
 	bytes = NULL;
 out_free:
-	xmlFree(bytes);
+	free(bytes);
 	mcg_buf_free(&key);
 	mcg_buf_free(&pub);
 	return rc;
@@ -469,7 +541,7 @@ out_free:
 int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		   size_t *bytes_out, mcg_error *err)
 {
-	xmlChar *bytes = NULL;
+	char *bytes = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -482,7 +554,7 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 		rc = rpt_write_atomic(out_path, bytes, len, err);
 	if (!rc && bytes_out)
 		*bytes_out = len;
-	xmlFree(bytes);
+	free(bytes);
 	return rc;
 }
 

@@ -137,6 +137,37 @@ void rpt_portfolio_free(rpt_portfolio *p)
 	memset(p, 0, sizeof(*p));
 }
 
+int rpt_portfolio_keep_bank(rpt_portfolio *p, const char *bic)
+{
+	size_t kept = 0, kept_pledges = 0;
+	void *smaller;
+
+	for (size_t i = 0; i < p->n_loans; i++) {
+		rpt_loan l = p->loans[i];
+
+		if (strcmp(l.bank, bic) != 0)
+			continue;
+		/* Pledges are grouped by loan in loan order, so they move down
+		 * as the loans do, never over one not yet moved. */
+		if (l.n_pledges) {
+			memmove(&p->pledges[kept_pledges], &p->pledges[l.pledge_first],
+				l.n_pledges * sizeof(*p->pledges));
+			l.pledge_first = kept_pledges;
+			kept_pledges += l.n_pledges;
+		}
+		p->loans[kept++] = l;
+	}
+	p->n_loans = kept;
+	p->n_pledges = kept_pledges;
+	/* Give the memory back: the document is built next. */
+	if (kept && (smaller = realloc(p->loans, kept * sizeof(*p->loans))))
+		p->loans = smaller;
+	if (kept_pledges &&
+	    (smaller = realloc(p->pledges, kept_pledges * sizeof(*p->pledges))))
+		p->pledges = smaller;
+	return index_build(p);
+}
+
 /* Grows an array to hold at least n + 1 items of size sz. */
 static int grow(void **arr, size_t *cap, size_t n, size_t sz, size_t max)
 {

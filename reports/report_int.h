@@ -142,9 +142,9 @@ size_t rpt_doc_bytes_max(void);
  * (MCG_EINPUT; *len_out still says how many there would have been), then
  * parses those bytes back and checks them as a receiver would: the
  * signature with statement.pub and the XSD (a failure is a bug: MCG_ESYS).
- * On success *bytes_out holds the document (free with xmlFree).
+ * On success *bytes_out holds the document (free with free()).
  */
-int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, xmlChar **bytes_out,
+int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, char **bytes_out,
 		 size_t *len_out, mcg_error *err);
 
 /*
@@ -301,6 +301,15 @@ void rpt_portfolio_free(rpt_portfolio *p);
 
 /* The loan of that id, or NULL. */
 rpt_loan *rpt_portfolio_find(const rpt_portfolio *p, const char *id);
+
+/*
+ * Keeps only the loans of one bank (and their pledges), in the same
+ * order, and gives the rest of the memory back: a bank statement needs no
+ * other loan once the portfolio is loaded (and checked).  The fund and
+ * the total GA stay those of the whole portfolio.  -1 on memory (the
+ * portfolio is then unusable: free it).
+ */
+int rpt_portfolio_keep_bank(rpt_portfolio *p, const char *bic);
 
 /* ---- the events of a period ---------------------------------------------------- */
 

@@ -504,6 +504,8 @@ static int prepare(statement *s, mcg_error *err)
 	rc = rpt_cut(s->L, s->to_days, s->cp.cp.size, &cut, err);
 	rc = rc ? rc : rpt_first_from(s->L, s->from_days, &s->first_seq, err);
 	rc = rc ? rc : rpt_portfolio_load(s->L, cut, &s->p, err);
+	if (!rc && rpt_portfolio_keep_bank(&s->p, s->bic))
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 	rc = rc ? rc : rpt_rules_at(s->L, s->p.as_of_seq, &s->rules_version, &s->rules, err);
 	s->info.as_of_days = s->to_days;
 	if (!rc && s->p.as_of_seq > 0)
@@ -592,7 +594,7 @@ static int write_pages(statement *s, mcg_error *err)
 	int rc = MCG_OK;
 
 	for (size_t k = 0; k < s->n_pages && !rc; k++) {
-		xmlChar *bytes = NULL;
+		char *bytes = NULL;
 		size_t len = 0;
 
 		rc = build_page(s, k, err);
@@ -612,7 +614,7 @@ static int write_pages(statement *s, mcg_error *err)
 			if (!rc)
 				written++;
 		}
-		xmlFree(bytes);
+		free(bytes);
 		if (!rc && (s->info.bytes += len) < len)
 			s->info.bytes = SIZE_MAX;
 	}
