@@ -1,8 +1,12 @@
 /*
  * Tests of the reports module's helpers: ratios and their rounding, the
  * atomic write, the checkpoint note's body, the embedded schemas (the very
- * bytes of the XSD files in reports/, and what they accept), and the refusals of
- * mcg_report_verify that come before any key is needed.  The documents
+ * bytes of the XSD files in reports/, and what they accept, a paged
+ * statement's Header/Page too), the refusals of mcg_report_verify that
+ * come before any key is needed, the allocation-free reading of stored
+ * event fields, the indentation given to a built tree (the bytes the old
+ * serialize-and-parse-back gave), the writer's size limit and its test
+ * variable, and the names of a paged statement's files.  The documents
  * themselves are tested end to end in tests/e2e/t_xml_*.sh, against the
  * real xmlsec1 and xmllint.
  */
@@ -221,4 +225,199 @@ Test(reports_verify, refusals_that_need_no_key)
 	cr_assert_eq(mcg_report_verify("tests/data/rules/custom.xml", "nosuch.pub", NULL, &r,
 				       &err), MCG_EINTEGRITY);
 	cr_assert(strstr(err.msg, "not a document mcg signs") != NULL, "%s", err.msg);
+}
+
+/* ---- a paged statement's schema --------------------------------------------------- */
+
+Test(reports_schemas, statement_schema_takes_a_page)
+{
+	mcg_error err;
+
+	/* Header/Page is optional: the one-document statement is unchanged. */
+	cr_assert_eq(validate_file(DATA "statement_page.xml", &err), 0, "%s", err.msg);
+	cr_assert_eq(validate_file(DATA "statement_page_bad.xml", &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "StatementTotalGuaranteed") != NULL, "%s", err.msg);
+}
+
+/* ---- reading stored fields without decoding them all -------------------------------- */
+
+Test(reports_fields, picks_the_first_value_of_each_key)
+{
+	char loan[RPT_ID_MAX], principal[40];
+	rpt_pick picks[2] = { { "loan", loan, sizeof(loan), 0 },
+			      { "principal", principal, sizeof(principal), 0 } };
+
+	cr_assert_eq(rpt_fields_pick("loan=L-001\nprincipal=74167\ninterest=17058\n", picks, 2), 0);
+	cr_assert(picks[0].found && picks[1].found);
+	cr_assert_str_eq(loan, "L-001");
+	cr_assert_str_eq(principal, "74167");
+	cr_assert_eq(rpt_text_int(principal), 74167);
+	/* Order does not matter; a repeated key gives its first value; a key
+	 * that only starts like a picked one is another key. */
+	cr_assert_eq(rpt_fields_pick("principalx=1\nprincipal=5\nloan=A\nloan=B\n", picks, 2), 0);
+	cr_assert_str_eq(loan, "A");
+	cr_assert_str_eq(principal, "5");
+	/* Missing: not found, empty. */
+	cr_assert_eq(rpt_fields_pick("interest=3\n", picks, 2), 0);
+	cr_assert(!picks[0].found && !picks[1].found);
+	cr_assert_str_eq(loan, "");
+	cr_assert_eq(rpt_fields_pick("", picks, 2), 0);
+	cr_assert(!picks[0].found);
+}
+
+Test(reports_fields, decodes_escapes_as_the_journal_wrote_them)
+{
+	char v[16];
+	rpt_pick pick = { "name", v, sizeof(v), 0 };
+
+	cr_assert_eq(rpt_fields_pick("x=a\\nb\nname=a\\\\b\\nc\n", &pick, 1), 0);
+	cr_assert_str_eq(v, "a\\b\nc");
+}
+
+Test(reports_fields, refuses_damaged_text_and_values_too_long)
+{
+	char v[8];
+	rpt_pick pick = { "loan", v, sizeof(v), 0 };
+
+	/* Damage anywhere is damage, even after the picked field. */
+	cr_assert_eq(rpt_fields_pick("loan=A\nnoequals\n", &pick, 1), -1);
+	cr_assert_eq(rpt_fields_pick("loan=A\nx=no newline", &pick, 1), -1);
+	cr_assert_eq(rpt_fields_pick("loan=A\\x\n", &pick, 1), -1);
+	cr_assert_eq(rpt_fields_pick("loan=A\\", &pick, 1), -1);
+	cr_assert_eq(rpt_fields_pick("a_key_longer_than_twenty_four=1\n", &pick, 1), -1);
+	/* A picked value must fit (7 bytes and the NUL); others need not. */
+	cr_assert_eq(rpt_fields_pick("loan=1234567\nother=123456789012\n", &pick, 1), 0);
+	cr_assert_str_eq(v, "1234567");
+	cr_assert_eq(rpt_fields_pick("loan=12345678\n", &pick, 1), -1);
+	/* The same shape as mcg_event_decode_fields accepts. */
+	{
+		mcg_event ev;
+		mcg_error err;
+
+		mcg_event_init(&ev, "");
+		cr_assert_neq(mcg_event_decode_fields(&ev, "loan=A\nnoequals\n", &err), 0);
+		mcg_event_free(&ev);
+	}
+	cr_assert_eq(rpt_text_int("12x"), 0);
+	cr_assert_eq(rpt_text_int(NULL), 0);
+	cr_assert_eq(rpt_text_int("-30"), -30);
+}
+
+/* ---- the indentation of a built document --------------------------------------------- */
+
+/* A small tree shaped like a statement: nested lists, attributes, empty
+ * elements, text that needs escaping. */
+static void build_sample(rpt_doc *d)
+{
+	xmlNodePtr list, g, n;
+
+	memset(d, 0, sizeof(*d));
+	d->schema = rpt_schema_of(MCG_DOC_STATEMENT);
+	d->digits = 2;
+	d->doc = xmlNewDoc(BAD_CAST "1.0");
+	cr_assert_not_null(d->doc);
+	d->doc->dict = xmlDictCreate();
+	d->root = xmlNewDocNode(d->doc, NULL, BAD_CAST "BankStatement", NULL);
+	xmlDocSetRootElement(d->doc, d->root);
+	d->ns = xmlNewNs(d->root, BAD_CAST "urn:mcg:statement:1", NULL);
+	xmlSetNs(d->root, d->ns);
+	rpt_attr(d, d->root, "version", "1");
+	n = rpt_elem(d, d->root, "Header");
+	rpt_text(d, n, "Consortium", "Smalti & Co <Sassuolo> \"quoted\"\r\n");
+	rpt_attr(d, rpt_elem(d, n, "Period"), "from", "2026-01-01");
+	list = rpt_elem(d, d->root, "Guarantees");
+	for (int i = 0; i < 3; i++) {
+		g = rpt_elem(d, list, "Guarantee");
+		rpt_attr_int(d, g, "n", i);
+		rpt_amount(d, g, "Principal", 100000 + i);
+		n = rpt_elem(d, g, "Pledges");
+		rpt_amount(d, rpt_elem(d, n, "Pledge"), "Amount", 5);
+		rpt_amount(d, n, "Total", 5);
+	}
+	rpt_attr_int(d, list, "count", 3);
+	rpt_elem(d, d->root, "Events");
+	cr_assert_eq(d->failed, 0);
+}
+
+static char *dump_doc(xmlDocPtr doc, int format)
+{
+	xmlChar *out = NULL;
+	int n = 0;
+	char *copy;
+
+	xmlDocDumpFormatMemoryEnc(doc, &out, &n, "UTF-8", format);
+	cr_assert_not_null(out);
+	copy = strdup((const char *)out);
+	xmlFree(out);
+	return copy;
+}
+
+Test(reports_indent, writes_what_formatted_output_and_parsing_back_gave)
+{
+	rpt_doc d;
+	xmlDocPtr reparsed;
+	mcg_error err;
+	char *formatted, *indented, *old_way;
+
+	build_sample(&d);
+	formatted = dump_doc(d.doc, 1);
+	/* What mcg did before: serialize indented, parse back, serialize. */
+	cr_assert_eq(mcg_xml_parse_memory(formatted, strlen(formatted), "sample", &reparsed,
+					  &err), 0, "%s", err.msg);
+	old_way = dump_doc(reparsed, 0);
+	xmlFreeDoc(reparsed);
+	cr_assert_eq(rpt_indent(&d), 0);
+	indented = dump_doc(d.doc, 0);
+	cr_assert_str_eq(indented, formatted);
+	cr_assert_str_eq(indented, old_way);
+	cr_assert(strstr(indented, "\n    <Guarantee n=\"1\">\n      <Principal>1000.01</Principal>") != NULL,
+		  "%s", indented);
+	cr_assert(strstr(indented, "<Events/>\n</BankStatement>") != NULL, "%s", indented);
+	free(formatted);
+	free(indented);
+	free(old_way);
+	rpt_doc_free(&d);
+}
+
+/* ---- the size of what mcg writes ----------------------------------------------------- */
+
+Test(reports_limit, the_test_variable_only_lowers_the_limit)
+{
+	unsetenv("MCG_TEST_DOC_BYTES_MAX");
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	cr_assert_eq(MCG_REPORT_BYTES_MAX, (size_t)16 * 1024 * 1024);
+	setenv("MCG_TEST_DOC_BYTES_MAX", "20000", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), 20000);
+	/* Never above what a verifier reads, and nonsense is ignored. */
+	setenv("MCG_TEST_DOC_BYTES_MAX", "99999999999", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	setenv("MCG_TEST_DOC_BYTES_MAX", "16777217", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	setenv("MCG_TEST_DOC_BYTES_MAX", "0", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	setenv("MCG_TEST_DOC_BYTES_MAX", "-5", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	setenv("MCG_TEST_DOC_BYTES_MAX", "12k", 1);
+	cr_assert_eq(rpt_doc_bytes_max(), MCG_REPORT_BYTES_MAX);
+	unsetenv("MCG_TEST_DOC_BYTES_MAX");
+}
+
+/* ---- the files of a paged statement ----------------------------------------------------- */
+
+Test(reports_pages, page_files_are_named_before_the_extension)
+{
+	char out[64];
+
+	cr_assert_eq(mcg_statement_page_path("q1.xml", 1, 3, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "q1-p1.xml");
+	cr_assert_eq(mcg_statement_page_path("q1.xml", 2, 12, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "q1-p02.xml", "zero-padded to the width of the count");
+	cr_assert_eq(mcg_statement_page_path("out/bpm.q1.xml", 100, 100, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "out/bpm.q1-p100.xml", "the last extension");
+	cr_assert_eq(mcg_statement_page_path("dir.d/stmt", 1, 1, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "dir.d/stmt-p1", "a dot in a folder is no extension");
+	cr_assert_eq(mcg_statement_page_path("/tmp/.hidden", 3, 9, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "/tmp/.hidden-p3", "nor is a leading dot");
+	cr_assert_eq(mcg_statement_page_path("q1.xml", 1, 3, out, 9), -1, "too long");
+	cr_assert_eq(mcg_statement_page_path("q1.xml", 1, 3, out, 10), 0);
 }
