@@ -9,9 +9,10 @@
  * audit log, so the receiver holds a signed tree head covering every
  * event the document reports.
  *
- * A document is validated before it is signed, checked again after, and
- * written atomically (FILE.tmp, fsync, rename): a document that fails is
- * never written, and no partial or unsigned file is ever left at FILE.
+ * A document is signed, and the signed bytes are parsed back, verified
+ * and validated before they are written atomically (FILE.tmp, fsync,
+ * rename): a document that fails is never written, and no partial or
+ * unsigned file is ever left at FILE.
  *
  * The writers make a checkpoint, so they need a ledger opened for writing.
  * Return codes: 0; MCG_EINPUT (an unknown bank or member, a period whose

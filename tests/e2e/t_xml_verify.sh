@@ -123,7 +123,7 @@ mcg_rejects 4 two.xml "exactly one is allowed" "two signatures"
 # No signature at all.
 awk '/<ds:Signature /{ skip = 1 } !skip { print } /<\/ds:Signature><\/BankStatement>$/ { print "</BankStatement>"; skip = 0 }' s.xml > unsigned.xml
 mcg_rejects 4 unsigned.xml "not signed" "unsigned"
-# The schema allows the signature to be absent (mcg validates before signing).
+# The schema allows the signature to be absent (an unsigned draft validates).
 if xmllint --noout --schema "$XSD" unsigned.xml >/dev/null 2>&1; then ok; else
 	fail "xmllint rejects the unsigned document"
 fi
