@@ -100,6 +100,26 @@ void rpt_doc_free(rpt_doc *d)
 	d->root = NULL;
 }
 
+/*
+ * What a new element adds to the document once indented and serialized:
+ * its indentation, "<name/>" or "<name>text</name>", and, when it is its
+ * parent's first child, the parent's end tag and the indentation before
+ * it.  Exact but for escapes.
+ */
+static void count_element(rpt_doc *d, xmlNodePtr parent, xmlNodePtr n,
+			  const char *name, const char *text)
+{
+	size_t depth = 0;
+
+	for (xmlNodePtr up = parent; up->parent && up->parent->type == XML_ELEMENT_NODE;
+	     up = up->parent)
+		depth++;
+	d->bytes_min += 1 + 2 * (depth + 1);
+	d->bytes_min += text ? 2 * strlen(name) + strlen(text) + 5 : strlen(name) + 3;
+	if (parent->children == n)
+		d->bytes_min += strlen((const char *)parent->name) + 2 + 1 + 2 * depth;
+}
+
 xmlNodePtr rpt_text(rpt_doc *d, xmlNodePtr parent, const char *name,
 		    const char *text)
 {
@@ -113,6 +133,8 @@ xmlNodePtr rpt_text(rpt_doc *d, xmlNodePtr parent, const char *name,
 	n = xmlNewTextChild(parent, d->ns, BAD_CAST name, BAD_CAST text);
 	if (!n)
 		d->failed = 1;
+	if (n)
+		count_element(d, parent, n, name, text);
 	return n;
 }
 
@@ -159,6 +181,8 @@ void rpt_attr(rpt_doc *d, xmlNodePtr node, const char *name, const char *value)
 {
 	if (!node || !xmlNewProp(node, BAD_CAST name, BAD_CAST value))
 		d->failed = 1;
+	/* At least ' name="value"'. */
+	d->bytes_min += strlen(name) + strlen(value) + 4;
 }
 
 void rpt_attr_int(rpt_doc *d, xmlNodePtr node, const char *name, int64_t value)

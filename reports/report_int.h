@@ -75,6 +75,11 @@ typedef struct rpt_doc {
 	int digits;               /* the currency's minor digits */
 	int failed;
 	const rpt_schema *schema;
+	/* A lower bound of the serialized size of what was built so far
+	 * (markup, text and indentation; no escapes, declaration or
+	 * signature): a writer can give up on a document that will be too
+	 * large before building all of it. */
+	size_t bytes_min;
 } rpt_doc;
 
 /* Starts a document of that kind with its root element carrying

@@ -67,6 +67,8 @@ typedef struct statement {
 	size_t *page_events;          /* page k: events[page_events[k] .. [k + 1]) */
 	size_t n_pages;
 	char **paths;                 /* paged: the file of each page */
+	size_t items_built;           /* of a page given up as too large */
+	size_t guarantees_bytes;      /* its bytes_min once its guarantees were in */
 	mcg_report_info info;
 } statement;
 
@@ -161,13 +163,30 @@ static void page_guarantees(const statement *s, size_t k, size_t *first, size_t 
 							  s->n_guarantees;
 }
 
-static void add_guarantees(statement *s, size_t first, size_t end)
+/*
+ * 1 when what is built of the page is already more than a verifier reads
+ * (rpt_doc.bytes_min is a lower bound): the page is given up at once, so
+ * that refusing a statement too large costs no more memory than one that
+ * fits, and its size is estimated from what was built.
+ */
+static int over_limit(statement *s, size_t items_built)
+{
+	if (s->d.bytes_min <= rpt_doc_bytes_max())
+		return 0;
+	s->items_built = items_built;
+	return 1;
+}
+
+/* 0, or 1 when the page was given up (over_limit). */
+static int add_guarantees(statement *s, size_t first, size_t end)
 {
 	rpt_doc *d = &s->d;
 	xmlNodePtr list = rpt_elem(d, d->root, "Guarantees");
 	int64_t total = 0;
 
 	for (size_t i = first; i < end; i++) {
+		if (over_limit(s, i - first))
+			return 1;
 		const rpt_loan *l = &s->p.loans[s->guarantees[i]];
 		xmlNodePtr g, n;
 
@@ -192,6 +211,7 @@ static void add_guarantees(statement *s, size_t first, size_t end)
 	}
 	rpt_amount(d, list, "TotalGuaranteed", total);
 	rpt_attr_int(d, list, "count", (int64_t)(end - first));
+	return 0;
 }
 
 /* ---- events of the period ------------------------------------------------- */
@@ -417,7 +437,8 @@ static int paginate(statement *s, mcg_error *err)
 	return MCG_OK;
 }
 
-static int add_events(statement *s, size_t k, mcg_error *err)
+/* MCG_OK, an error, or 1 when the page was given up (over_limit). */
+static int add_events(statement *s, size_t k, size_t guarantees, mcg_error *err)
 {
 	xmlNodePtr list = rpt_elem(&s->d, s->d.root, "Events");
 	size_t first = s->page_events[k], end = s->page_events[k + 1];
@@ -426,6 +447,8 @@ static int add_events(statement *s, size_t k, mcg_error *err)
 	for (size_t i = first; i < end && !rc; i++) {
 		const mcg_event *ev;
 
+		if (over_limit(s, guarantees + i - first))
+			return 1;
 		rc = rpt_events_get(s->reader, s->events[i].seq, &ev, err);
 		if (!rc)
 			add_event(s, list, ev, &s->p.loans[s->events[i].loan]);
@@ -523,6 +546,8 @@ static int prepare(statement *s, mcg_error *err)
 }
 
 /* Page k (of 1 when unpaged) as a document in s->d. */
+/* Page k (of 1 when unpaged) as a document in s->d; 1 when it was given
+ * up as too large (s->items_built says how far it got). */
 static int build_page(statement *s, size_t k, mcg_error *err)
 {
 	size_t first, end;
@@ -533,12 +558,39 @@ static int build_page(statement *s, size_t k, mcg_error *err)
 		return rc;
 	page_guarantees(s, k, &first, &end);
 	add_header(s, k);
-	add_guarantees(s, first, end);
-	rc = add_events(s, k, err);
+	if (add_guarantees(s, first, end))
+		return 1;
+	s->guarantees_bytes = s->d.bytes_min;
+	rc = add_events(s, k, end - first, err);
 	rc = rc ? rc : add_fund(s, err);
 	if (!rc)
 		rpt_add_checkpoint(&s->d, s->d.root, &s->cp);
 	return rc;
+}
+
+/*
+ * The size of page k given up after s->items_built of its items, an
+ * estimate: given up among the guarantees, what was built scaled to all
+ * the items (events are smaller: more than enough); among the events, the
+ * guarantees as built and the events scaled.
+ */
+static size_t estimate_size(const statement *s, size_t k)
+{
+	size_t first, end, guarantees, events, built = s->items_built;
+	double size = (double)s->d.bytes_min;
+
+	page_guarantees(s, k, &first, &end);
+	guarantees = end - first;
+	events = s->page_events[k + 1] - s->page_events[k];
+	if (built == 0)
+		return s->d.bytes_min;
+	if (built <= guarantees)
+		size = size * (double)(guarantees + events) / (double)built;
+	else
+		size = (double)s->guarantees_bytes +
+		       (size - (double)s->guarantees_bytes) * (double)events /
+		       (double)(built - guarantees);
+	return size < (double)SIZE_MAX / 2 ? (size_t)size : SIZE_MAX / 2;
 }
 
 /*
@@ -562,28 +614,32 @@ static size_t suggest_page_size(size_t listed, size_t len, size_t max)
 }
 
 /* Says what to do about a document over the limit. */
-static int too_large(statement *s, size_t k, size_t len, mcg_error *err)
+/* Says what to do about a document over the limit: len bytes, exactly
+ * or (estimated) some. */
+static int too_large(statement *s, size_t k, size_t len, int estimated,
+		     mcg_error *err)
 {
 	size_t first, end, max = rpt_doc_bytes_max();
+	const char *some = estimated ? "some " : "";
 	size_t want;
 
 	page_guarantees(s, k, &first, &end);
 	want = suggest_page_size(end - first, len, max);
 	if (!s->page_size && want)
 		return mcg_error_set(err, MCG_EINPUT,
-				     "the bank statement would be %zu bytes, more than the %zu a verifier reads: split it into pages with --page-size %zu (guarantees a page), or ask for a shorter period (nothing was written)",
-				     len, max, want);
+				     "the bank statement would be %s%zu bytes, more than the %zu a verifier reads: split it into pages with --page-size %zu (guarantees a page), or ask for a shorter period (nothing was written)",
+				     some, len, max, want);
 	if (!s->page_size)
 		return mcg_error_set(err, MCG_EINPUT,
-				     "the bank statement would be %zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
-				     len, max);
+				     "the bank statement would be %s%zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
+				     some, len, max);
 	if (want)
 		return mcg_error_set(err, MCG_EINPUT,
-				     "page %zu of %zu of the bank statement would be %zu bytes, more than the %zu a verifier reads: use a smaller --page-size (about %zu) or ask for a shorter period (nothing was written)",
-				     k + 1, s->n_pages, len, max, want);
+				     "page %zu of %zu of the bank statement would be %s%zu bytes, more than the %zu a verifier reads: use a smaller --page-size (about %zu) or ask for a shorter period (nothing was written)",
+				     k + 1, s->n_pages, some, len, max, want);
 	return mcg_error_set(err, MCG_EINPUT,
-			     "page %zu of %zu of the bank statement would be %zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
-			     k + 1, s->n_pages, len, max);
+			     "page %zu of %zu of the bank statement would be %s%zu bytes, more than the %zu a verifier reads: ask for a shorter period (nothing was written)",
+			     k + 1, s->n_pages, some, len, max);
 }
 
 /* Builds, seals and writes every page (the one document when unpaged);
@@ -598,10 +654,12 @@ static int write_pages(statement *s, mcg_error *err)
 		size_t len = 0;
 
 		rc = build_page(s, k, err);
+		if (rc == 1)
+			rc = too_large(s, k, estimate_size(s, k), 1, err);
 		rc = rc ? rc : rpt_doc_seal(&s->d, s->L, &bytes, &len, err);
 		rpt_doc_free(&s->d);
 		if (rc == MCG_EINPUT && len > rpt_doc_bytes_max())
-			rc = too_large(s, k, len, err);
+			rc = too_large(s, k, len, 0, err);
 		if (rc)
 			break;
 		if (!s->page_size) {

@@ -373,6 +373,16 @@ Test(reports_indent, writes_what_formatted_output_and_parsing_back_gave)
 	cr_assert(strstr(indented, "\n    <Guarantee n=\"1\">\n      <Principal>1000.01</Principal>") != NULL,
 		  "%s", indented);
 	cr_assert(strstr(indented, "<Events/>\n</BankStatement>") != NULL, "%s", indented);
+	/* The running size is a lower bound, short only of the declaration,
+	 * the root element as made by rpt_doc_start ("<BankStatement/>" and
+	 * its namespace), the last newline, and the escapes (&amp; &lt; &gt;
+	 * &#13;: 4 + 3 + 3 + 4 bytes). */
+	cr_assert_leq(d.bytes_min, strlen(indented));
+	cr_assert_eq(strlen(indented) - d.bytes_min,
+		     strlen("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") +
+		     strlen("<BankStatement/>") + strlen(" xmlns=\"urn:mcg:statement:1\"") +
+		     1 + 14,
+		     "%zu of %zu", d.bytes_min, strlen(indented));
 	free(formatted);
 	free(indented);
 	free(old_way);
