@@ -75,7 +75,9 @@ static int db_fail(mcg_ledger *L, mcg_error *err, const char *doing)
  * it is a hash table (open addressing, linear probing, FNV-1a) over the
  * loans array rather than a bisection: one string comparison instead of
  * some seventeen.  Slots hold index + 1; 0 is empty.  The table has at
- * least twice as many slots as loans.
+ * least twice as many slots as loans.  The ids are compared in a compact
+ * copy (33 bytes a loan, not the 250 of a whole rpt_loan), so that the
+ * lookups touch seven times less memory.
  */
 static uint64_t id_hash(const char *id)
 {
@@ -93,17 +95,26 @@ static int index_build(rpt_portfolio *p)
 	size_t n_slots = 16;
 
 	free(p->slots);
+	free(p->ids);
 	p->slots = NULL;
+	p->ids = NULL;
 	p->slot_mask = 0;
 	while (n_slots < 2 * p->n_loans)
 		n_slots *= 2;
 	p->slots = calloc(n_slots, sizeof(*p->slots));
-	if (!p->slots)
+	p->ids = malloc((p->n_loans ? p->n_loans : 1) * sizeof(*p->ids));
+	if (!p->slots || !p->ids) {
+		free(p->slots);
+		free(p->ids);
+		p->slots = NULL;
+		p->ids = NULL;
 		return -1;
+	}
 	p->slot_mask = n_slots - 1;
 	for (size_t i = 0; i < p->n_loans; i++) {
 		size_t at = (size_t)id_hash(p->loans[i].id) & p->slot_mask;
 
+		memcpy(p->ids[i], p->loans[i].id, sizeof(p->ids[i]));
 		while (p->slots[at])
 			at = (at + 1) & p->slot_mask;
 		p->slots[at] = (uint32_t)(i + 1);
@@ -119,10 +130,10 @@ rpt_loan *rpt_portfolio_find(const rpt_portfolio *p, const char *id)
 		return NULL;
 	for (at = (size_t)id_hash(id) & p->slot_mask; p->slots[at];
 	     at = (at + 1) & p->slot_mask) {
-		rpt_loan *l = &p->loans[p->slots[at] - 1];
+		size_t i = p->slots[at] - 1;
 
-		if (strcmp(l->id, id) == 0)
-			return l;
+		if (strcmp(p->ids[i], id) == 0)
+			return &p->loans[i];
 	}
 	return NULL;
 }
@@ -134,6 +145,7 @@ void rpt_portfolio_free(rpt_portfolio *p)
 	free(p->loans);
 	free(p->pledges);
 	free(p->slots);
+	free(p->ids);
 	memset(p, 0, sizeof(*p));
 }
 

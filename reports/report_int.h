@@ -292,6 +292,7 @@ typedef struct rpt_portfolio {
 	int64_t total_ga_minor;       /* Σ GA at S */
 	uint32_t *slots;              /* a hash index of loans by id (portfolio.c) */
 	size_t slot_mask;
+	char (*ids)[RPT_ID_MAX];      /* the loans' ids, compact, for the index */
 } rpt_portfolio;
 
 /*
