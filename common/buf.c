@@ -147,3 +147,22 @@ int mcg_strlcpy(char *dst, const char *src, size_t dstsz)
 	memcpy(dst, src, n + 1);
 	return MCG_OK;
 }
+
+size_t mcg_i64_text(int64_t v, char *out)
+{
+	char text[MCG_I64_TEXT_MAX];
+	size_t i = sizeof(text), n;
+	/* In unsigned arithmetic, so that INT64_MIN negates. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		text[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		text[--i] = '-';
+	n = sizeof(text) - i;
+	memcpy(out, text + i, n);
+	out[n] = '\0';
+	return n;
+}

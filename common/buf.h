@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The default limit when none is given: 64 MiB. */
 #define MCG_BUF_DEFAULT_MAX ((size_t)64 * 1024 * 1024)
@@ -60,5 +61,12 @@ char *mcg_buf_detach(mcg_buf *b);
  * the project's replacement for strcpy/strncpy.
  */
 int mcg_strlcpy(char *dst, const char *src, size_t dstsz);
+
+/* Room for any int64_t in decimal, with its sign and the NUL. */
+#define MCG_I64_TEXT_MAX 21
+/* Writes v in decimal, exactly as "%lld" does, NUL-terminated, into out
+ * (MCG_I64_TEXT_MAX bytes); returns its length.  By hand: snprintf costs
+ * ten times as much, and the journal formats several numbers an event. */
+size_t mcg_i64_text(int64_t v, char *out);
 
 #endif

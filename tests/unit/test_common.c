@@ -1,6 +1,9 @@
 /* Unit tests of the small foundations: dates, buffers, errors. */
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "date.h"
@@ -29,6 +32,84 @@ Test(date, counts_days_since_the_epoch)
 	cr_assert_eq(d, 11017);
 	cr_assert_eq(mcg_date_parse("1969-12-31", &d, NULL), 0);
 	cr_assert_eq(d, -1);
+}
+
+/* mcg_date_format writes the text by hand in years 0..9999: every day of
+ * that range, and past both ends, must give what the format gives. */
+Test(date, formats_every_day_as_the_printf_format_does)
+{
+	/* Every day of 1899 to 2300, every 97th elsewhere. */
+	for (int32_t d = -719528 - 400; d <= 2932896 + 400;
+	     d += d >= -26000 && d <= 120000 ? 1 : 97) {
+		char out[MCG_DATE_TEXT_MAX], want[64];
+		int32_t back;
+
+		mcg_date_format(d, out);
+		/* The reference: days to civil date by the C library. */
+		{
+			time_t t = (time_t)d * 86400;
+			struct tm tm;
+
+			cr_assert_not_null(gmtime_r(&t, &tm));
+			snprintf(want, sizeof(want), "%04d-%02d-%02d", tm.tm_year + 1900,
+				 tm.tm_mon + 1, tm.tm_mday);
+			want[MCG_DATE_TEXT_MAX - 1] = '\0';
+		}
+		cr_assert_str_eq(out, want, "day %d", (int)d);
+		if (d >= -25567 && d <= 2932896 &&
+		    mcg_date_parse(out, &back, NULL) == MCG_OK)
+			cr_assert_eq(back, d, "%s", out);
+	}
+}
+
+Test(date, timestamps_are_utc_seconds_and_repeat_within_a_second)
+{
+	char a[MCG_TIMESTAMP_TEXT_MAX], b[MCG_TIMESTAMP_TEXT_MAX], want[64];
+	time_t before, after;
+	struct tm tm;
+
+	before = time(NULL);
+	mcg_timestamp_now(a);
+	mcg_timestamp_now(b);
+	after = time(NULL);
+	cr_assert_eq(strlen(a), 20);
+	/* a is the stamp of one of the seconds the calls ran in. */
+	for (time_t t = before; t <= after; t++) {
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (strcmp(a, want) == 0)
+			break;
+		cr_assert(t < after, "%s is not a second between the two clocks", a);
+	}
+	if (before == after)
+		cr_assert_str_eq(a, b);
+}
+
+Test(buf, i64_text_is_what_printf_writes)
+{
+	static const int64_t values[] = { 0, 1, -1, 9, 10, -10, 99, 100, 123456789,
+					  -987654321, INT32_MAX, INT32_MIN,
+					  (int64_t)INT32_MAX + 1, 999999999999999999LL,
+					  1000000000000000000LL, INT64_MAX, INT64_MIN,
+					  INT64_MIN + 1 };
+	char out[MCG_I64_TEXT_MAX], want[32];
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		size_t n = mcg_i64_text(values[i], out);
+
+		snprintf(want, sizeof(want), "%lld", (long long)values[i]);
+		cr_assert_str_eq(out, want);
+		cr_assert_eq(n, strlen(want));
+	}
+	/* And a sweep over every magnitude, both signs. */
+	for (int64_t v = 1; v < INT64_MAX / 7; v = v * 7 + 3) {
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		mcg_i64_text(v, out);
+		cr_assert_str_eq(out, want);
+		snprintf(want, sizeof(want), "%lld", (long long)-v);
+		mcg_i64_text(-v, out);
+		cr_assert_str_eq(out, want);
+	}
 }
 
 Test(date, refuses_what_is_not_a_calendar_day)
