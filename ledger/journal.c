@@ -51,8 +51,11 @@ void mcg_txn_cache_drop(mcg_ledger *L)
 	L->txn.poisoned = 0;
 	for (size_t i = 0; i < MCG_TXN_HASHES; i++)
 		L->txn.hash_idx[i] = -1;
+	L->txn.n_pending = 0;
 	mcg_loan_cache_clear(L);
 }
+
+static int write_pending_hashes(mcg_ledger *L, mcg_error *err);
 
 int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 {
@@ -61,7 +64,8 @@ int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 	if (!L->in_txn)
 		return MCG_OK;
 	rc = mcg_loan_cache_flush(L, err);
-	return rc ? rc : mcg_loan_flush_total_ga(L, err);
+	rc = rc ? rc : mcg_loan_flush_total_ga(L, err);
+	return rc ? rc : write_pending_hashes(L, err);
 }
 
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
@@ -276,6 +280,11 @@ static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
 			*out = L->txn.hash[level];
 			return 1;
 		}
+	if (L->txn.n_pending && idx >= L->txn.pending_first &&
+	    idx - L->txn.pending_first < (int64_t)L->txn.n_pending) {
+		*out = L->txn.pending[idx - L->txn.pending_first];
+		return 1;
+	}
 	return 0;
 }
 
@@ -313,6 +322,80 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 	return read_hashes(ctx, indexes, n, out, err);
 }
 
+/*
+ * The audit tree's stored hashes go to audit_hashes MCG_HASH_BATCH rows a
+ * statement: an event stores two on average, and one INSERT a hash was,
+ * beside the event's own row, most of what the audit log cost an import
+ * (docs/PERFORMANCE.md).  OR FAIL: a multi-row insert that may abort needs
+ * a statement journal, and on any failure the journal's whole transaction
+ * is rolled back anyway.
+ */
+#define HASH_ROW "(?, ?)"
+#define HASH_ROWS4 HASH_ROW "," HASH_ROW "," HASH_ROW "," HASH_ROW
+#define HASH_ROWS16 HASH_ROWS4 "," HASH_ROWS4 "," HASH_ROWS4 "," HASH_ROWS4
+static const char insert_hash_batch[] =
+	"INSERT OR FAIL INTO audit_hashes(idx, hash) VALUES "
+	HASH_ROWS16 "," HASH_ROWS16;
+_Static_assert(MCG_HASH_BATCH == 32, "insert_hash_batch has 32 rows");
+
+static int insert_hashes(mcg_ledger *L, const char *sql, int64_t first,
+			 const mcg_hash *hashes, size_t n, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, sql, err);
+
+	if (!st)
+		return err->code;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, (int)(2 * i + 1), first + (int64_t)i);
+		sqlite3_bind_blob(st, (int)(2 * i + 2), hashes[i].b, MCG_HASH_SIZE,
+				  SQLITE_STATIC);
+	}
+	return mcg_db_step_done(L, st, err, "appending to the audit log");
+}
+
+/* Writes the pending stored hashes: whole batches, then one by one. */
+static int write_pending_hashes(mcg_ledger *L, mcg_error *err)
+{
+	struct mcg_txn_cache *t = &L->txn;
+	size_t done = 0;
+	int rc = MCG_OK;
+
+	for (; !rc && t->n_pending - done >= MCG_HASH_BATCH; done += MCG_HASH_BATCH)
+		rc = insert_hashes(L, insert_hash_batch, t->pending_first + (int64_t)done,
+				   t->pending + done, MCG_HASH_BATCH, err);
+	for (; !rc && done < t->n_pending; done++)
+		rc = insert_hashes(L, "INSERT INTO audit_hashes(idx, hash) VALUES(?, ?)",
+				   t->pending_first + (int64_t)done, t->pending + done, 1, err);
+	if (rc)
+		return rc;
+	t->pending_first += (int64_t)t->n_pending;
+	t->n_pending = 0;
+	return MCG_OK;
+}
+
+/* Queues the stored hashes of one leaf, from index first on. */
+static int queue_hashes(mcg_ledger *L, int64_t first, const mcg_hash *hashes,
+			size_t n, mcg_error *err)
+{
+	struct mcg_txn_cache *t = &L->txn;
+	int rc;
+
+	if (t->n_pending && t->pending_first + (int64_t)t->n_pending != first)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: audit hash %lld does not follow the pending ones",
+				     (long long)first);
+	if (t->n_pending + n > MCG_TXN_PENDING_HASHES) {
+		rc = write_pending_hashes(L, err);
+		if (rc)
+			return rc;
+	}
+	if (!t->n_pending)
+		t->pending_first = first;
+	memcpy(t->pending + t->n_pending, hashes, n * sizeof(*hashes));
+	t->n_pending += n;
+	return MCG_OK;
+}
+
 static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 {
 	mcg_buf bytes = MCG_BUF_INIT;
@@ -332,22 +415,14 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	if (rc)
 		return rc;
 	first = mcg_merkle_stored_count(ev->seq - 1);
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = mcg_db_stmt(L,
-			"INSERT INTO audit_hashes(idx, hash) VALUES(?1, ?2)", err);
-
-		if (!st)
-			return err->code;
-		sqlite3_bind_int64(st, 1, first + (int64_t)i);
-		sqlite3_bind_blob(st, 2, stored[i].b, MCG_HASH_SIZE, SQLITE_STATIC);
-		rc = mcg_db_step_done(L, st, err, "appending to the audit log");
-		if (rc)
-			return rc;
-	}
+	/* At most 64 hashes a leaf (a tree of 2^63 leaves): the queue holds
+	 * more than that. */
+	assert(n <= MCG_TXN_HASHES && MCG_TXN_HASHES <= MCG_TXN_PENDING_HASHES);
+	rc = queue_hashes(L, first, stored, n, err);
+	if (rc)
+		return rc;
 	/* Stored hash i of this leaf is at level i of the tree, and is the
-	 * latest of its level: the one the next append at that level reads.
-	 * Kept only once all are written. */
-	assert(n <= MCG_TXN_HASHES);
+	 * latest of its level: the one the next append at that level reads. */
 	for (size_t i = 0; i < n && i < MCG_TXN_HASHES; i++) {
 		L->txn.hash_idx[i] = first + (int64_t)i;
 		L->txn.hash[i] = stored[i];

@@ -39,6 +39,10 @@ struct mcg_stmt_slot {
  * level of the tree is the whole right edge an append reads (audit/merkle.h),
  * since the left half a new subtree needs is the latest one of its level. */
 #define MCG_TXN_HASHES 64
+/* Stored hashes held back to be written MCG_HASH_BATCH rows a statement
+ * (journal.c): a multiple of it. */
+#define MCG_HASH_BATCH 32
+#define MCG_TXN_PENDING_HASHES (4 * MCG_HASH_BATCH)
 
 /*
  * Figures the journal's transaction would otherwise read back from the
@@ -63,6 +67,12 @@ struct mcg_txn_cache {
 	/* hash_idx[level] is the index of hash[level], or -1 for none. */
 	int64_t hash_idx[MCG_TXN_HASHES];
 	mcg_hash hash[MCG_TXN_HASHES];
+	/* Stored hashes appended but not yet in audit_hashes: indexes
+	 * pending_first .. pending_first + n_pending - 1, written by the
+	 * batch (journal.c) when full and by mcg_journal_flush. */
+	int64_t pending_first;
+	size_t n_pending;
+	mcg_hash pending[MCG_TXN_PENDING_HASHES];
 };
 
 struct mcg_ledger {
