@@ -103,7 +103,7 @@ typedef struct mcg_loan_cached {
 	int64_t cap_minor;
 	/* Private to loan_cache.c and mcg_loan_update. */
 	int32_t closed_days;      /* with closing: the date loans.closed gets */
-	unsigned char used, dirty, closing;
+	unsigned char dirty, closing;
 } mcg_loan_cached;
 
 /* The loan's entry, or NULL (not read yet in this transaction, or no

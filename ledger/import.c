@@ -694,41 +694,17 @@ static int open_file(const char *path, FILE **out, uint64_t *size, mcg_error *er
 }
 
 /*
- * A file of bank events touches loans all over the ledger, in one long
- * transaction: a larger page cache for its duration saves a third of the
- * time on a large ledger.  It is a fixed bound (memory stays flat in the
- * size of the file) and the connection's own setting comes back after.
+ * The import runs with the connection's own page cache (SQLite's 2 MiB).
+ * It once set 64 MiB for its transaction, which paid when every event read
+ * and wrote its loan row; since the loan cache (loan_cache.c) an event
+ * touches only the right edge of the tables it appends to, and filling a
+ * large cache (a malloc and page faults for every page) cost more than it
+ * saved: 12% more time and 95 MiB against 27 MiB at the default bench
+ * scale (docs/PERFORMANCE.md).
  */
-#define IMPORT_CACHE_KIB 65536
-
-static int64_t cache_size_get(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int64_t v = -2000;        /* SQLite's default: 2,000 KiB */
-
-	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK)
-		return v;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static void cache_size_set(sqlite3 *db, int64_t v)
-{
-	char sql[64];
-
-	/* A number we made, not input: nothing to bind, and PRAGMA takes no
-	 * parameters anyway. */
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)v);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
-}
-
 int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts,
 		    mcg_import_summary *out, mcg_error *err)
 {
-	sqlite3 *db = mcg_ledger_db(L);
-	int64_t cache_kib;
 	struct importer im;
 	FILE *f;
 	int rc;
@@ -751,14 +727,11 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	rc = rc ? rc : mcg_journal_begin(L, err);
 	if (rc)
 		goto out_close;
-	cache_kib = cache_size_get(db);
-	cache_size_set(db, -IMPORT_CACHE_KIB);
 	rc = import_rows(&im, err);
 	if (rc || opts->dry_run)
 		mcg_journal_rollback(L);
 	else
 		rc = mcg_journal_commit(L, err);
-	cache_size_set(db, cache_kib);
 	if (!rc && opts->progress)
 		opts->progress(opts->progress_ctx, out->rows, mcg_csv_bytes(im.r), im.total_bytes);
 out_close:

@@ -26,22 +26,36 @@
  */
 #include "apply.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* 65,536 loans of about 150 bytes: 10 MiB at most, in a table of twice as
- * many slots. */
+/* 65,536 loans of about 150 bytes: 10 MiB at most. */
 #define MCG_LOAN_CACHE_MAX 65536
 #define MCG_LOAN_CACHE_FIRST 1024
 
-struct mcg_loan_cache {
-	mcg_loan_cached *slots;
-	size_t cap;               /* a power of two, or 0 before the first use */
-	size_t used;
+/*
+ * Open addressing over a separate index: slot i of `index` holds the
+ * number of an entry plus one (0: empty) and the low bits of its hash, so
+ * a probe reads 8-byte slots, not 150-byte entries, and compares ids only
+ * when the hashes agree.  Entries are kept densely in the order they came.
+ */
+struct slot {
+	uint32_t entry;           /* entries[entry - 1]; 0 for an empty slot */
+	uint32_t hash;
 };
 
-/* FNV-1a: ids are short ASCII strings (DOMAIN.md section 4). */
-static size_t hash_id(const char *id)
+struct mcg_loan_cache {
+	struct slot *index;
+	size_t cap;               /* slots: a power of two, or 0 before the first use */
+	mcg_loan_cached *entries;
+	size_t used, room;        /* entries in use and allocated */
+};
+
+/* FNV-1a, then a 64-bit finaliser (MurmurHash3's fmix64): loan ids differ
+ * mostly in their last characters, and FNV alone leaves the low bits that
+ * pick a slot poorly mixed. */
+static uint64_t hash_id(const char *id)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -49,43 +63,73 @@ static size_t hash_id(const char *id)
 		h ^= *p;
 		h *= 1099511628211ULL;
 	}
-	return (size_t)h;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
-static mcg_loan_cached *probe(mcg_loan_cached *slots, size_t cap, const char *id)
+/* The slot holding id, or the empty slot where it would go. */
+static struct slot *probe(const struct mcg_loan_cache *c, const char *id, uint64_t h)
 {
-	size_t i = hash_id(id) & (cap - 1);
+	size_t i = (size_t)h & (c->cap - 1);
+	uint32_t tag = (uint32_t)(h >> 32);
 
-	while (slots[i].used && strcmp(slots[i].row.id, id) != 0)
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
+	for (;; i = (i + 1) & (c->cap - 1)) {
+		struct slot *s = &c->index[i];
+
+		if (!s->entry ||
+		    (s->hash == tag && strcmp(c->entries[s->entry - 1].row.id, id) == 0))
+			return s;
+	}
 }
 
 mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id)
 {
 	struct mcg_loan_cache *c = L->loans;
-	mcg_loan_cached *e;
+	struct slot *s;
 
 	if (!L->in_txn || !c || !c->used)
 		return NULL;
-	e = probe(c->slots, c->cap, id);
-	return e->used ? e : NULL;
+	s = probe(c, id, hash_id(id));
+	return s->entry ? &c->entries[s->entry - 1] : NULL;
 }
 
-/* Doubles the table (rehashing every entry); -1 when out of memory. */
-static int grow(struct mcg_loan_cache *c)
+/* Doubles the index, placing every entry again; -1 when out of memory. */
+static int grow_index(struct mcg_loan_cache *c)
 {
 	size_t cap = c->cap ? c->cap * 2 : MCG_LOAN_CACHE_FIRST;
-	mcg_loan_cached *slots = calloc(cap, sizeof(*slots));
+	struct slot *index = calloc(cap, sizeof(*index));
+	struct mcg_loan_cache grown = *c;
 
-	if (!slots)
+	if (!index)
 		return -1;
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->slots[i].used)
-			*probe(slots, cap, c->slots[i].row.id) = c->slots[i];
-	free(c->slots);
-	c->slots = slots;
+	grown.index = index;
+	grown.cap = cap;
+	for (size_t e = 0; e < c->used; e++) {
+		uint64_t h = hash_id(c->entries[e].row.id);
+		struct slot *s = probe(&grown, c->entries[e].row.id, h);
+
+		s->entry = (uint32_t)e + 1;
+		s->hash = (uint32_t)(h >> 32);
+	}
+	free(c->index);
+	c->index = index;
 	c->cap = cap;
+	return 0;
+}
+
+static int grow_entries(struct mcg_loan_cache *c)
+{
+	size_t room = c->room ? c->room * 2 : MCG_LOAN_CACHE_FIRST / 2;
+	mcg_loan_cached *entries = realloc(c->entries, room * sizeof(*entries));
+
+	if (!entries)
+		return -1;
+	c->entries = entries;
+	c->room = room;
 	return 0;
 }
 
@@ -94,6 +138,8 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 {
 	struct mcg_loan_cache *c = L->loans;
 	mcg_loan_cached *e;
+	struct slot *s;
+	uint64_t h;
 	int rc;
 
 	*out = NULL;
@@ -111,14 +157,19 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 			return rc;
 		mcg_loan_cache_clear(L);
 	}
-	if ((c->used + 1) * 2 > c->cap && grow(c) != 0)
+	if ((c->used + 1) * 2 > c->cap && grow_index(c) != 0)
 		return MCG_OK;
-	e = probe(c->slots, c->cap, row->id);
-	if (!e->used) {
+	if (c->used == c->room && grow_entries(c) != 0)
+		return MCG_OK;
+	h = hash_id(row->id);
+	s = probe(c, row->id, h);
+	if (!s->entry) {
+		e = &c->entries[c->used++];
 		memset(e, 0, sizeof(*e));
-		e->used = 1;
-		c->used++;
+		s->entry = (uint32_t)c->used;
+		s->hash = (uint32_t)(h >> 32);
 	}
+	e = &c->entries[s->entry - 1];
 	e->row = *row;
 	*out = e;
 	return MCG_OK;
@@ -130,10 +181,10 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	for (size_t i = 0; c && i < c->cap; i++) {
-		mcg_loan_cached *e = &c->slots[i];
+	for (size_t i = 0; c && i < c->used; i++) {
+		mcg_loan_cached *e = &c->entries[i];
 
-		if (!e->used || !e->dirty)
+		if (!e->dirty)
 			continue;
 		st = mcg_db_stmt(L, "UPDATE loans SET status = ?2, outstanding = ?3, ga = ?4,"
 				 " dpd = ?5, closed = CASE WHEN ?6 THEN ?7 ELSE closed END"
@@ -162,7 +213,7 @@ void mcg_loan_cache_clear(mcg_ledger *L)
 
 	if (!c || !c->used)
 		return;
-	memset(c->slots, 0, c->cap * sizeof(*c->slots));
+	memset(c->index, 0, c->cap * sizeof(*c->index));
 	c->used = 0;
 }
 
@@ -170,7 +221,8 @@ void mcg_loan_cache_free(mcg_ledger *L)
 {
 	if (!L->loans)
 		return;
-	free(L->loans->slots);
+	free(L->loans->index);
+	free(L->loans->entries);
 	free(L->loans);
 	L->loans = NULL;
 }
