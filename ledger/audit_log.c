@@ -3,7 +3,7 @@
  *
  * Three kinds of work live here:
  *
- * - Reading the tree the journal keeps in audit_hashes: roots and proofs,
+ * - Reading the tree the journal keeps in audit_tiles: roots and proofs,
  *   O(log n) stored hashes each, through audit/merkle.c.
  * - Signing and checking checkpoints (C2SP signed notes, audit/note.c).
  *   Making a checkpoint is the one write outside the journal; it refuses
@@ -11,7 +11,7 @@
  * - The full verification.  It trusts nothing the journal stored: it reads
  *   the event and posting rows in one pass, recomputes every leaf from them
  *   and every stored hash from those leaves, and compares each with the
- *   row in audit_hashes as it goes.  Appending a leaf reads only the
+ *   hash in audit_tiles as it goes.  Appending a leaf reads only the
  *   latest complete subtree of each level (the *frontier*, at most 64
  *   hashes), so the pass holds O(log n) hashes whatever the size of the
  *   log, and the roots of the kept checkpoints are folded from the same
@@ -669,10 +669,58 @@ static int cursor_next(mcg_ledger *L, struct cursor *c, mcg_error *err)
 	return MCG_OK;
 }
 
+/*
+ * The stored hashes in index order, read tile by tile from audit_tiles
+ * (64 to a row, ledger_int.h).  Like a cursor: `row` says whether idx and
+ * hash hold one now.  A missing tile shows as a jump of idx, a tile that
+ * is not full before the last as a jump too; a damaged row is an error.
+ */
+struct hash_stream {
+	struct cursor tiles;
+	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
+	size_t n, pos;            /* hashes in tile, and the one at idx */
+	int64_t idx;
+	int row;
+};
+
+static int hashes_next(mcg_ledger *L, struct hash_stream *h, mcg_error *err)
+{
+	sqlite3_stmt *st = h->tiles.st;
+	int64_t tile;
+	size_t bytes;
+	int rc;
+
+	if (h->row && ++h->pos < h->n) {
+		h->idx++;
+		return MCG_OK;
+	}
+	rc = cursor_next(L, &h->tiles, err);
+	h->row = h->tiles.row;
+	if (rc || !h->row)
+		return rc;
+	tile = sqlite3_column_int64(st, 0);
+	bytes = (size_t)sqlite3_column_bytes(st, 1);
+	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || tile < 0)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "audit tile %s is not part of the log (rows were added to the audit log)",
+				     (const char *)sqlite3_column_text(st, 0));
+	if (sqlite3_column_type(st, 1) != SQLITE_BLOB || bytes == 0 ||
+	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(h->tile))
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "audit tile %lld is damaged (the audit log was changed)",
+				     (long long)tile);
+	memcpy(h->tile, sqlite3_column_blob(st, 1), bytes);
+	h->n = bytes / MCG_HASH_SIZE;
+	h->pos = 0;
+	h->idx = tile * MCG_AUDIT_TILE_HASHES;
+	return MCG_OK;
+}
+
 /* Everything one verification pass holds. */
 struct verify {
 	mcg_ledger *L;
-	struct cursor events, postings, hashes, checkpoints;
+	struct cursor events, postings, checkpoints;
+	struct hash_stream hashes;
 	struct frontier f;
 	EVP_PKEY *key;                  /* checkpoint.pub, loaded when needed */
 	const mcg_checkpoint *outside;  /* NULL when none was given */
@@ -718,33 +766,31 @@ static int read_event(struct verify *v, mcg_event *ev, mcg_error *err)
 	return rc;
 }
 
-/* Compares the hashes appending leaf seq stores with the audit_hashes
- * rows at their indexes. */
+/* Compares the hashes appending leaf seq stores with the stored ones at
+ * their indexes. */
 static int compare_stored(struct verify *v, int64_t seq, const mcg_hash *out,
 			  size_t nout, mcg_error *err)
 {
 	int64_t first = mcg_merkle_stored_count(seq - 1);
-	sqlite3_stmt *st = v->hashes.st;
+	struct hash_stream *h = &v->hashes;
 	int rc;
 
 	for (size_t k = 0; k < nout; k++) {
-		int64_t want = first + (int64_t)k, idx;
+		int64_t want = first + (int64_t)k;
 
-		if (!v->hashes.row && k == 0)
+		if (!h->row && k == 0)
 			return mcg_error_set(err, MCG_EINTEGRITY,
 					     "event %lld is not in the audit log (it was added outside the journal)",
 					     (long long)seq);
-		if (!v->hashes.row || (idx = sqlite3_column_int64(st, 0)) > want)
+		if (!h->row || h->idx > want)
 			return mcg_error_set(err, MCG_EINTEGRITY,
 					     "event %lld: audit hash %lld is missing (the audit log was changed)",
 					     (long long)seq, (long long)want);
-		if (idx < want)
+		if (h->idx < want)
 			return mcg_error_set(err, MCG_EINTEGRITY,
 					     "audit hash %lld is not part of the log (rows were added to the audit log)",
-					     (long long)idx);
-		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
-		    sqlite3_column_bytes(st, 1) != MCG_HASH_SIZE ||
-		    memcmp(sqlite3_column_blob(st, 1), out[k].b, MCG_HASH_SIZE) != 0) {
+					     (long long)h->idx);
+		if (memcmp(h->tile[h->pos].b, out[k].b, MCG_HASH_SIZE) != 0) {
 			if (k == 0)
 				return mcg_error_set(err, MCG_EINTEGRITY, leaf_mismatch_fmt,
 						     (long long)seq);
@@ -752,7 +798,7 @@ static int compare_stored(struct verify *v, int64_t seq, const mcg_hash *out,
 					     "event %lld: audit hash %lld does not match the hashes below it (the audit log was changed)",
 					     (long long)seq, (long long)want);
 		}
-		rc = cursor_next(v->L, &v->hashes, err);
+		rc = hashes_next(v->L, h, err);
 		if (rc)
 			return rc;
 	}
@@ -903,13 +949,13 @@ static int open_cursors(struct verify *v, mcg_error *err)
 			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
 	rc = rc ? rc : cursor_open(v->L, &v->postings, "SELECT seq, line, account, amount"
 				   " FROM postings ORDER BY seq, line", err);
-	rc = rc ? rc : cursor_open(v->L, &v->hashes,
-				   "SELECT idx, hash FROM audit_hashes ORDER BY idx", err);
+	rc = rc ? rc : cursor_open(v->L, &v->hashes.tiles,
+				   "SELECT tile, hashes FROM audit_tiles ORDER BY tile", err);
 	rc = rc ? rc : cursor_open(v->L, &v->checkpoints,
 				   "SELECT size, note FROM checkpoints ORDER BY size", err);
 	rc = rc ? rc : cursor_next(v->L, &v->events, err);
 	rc = rc ? rc : cursor_next(v->L, &v->postings, err);
-	rc = rc ? rc : cursor_next(v->L, &v->hashes, err);
+	rc = rc ? rc : hashes_next(v->L, &v->hashes, err);
 	rc = rc ? rc : cursor_next(v->L, &v->checkpoints, err);
 	return rc;
 }
@@ -918,7 +964,7 @@ static void close_cursors(struct verify *v)
 {
 	sqlite3_finalize(v->events.st);
 	sqlite3_finalize(v->postings.st);
-	sqlite3_finalize(v->hashes.st);
+	sqlite3_finalize(v->hashes.tiles.st);
 	sqlite3_finalize(v->checkpoints.st);
 }
 

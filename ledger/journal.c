@@ -51,11 +51,13 @@ void mcg_txn_cache_drop(mcg_ledger *L)
 	L->txn.poisoned = 0;
 	for (size_t i = 0; i < MCG_TXN_HASHES; i++)
 		L->txn.hash_idx[i] = -1;
-	L->txn.n_pending = 0;
+	L->txn.tile_no = -1;
+	L->txn.tile_n = 0;
+	L->txn.tile_dirty = 0;
 	mcg_loan_cache_clear(L);
 }
 
-static int write_pending_hashes(mcg_ledger *L, mcg_error *err);
+static int write_tile(mcg_ledger *L, mcg_error *err);
 
 int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 {
@@ -65,7 +67,7 @@ int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 		return MCG_OK;
 	rc = mcg_loan_cache_flush(L, err);
 	rc = rc ? rc : mcg_loan_flush_total_ga(L, err);
-	return rc ? rc : write_pending_hashes(L, err);
+	return rc ? rc : write_tile(L, err);
 }
 
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
@@ -280,12 +282,48 @@ static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
 			*out = L->txn.hash[level];
 			return 1;
 		}
-	if (L->txn.n_pending && idx >= L->txn.pending_first &&
-	    idx - L->txn.pending_first < (int64_t)L->txn.n_pending) {
-		*out = L->txn.pending[idx - L->txn.pending_first];
+	if (L->txn.tile_no >= 0 && idx / MCG_AUDIT_TILE_HASHES == L->txn.tile_no &&
+	    (size_t)(idx % MCG_AUDIT_TILE_HASHES) < L->txn.tile_n) {
+		*out = L->txn.tile[idx % MCG_AUDIT_TILE_HASHES];
 		return 1;
 	}
 	return 0;
+}
+
+/* Reads tile `tile` into out (room for MCG_AUDIT_TILE_HASHES); *n is how
+ * many hashes it holds, 0 when there is no such row. */
+static int read_tile(mcg_ledger *L, int64_t tile, mcg_hash *out, size_t *n,
+		     mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT hashes FROM audit_tiles WHERE tile = ?1", err);
+	int step;
+	size_t bytes;
+
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, tile);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return MCG_OK;
+	}
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return mcg_db_error(L, err, "reading the audit log");
+	}
+	bytes = (size_t)sqlite3_column_bytes(st, 0);
+	if (sqlite3_column_type(st, 0) != SQLITE_BLOB || bytes == 0 ||
+	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(mcg_hash) * MCG_AUDIT_TILE_HASHES) {
+		sqlite3_reset(st);
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "audit tile %lld is damaged (the audit log was changed)",
+				     (long long)tile);
+	}
+	memcpy(out, sqlite3_column_blob(st, 0), bytes);
+	*n = bytes / MCG_HASH_SIZE;
+	sqlite3_reset(st);
+	return MCG_OK;
 }
 
 /* Reads stored audit hashes for the Merkle code (audit/ never sees SQL). */
@@ -294,24 +332,28 @@ static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 {
 	mcg_ledger *L = ctx;
 
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st;
+	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
+	int64_t tile_no = -1;
+	size_t tile_n = 0;
+	int rc;
 
-		if (cached_hash(L, indexes[i], &out[i]))
+	for (size_t i = 0; i < n; i++) {
+		int64_t idx = indexes[i];
+
+		if (cached_hash(L, idx, &out[i]))
 			continue;
-		st = mcg_db_stmt(L, "SELECT hash FROM audit_hashes WHERE idx = ?1", err);
-		if (!st)
-			return err->code;
-		sqlite3_bind_int64(st, 1, indexes[i]);
-		if (sqlite3_step(st) != SQLITE_ROW ||
-		    sqlite3_column_bytes(st, 0) != MCG_HASH_SIZE) {
-			sqlite3_reset(st);
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "audit hash %lld is missing or damaged",
-					     (long long)indexes[i]);
+		/* Proofs read indexes that are often in the same tile. */
+		if (idx < 0 || idx / MCG_AUDIT_TILE_HASHES != tile_no) {
+			tile_no = idx < 0 ? -1 : idx / MCG_AUDIT_TILE_HASHES;
+			rc = idx < 0 ? MCG_OK : read_tile(L, tile_no, tile, &tile_n, err);
+			if (rc)
+				return rc;
 		}
-		memcpy(out[i].b, sqlite3_column_blob(st, 0), MCG_HASH_SIZE);
-		sqlite3_reset(st);
+		if (idx < 0 || (size_t)(idx % MCG_AUDIT_TILE_HASHES) >= tile_n)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "audit hash %lld is missing (the audit log was changed)",
+					     (long long)idx);
+		out[i] = tile[idx % MCG_AUDIT_TILE_HASHES];
 	}
 	return MCG_OK;
 }
@@ -323,77 +365,63 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 }
 
 /*
- * The audit tree's stored hashes go to audit_hashes MCG_HASH_BATCH rows a
- * statement: an event stores two on average, and one INSERT a hash was,
- * beside the event's own row, most of what the audit log cost an import
- * (docs/PERFORMANCE.md).  OR FAIL: a multi-row insert that may abort needs
- * a statement journal, and on any failure the journal's whole transaction
- * is rolled back anyway.
+ * The audit tree's stored hashes go to audit_tiles 64 to a row: an event
+ * stores two on average, and a row a hash (schema version 1) was, beside
+ * the event's own row, most of what the audit log cost an import
+ * (docs/PERFORMANCE.md).  The transaction keeps the last tile and writes
+ * it when it is full and at every flush.
  */
-#define HASH_ROW "(?, ?)"
-#define HASH_ROWS4 HASH_ROW "," HASH_ROW "," HASH_ROW "," HASH_ROW
-#define HASH_ROWS16 HASH_ROWS4 "," HASH_ROWS4 "," HASH_ROWS4 "," HASH_ROWS4
-static const char insert_hash_batch[] =
-	"INSERT OR FAIL INTO audit_hashes(idx, hash) VALUES "
-	HASH_ROWS16 "," HASH_ROWS16;
-_Static_assert(MCG_HASH_BATCH == 32, "insert_hash_batch has 32 rows");
-
-static int insert_hashes(mcg_ledger *L, const char *sql, int64_t first,
-			 const mcg_hash *hashes, size_t n, mcg_error *err)
-{
-	sqlite3_stmt *st = mcg_db_stmt(L, sql, err);
-
-	if (!st)
-		return err->code;
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, (int)(2 * i + 1), first + (int64_t)i);
-		sqlite3_bind_blob(st, (int)(2 * i + 2), hashes[i].b, MCG_HASH_SIZE,
-				  SQLITE_STATIC);
-	}
-	return mcg_db_step_done(L, st, err, "appending to the audit log");
-}
-
-/* Writes the pending stored hashes: whole batches, then one by one. */
-static int write_pending_hashes(mcg_ledger *L, mcg_error *err)
+static int write_tile(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_txn_cache *t = &L->txn;
-	size_t done = 0;
-	int rc = MCG_OK;
-
-	for (; !rc && t->n_pending - done >= MCG_HASH_BATCH; done += MCG_HASH_BATCH)
-		rc = insert_hashes(L, insert_hash_batch, t->pending_first + (int64_t)done,
-				   t->pending + done, MCG_HASH_BATCH, err);
-	for (; !rc && done < t->n_pending; done++)
-		rc = insert_hashes(L, "INSERT INTO audit_hashes(idx, hash) VALUES(?, ?)",
-				   t->pending_first + (int64_t)done, t->pending + done, 1, err);
-	if (rc)
-		return rc;
-	t->pending_first += (int64_t)t->n_pending;
-	t->n_pending = 0;
-	return MCG_OK;
-}
-
-/* Queues the stored hashes of one leaf, from index first on. */
-static int queue_hashes(mcg_ledger *L, int64_t first, const mcg_hash *hashes,
-			size_t n, mcg_error *err)
-{
-	struct mcg_txn_cache *t = &L->txn;
+	sqlite3_stmt *st;
 	int rc;
 
-	if (t->n_pending && t->pending_first + (int64_t)t->n_pending != first)
-		return mcg_error_set(err, MCG_ESYS,
-				     "internal error: audit hash %lld does not follow the pending ones",
-				     (long long)first);
-	if (t->n_pending + n > MCG_TXN_PENDING_HASHES) {
-		rc = write_pending_hashes(L, err);
+	if (!t->tile_dirty)
+		return MCG_OK;
+	st = mcg_db_stmt(L, "INSERT INTO audit_tiles(tile, hashes) VALUES(?1, ?2)"
+			 " ON CONFLICT(tile) DO UPDATE SET hashes = excluded.hashes", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, t->tile_no);
+	sqlite3_bind_blob(st, 2, t->tile, (int)(t->tile_n * sizeof(mcg_hash)), SQLITE_STATIC);
+	rc = mcg_db_step_done(L, st, err, "appending to the audit log");
+	if (!rc)
+		t->tile_dirty = 0;
+	return rc;
+}
+
+/* Appends stored hash idx (the next one of the log) to the last tile. */
+static int store_hash(mcg_ledger *L, int64_t idx, const mcg_hash *h, mcg_error *err)
+{
+	struct mcg_txn_cache *t = &L->txn;
+	int64_t tile = idx / MCG_AUDIT_TILE_HASHES;
+	size_t at = (size_t)(idx % MCG_AUDIT_TILE_HASHES);
+	int rc;
+
+	if (t->tile_no != tile) {
+		rc = write_tile(L, err);
 		if (rc)
 			return rc;
+		t->tile_no = tile;
+		t->tile_n = 0;
+		/* The tile's earlier hashes, written by earlier transactions. */
+		rc = at ? read_tile(L, tile, t->tile, &t->tile_n, err) : MCG_OK;
+		if (rc) {
+			t->tile_no = -1;
+			return rc;
+		}
 	}
-	if (!t->n_pending)
-		t->pending_first = first;
-	memcpy(t->pending + t->n_pending, hashes, n * sizeof(*hashes));
-	t->n_pending += n;
-	return MCG_OK;
+	if (t->tile_n != at) {
+		t->tile_no = -1;
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "audit tile %lld holds %zu hashes where %zu were expected (the audit log was changed)",
+				     (long long)tile, t->tile_n, at);
+	}
+	t->tile[at] = *h;
+	t->tile_n++;
+	t->tile_dirty = 1;
+	return t->tile_n == MCG_AUDIT_TILE_HASHES ? write_tile(L, err) : MCG_OK;
 }
 
 static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
@@ -415,12 +443,11 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	if (rc)
 		return rc;
 	first = mcg_merkle_stored_count(ev->seq - 1);
-	/* At most 64 hashes a leaf (a tree of 2^63 leaves): the queue holds
-	 * more than that. */
-	assert(n <= MCG_TXN_HASHES && MCG_TXN_HASHES <= MCG_TXN_PENDING_HASHES);
-	rc = queue_hashes(L, first, stored, n, err);
-	if (rc)
-		return rc;
+	for (size_t i = 0; i < n; i++) {
+		rc = store_hash(L, first + (int64_t)i, &stored[i], err);
+		if (rc)
+			return rc;
+	}
 	/* Stored hash i of this leaf is at level i of the tree, and is the
 	 * latest of its level: the one the next append at that level reads. */
 	for (size_t i = 0; i < n && i < MCG_TXN_HASHES; i++) {

@@ -98,18 +98,104 @@ static int set_keys_dir(mcg_ledger *L, const char *path, const char *keys_dir)
 	return L->keys_dir ? MCG_OK : MCG_ESYS;
 }
 
-/* Brings an older file's schema forward.  Version 1 is the first, so
- * there is nothing to migrate yet; each later version adds a step here. */
+/*
+ * Version 1 to 2: the audit tree's stored hashes move from audit_hashes,
+ * one a row, to audit_tiles, 64 to a row (ledger_int.h).  The hashes are
+ * copied as they are, so every root, checkpoint and proof stays the same;
+ * a log whose stored hashes are not exactly 0, 1, 2, ... (changed since
+ * it was written) is not upgraded, so that the change stays for `audit
+ * verify` of the mcg that wrote it to report.
+ */
+static int migrate_1_to_2(mcg_ledger *L, mcg_error *err)
+{
+	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
+	sqlite3_stmt *rd = NULL, *wr = NULL;
+	int64_t next = 0;
+	size_t n = 0;
+	int step, rc;
+
+	rc = mcg_db_exec(L, "CREATE TABLE audit_tiles(tile INTEGER PRIMARY KEY,"
+			 " hashes BLOB NOT NULL)", err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(L->db, "SELECT idx, hash FROM audit_hashes ORDER BY idx",
+			       -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(L->db, "INSERT INTO audit_tiles(tile, hashes) VALUES(?1, ?2)",
+			       -1, &wr, NULL) != SQLITE_OK) {
+		rc = mcg_db_error(L, err, "upgrading the ledger");
+		goto out;
+	}
+	while (!rc && ((step = sqlite3_step(rd)) == SQLITE_ROW || n > 0)) {
+		if (step == SQLITE_ROW) {
+			if (sqlite3_column_int64(rd, 0) != next ||
+			    sqlite3_column_type(rd, 1) != SQLITE_BLOB ||
+			    sqlite3_column_bytes(rd, 1) != MCG_HASH_SIZE) {
+				rc = mcg_error_set(err, MCG_EINTEGRITY,
+						   "cannot upgrade the ledger to schema version 2: its audit log was changed at stored hash %lld (`audit verify` with the mcg that wrote it says more)",
+						   (long long)next);
+				break;
+			}
+			memcpy(tile[n++].b, sqlite3_column_blob(rd, 1), MCG_HASH_SIZE);
+			next++;
+		}
+		if (n == MCG_AUDIT_TILE_HASHES || (step != SQLITE_ROW && n > 0)) {
+			sqlite3_bind_int64(wr, 1, (next - 1) / MCG_AUDIT_TILE_HASHES);
+			sqlite3_bind_blob(wr, 2, tile, (int)(n * sizeof(mcg_hash)), SQLITE_STATIC);
+			rc = mcg_db_step_done(L, wr, err, "upgrading the ledger");
+			n = 0;
+		}
+		if (step != SQLITE_ROW)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = mcg_db_error(L, err, "upgrading the ledger");
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	rc = rc ? rc : mcg_db_exec(L, "DROP TABLE audit_hashes", err);
+	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+				     err);
+}
+
+/* Brings an older file's schema forward, one version at a time, in one
+ * transaction: a crash leaves it as it was.  Needs a connection that can
+ * write: a read-only open migrates through a connection of its own. */
 static int migrate(mcg_ledger *L, int64_t version, mcg_error *err)
 {
-	(void)L;
+	int rc;
+
 	if (version > MCG_SCHEMA_VERSION)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "the ledger has schema version %lld, newer than this mcg understands (%d): upgrade mcg",
 				     (long long)version, MCG_SCHEMA_VERSION);
 	if (version < 1)
 		return mcg_error_set(err, MCG_EINTEGRITY, "the ledger's schema version is damaged");
-	return MCG_OK;
+	if (version == MCG_SCHEMA_VERSION)
+		return MCG_OK;
+	rc = mcg_db_exec(L, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	if (version == 1)
+		rc = migrate_1_to_2(L, err);
+	rc = rc ? rc : mcg_db_exec(L, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Migrates the file at path through a connection that may write. */
+static int migrate_file(const char *path, int64_t version, mcg_error *err)
+{
+	mcg_ledger *W;
+	int rc = mcg_db_connect(path, SQLITE_OPEN_READWRITE, &W, err);
+
+	if (rc)
+		return mcg_error_prefix(err, "upgrading the ledger from schema version %lld",
+					(long long)version);
+	rc = mcg_db_use_wal(W, err);
+	rc = rc ? rc : migrate(W, version, err);
+	mcg_ledger_close(W);
+	return rc;
 }
 
 int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
@@ -137,9 +223,9 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 	/* Nothing is written before the file is known to be a ledger: not
 	 * even the switch to WAL, which rewrites another database's header. */
 	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-			      " AND name IN ('meta', 'events', 'postings', 'ledger_facts', 'audit_hashes')",
+			      " AND name IN ('meta', 'events', 'postings', 'ledger_facts')",
 			      NULL, NULL, &version, NULL, err);
-	if (rc || version != 5) {
+	if (rc || version != 4) {
 		rc = mcg_error_set(err, MCG_EINPUT, "'%s' is not an mcg ledger", path);
 		goto fail;
 	}
@@ -147,7 +233,10 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 			      NULL, NULL, &version, &found, err);
 	if (!rc && !found)
 		rc = mcg_error_set(err, MCG_EINPUT, "'%s' is not an mcg ledger (no schema version)", path);
-	rc = rc ? rc : migrate(L, version, err);
+	if (!rc && (version > MCG_SCHEMA_VERSION || version < 1))
+		rc = migrate(L, version, err);     /* refuses it, saying why */
+	else if (!rc && version < MCG_SCHEMA_VERSION)
+		rc = read_only ? migrate_file(path, version, err) : migrate(L, version, err);
 	rc = rc ? rc : mcg_db_load_meta(L, err);
 	if (!rc && !read_only)
 		rc = mcg_db_use_wal(L, err);

@@ -8,9 +8,9 @@
  *   projection of the events: it is written only by the apply functions
  *   (apply_*.c) called from the journal, and `mcg check` rebuilds it from
  *   the events into a scratch database and compares.
- * - audit_hashes holds the stored hashes of the RFC 9162 tree over the
- *   canonical bytes of the events (audit/merkle.h), appended in the same
- *   transaction as the event.
+ * - audit_tiles holds the stored hashes of the RFC 9162 tree over the
+ *   canonical bytes of the events (audit/merkle.h), 64 to a row, appended
+ *   in the same transaction as the event.
  * - All writes happen inside one BEGIN IMMEDIATE transaction opened by the
  *   journal; apply functions never begin or commit.
  * - The transaction caches below (struct mcg_txn_cache) hold only what the
@@ -39,10 +39,10 @@ struct mcg_stmt_slot {
  * level of the tree is the whole right edge an append reads (audit/merkle.h),
  * since the left half a new subtree needs is the latest one of its level. */
 #define MCG_TXN_HASHES 64
-/* Stored hashes held back to be written MCG_HASH_BATCH rows a statement
- * (journal.c): a multiple of it. */
-#define MCG_HASH_BATCH 32
-#define MCG_TXN_PENDING_HASHES (4 * MCG_HASH_BATCH)
+/* Stored hashes a row of audit_tiles holds (schema version 2): stored
+ * hash i is bytes 32 (i mod 64) .. of tile i / 64, and every tile but the
+ * last is full.  2 KiB: a row fits in a page without overflow. */
+#define MCG_AUDIT_TILE_HASHES 64
 
 /*
  * Figures the journal's transaction would otherwise read back from the
@@ -67,12 +67,14 @@ struct mcg_txn_cache {
 	/* hash_idx[level] is the index of hash[level], or -1 for none. */
 	int64_t hash_idx[MCG_TXN_HASHES];
 	mcg_hash hash[MCG_TXN_HASHES];
-	/* Stored hashes appended but not yet in audit_hashes: indexes
-	 * pending_first .. pending_first + n_pending - 1, written by the
-	 * batch (journal.c) when full and by mcg_journal_flush. */
-	int64_t pending_first;
-	size_t n_pending;
-	mcg_hash pending[MCG_TXN_PENDING_HASHES];
+	/* The last tile of audit_tiles as the transaction has made it:
+	 * tile number tile_no (-1: not read yet) holding tile_n hashes;
+	 * tile_dirty when the row is behind it.  Written when full and
+	 * by mcg_journal_flush. */
+	int64_t tile_no;
+	size_t tile_n;
+	int tile_dirty;
+	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
 };
 
 struct mcg_ledger {
@@ -134,7 +136,7 @@ int mcg_db_balance(mcg_ledger *L, const char *account, int64_t *out,
 /* Reads the meta facts (name, currency, digits, origin) into L. */
 int mcg_db_load_meta(mcg_ledger *L, mcg_error *err);
 
-/* The audit tree's stored-hash reader over audit_hashes (ctx is L). */
+/* The audit tree's stored-hash reader over audit_tiles (ctx is L). */
 int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 			   mcg_hash *out, mcg_error *err);
 

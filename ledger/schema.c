@@ -1,5 +1,6 @@
 /*
- * The ledger's schema.  Version 1.  A later version adds a migration to
+ * The ledger's schema.  Version 2 (version 1 stored one audit hash a row;
+ * ledger.c migrates it).  A later version adds a migration to
  * db.c's table and bumps MCG_SCHEMA_VERSION; files are migrated forward on
  * open, never backward.
  *
@@ -29,8 +30,9 @@ const char mcg_schema_sql[] =
 	" amount INTEGER NOT NULL,"
 	" PRIMARY KEY(seq, line)) WITHOUT ROWID;"
 
-	/* The audit tree's stored hashes and the checkpoints signed so far. */
-	"CREATE TABLE audit_hashes(idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+	/* The audit tree's stored hashes, 64 to a row (ledger_int.h,
+	 * MCG_AUDIT_TILE_HASHES), and the checkpoints signed so far. */
+	"CREATE TABLE audit_tiles(tile INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"
 	"CREATE TABLE checkpoints("
 	" size INTEGER PRIMARY KEY,"
 	" note TEXT NOT NULL,"

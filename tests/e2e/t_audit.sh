@@ -22,6 +22,21 @@ on_copy() {
 	expect_rc "$want" --db "$TDB" --keys "$KEYS" "$@"
 }
 
+# zero_hash_sql IDX: SQL that overwrites stored hash IDX with zeros in its
+# tile (audit_tiles holds 64 hashes of 32 bytes a row).  || makes text of
+# blobs: CAST puts the same bytes back as a blob.
+zero_hash_sql() {
+	echo "UPDATE audit_tiles SET hashes = CAST(substr(hashes, 1, 32 * ($1 % 64))
+		|| zeroblob(32) || substr(hashes, 32 * ($1 % 64) + 33) AS BLOB) WHERE tile = $1 / 64"
+}
+
+# cut_hashes_sql N: SQL that keeps only the first N stored hashes.
+cut_hashes_sql() {
+	echo "UPDATE audit_tiles SET hashes = substr(hashes, 1, 32 * ($1 - tile * 64))
+		WHERE tile * 64 < $1 AND length(hashes) > 32 * ($1 - tile * 64);
+		DELETE FROM audit_tiles WHERE tile * 64 >= $1"
+}
+
 # verify_fails SEQ_TEXT SQL: the change is found by `audit verify`, which
 # exits 4 naming what it found.
 verify_fails() {
@@ -153,13 +168,26 @@ verify_fails "event 4: its leaf does not match" "UPDATE events SET fields = CASE
 
 # ---- the audit log itself changed -------------------------------------------
 
-verify_fails "event 3: its leaf does not match" "UPDATE audit_hashes SET hash = zeroblob(32)
-	WHERE idx = (SELECT MIN(idx) FROM audit_hashes WHERE idx > 2)"
-# idx 14 is the hash of the subtree of leaves 0..7, stored with event 8.
-verify_fails "event 8: audit hash 14 does not match" "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 14"
-verify_fails "event 4: audit hash 5 is missing" "DELETE FROM audit_hashes WHERE idx = 5"
-verify_fails "the audit log holds hashes beyond event 12" "INSERT INTO audit_hashes SELECT 1000, hash FROM audit_hashes WHERE idx = 0"
-verify_fails "audit hash -1 is not part of the log" "INSERT INTO audit_hashes SELECT -1, hash FROM audit_hashes WHERE idx = 0"
+# Stored hash 3 is the leaf of event 3 (events 1 and 2 stored 0, 1, 2).
+verify_fails "event 3: its leaf does not match" "$(zero_hash_sql 3)"
+# Hash 14 is the hash of the subtree of leaves 0..7, stored with event 8.
+verify_fails "event 8: audit hash 14 does not match" "$(zero_hash_sql 14)"
+# Event 4 stores hashes 4, 5 and 6.
+verify_fails "event 4: audit hash 5 is missing" "$(cut_hashes_sql 5)"
+verify_fails "event 4: audit hash 5 does not match" "UPDATE audit_tiles
+	SET hashes = CAST(substr(hashes, 1, 160) || substr(hashes, 193) AS BLOB) WHERE tile = 0"
+verify_fails "the audit log holds hashes beyond event 12" "UPDATE audit_tiles
+	SET hashes = CAST(hashes || substr(hashes, 1, 32) AS BLOB) WHERE tile = 0"
+verify_fails "the audit log holds hashes beyond event 12" "INSERT INTO audit_tiles
+	SELECT 1000, hashes FROM audit_tiles WHERE tile = 0"
+verify_fails "audit tile -1 is not part of the log" "INSERT INTO audit_tiles
+	SELECT -1, substr(hashes, 1, 32) FROM audit_tiles WHERE tile = 0"
+verify_fails "audit tile 0 is damaged" "UPDATE audit_tiles SET hashes = substr(hashes, 1, 100) WHERE tile = 0"
+verify_fails "audit tile 0 is damaged" "UPDATE audit_tiles SET hashes = hex(hashes) WHERE tile = 0"
+# A proof reads the tiles too.
+tamper "$(cut_hashes_sql 5)"
+on_copy 4 audit prove 3
+expect_contains "$ERR" "audit hash" "prove over a cut audit log"
 verify_fails "kept checkpoint of size 12" "UPDATE checkpoints SET note = replace(note, '
 12
 ', '
@@ -187,7 +215,8 @@ expect_contains "$ERR" "balances" "check names the balances table"
 
 # ---- deleting the last events: only an outside checkpoint can tell ---------
 
-hashes12=$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM audit_hashes")
+hashes12=$(sqlite3 "$MCG_DB" "SELECT SUM(length(hashes)) / 32 FROM audit_tiles")
+expect_eq "$hashes12" 22 "12 events store 22 hashes (2n - popcount n)"
 for i in 1 2 3; do
 	ok_run contribute B 10 --kind fund --date 2026-01-04
 done
@@ -203,7 +232,7 @@ ok_run audit consistency 12 15
 # Events 13..15 cut off cleanly: their postings, audit hashes and the
 # checkpoint of size 15 go too, so the ledger agrees with itself...
 cut="DELETE FROM postings WHERE seq > 12; DELETE FROM events WHERE seq > 12;
-	DELETE FROM audit_hashes WHERE idx >= $hashes12; DELETE FROM checkpoints WHERE size > 12"
+	$(cut_hashes_sql "$hashes12"); DELETE FROM checkpoints WHERE size > 12"
 tamper "$cut"
 on_copy 0 audit verify
 on_copy 0 audit verify --checkpoint cp12.txt
@@ -220,7 +249,7 @@ on_copy 4 audit verify --checkpoint cp15.txt
 expect_contains "$ERR" "the checkpoint given of size 15 does not match the log" "fork after a cut"
 # The cut without deleting the kept checkpoint is found by the ledger alone.
 tamper "DELETE FROM postings WHERE seq > 12; DELETE FROM events WHERE seq > 12;
-	DELETE FROM audit_hashes WHERE idx >= $hashes12"
+	$(cut_hashes_sql "$hashes12")"
 on_copy 4 audit verify
 expect_contains "$ERR" "the log is shorter than the kept checkpoint of size 15" "cut with the kept checkpoint left"
 
@@ -251,7 +280,7 @@ expect_rc 4 audit verify --checkpoint forged.txt
 
 # ---- never sign a tree that does not extend the last signed one ------------
 
-tamper "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 14"
+tamper "$(zero_hash_sql 14)"
 sqlite3 "$TDB" "DELETE FROM checkpoints WHERE size = 15"
 on_copy 0 contribute D 1 --kind fund --date 2026-01-06
 before=$(sqlite3 "$TDB" "SELECT COUNT(*) FROM checkpoints")

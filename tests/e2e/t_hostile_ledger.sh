@@ -110,14 +110,14 @@ done
 # finds damage where it reads) may go through, and check still finds the
 # damage after it: damage never goes unnoticed.
 ps=$(sqlite3 "$MCG_DB" 'PRAGMA page_size')
-for t in events postings audit_hashes balances loans; do
+for t in events postings audit_tiles balances loans; do
 	rp=$(sqlite3 "$MCG_DB" "SELECT rootpage FROM sqlite_master WHERE name = '$t'")
 	cp "$MCG_DB" bad.db
 	head -c "$ps" /dev/urandom | dd of=bad.db bs="$ps" seek=$((rp - 1)) conv=notrunc 2>/dev/null
 	on_file 4 bad.db check
-	case "$t" in events|postings|audit_hashes) on_file 4 bad.db audit verify ;; esac
+	case "$t" in events|postings|audit_tiles) on_file 4 bad.db audit verify ;; esac
 	case "$t" in
-	events|postings|audit_hashes|balances)
+	events|postings|audit_tiles|balances)
 		# Every recording command reads and writes these.
 		# shellcheck disable=SC2086
 		on_file 4 bad.db $W
