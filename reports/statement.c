@@ -67,6 +67,7 @@ typedef struct statement {
 	size_t *page_events;          /* page k: events[page_events[k] .. [k + 1]) */
 	size_t n_pages;
 	char **paths;                 /* paged: the file of each page */
+	size_t bytes_max;             /* rpt_doc_bytes_max() */
 	size_t items_built;           /* of a page given up as too large */
 	size_t guarantees_bytes;      /* its bytes_min once its guarantees were in */
 	mcg_report_info info;
@@ -171,7 +172,7 @@ static void page_guarantees(const statement *s, size_t k, size_t *first, size_t 
  */
 static int over_limit(statement *s, size_t items_built)
 {
-	if (s->d.bytes_min <= rpt_doc_bytes_max())
+	if (s->d.bytes_min <= s->bytes_max)
 		return 0;
 	s->items_built = items_built;
 	return 1;
@@ -613,13 +614,12 @@ static size_t suggest_page_size(size_t listed, size_t len, size_t max)
 	return v ? (size_t)v : 1;
 }
 
-/* Says what to do about a document over the limit. */
 /* Says what to do about a document over the limit: len bytes, exactly
  * or (estimated) some. */
 static int too_large(statement *s, size_t k, size_t len, int estimated,
 		     mcg_error *err)
 {
-	size_t first, end, max = rpt_doc_bytes_max();
+	size_t first, end, max = s->bytes_max;
 	const char *some = estimated ? "some " : "";
 	size_t want;
 
@@ -658,7 +658,7 @@ static int write_pages(statement *s, mcg_error *err)
 			rc = too_large(s, k, estimate_size(s, k), 1, err);
 		rc = rc ? rc : rpt_doc_seal(&s->d, s->L, &bytes, &len, err);
 		rpt_doc_free(&s->d);
-		if (rc == MCG_EINPUT && len > rpt_doc_bytes_max())
+		if (rc == MCG_EINPUT && len > s->bytes_max)
 			rc = too_large(s, k, len, 0, err);
 		if (rc)
 			break;
@@ -764,6 +764,7 @@ int mcg_statement_write(mcg_ledger *L, const char *bic, int32_t from_days,
 	s.to_days = to_days;
 	s.page_size = page_size;
 	s.out_path = out_path;
+	s.bytes_max = rpt_doc_bytes_max();
 	if (from_days > to_days)
 		return mcg_error_set(err, MCG_EINPUT, "the period starts (%s) after it ends (%s)",
 				     mcg_date_format(from_days, a), mcg_date_format(to_days, b));
