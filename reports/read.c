@@ -300,6 +300,39 @@ void rpt_events_free(rpt_event_iter *it)
  * the shape of every line is checked as mcg_event_decode_fields checks
  * it, and only the picked values are copied out.
  */
+/* A value [v, end) with every backslash starting a valid escape. */
+static int escapes_ok(const char *v, const char *end)
+{
+	for (const char *b = memchr(v, '\\', (size_t)(end - v)); b;
+	     b = memchr(b + 2, '\\', (size_t)(end - b - 2))) {
+		if (b + 1 >= end || (b[1] != '\\' && b[1] != 'n'))
+			return 0;
+		if (b + 2 >= end)
+			break;
+	}
+	return 1;
+}
+
+/* Copies the value [v, end), unescaped, into pick; 0 or -1 if it does
+ * not fit. */
+static int copy_value(const char *v, const char *end, rpt_pick *pick)
+{
+	size_t len = 0;
+
+	for (; v < end; v++) {
+		char c = *v;
+
+		if (c == '\\')
+			c = *++v == 'n' ? '\n' : '\\';
+		if (len + 1 >= pick->out_size)
+			return -1;
+		pick->out[len++] = c;
+	}
+	pick->out[len] = '\0';
+	pick->found = 1;
+	return 0;
+}
+
 int rpt_fields_pick(const char *text, rpt_pick *picks, size_t n)
 {
 	const char *p = text;
@@ -309,42 +342,38 @@ int rpt_fields_pick(const char *text, rpt_pick *picks, size_t n)
 		picks[i].out[0] = '\0';
 	}
 	while (*p) {
-		const char *eq = p, *v;
-		rpt_pick *want = NULL;
-		size_t key_len, len = 0;
+		const char *eq = p, *nl;
+		size_t key_len;
 
 		while (*eq && *eq != '=' && *eq != '\n')
 			eq++;
 		key_len = (size_t)(eq - p);
 		if (*eq != '=' || key_len > MCG_FIELD_KEY_MAX)
 			return -1;
-		for (size_t i = 0; i < n && !want; i++)
-			if (!picks[i].found && strncmp(picks[i].key, p, key_len) == 0 &&
-			    picks[i].key[key_len] == '\0')
-				want = &picks[i];
-		for (v = eq + 1; *v && *v != '\n'; v++) {
-			char c = *v;
-
-			if (c == '\\') {
-				v++;
-				if (*v != '\\' && *v != 'n')
-					return -1;
-				c = *v == 'n' ? '\n' : '\\';
-			}
-			if (want) {
-				if (len + 1 >= want->out_size)
-					return -1;
-				want->out[len++] = c;
-			}
-		}
-		if (*v != '\n')
+		nl = strchr(eq + 1, '\n');
+		if (!nl || !escapes_ok(eq + 1, nl))
 			return -1;
-		if (want) {
-			want->out[len] = '\0';
-			want->found = 1;
-		}
-		p = v + 1;
+		for (size_t i = 0; i < n; i++)
+			if (!picks[i].found && strncmp(picks[i].key, p, key_len) == 0 &&
+			    picks[i].key[key_len] == '\0') {
+				if (copy_value(eq + 1, nl, &picks[i]))
+					return -1;
+				break;
+			}
+		p = nl + 1;
 	}
+	return 0;
+}
+
+int rpt_is_loan_event(const char *type)
+{
+	static const char *const types[] = {
+		"loan.add", "guarantee", "repay", "arrears", "call", "recover", "writeoff",
+	};
+
+	for (size_t i = 0; type && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return 1;
 	return 0;
 }
 

@@ -323,6 +323,11 @@ int rpt_portfolio_keep_bank(rpt_portfolio *p, const char *bic);
 #define RPT_LOAN_EVENT_TYPES \
 	"('loan.add','guarantee','repay','arrears','call','recover','writeoff')"
 
+/* 1 if type is one of RPT_LOAN_EVENT_TYPES (NULL: 0).  Testing the type in
+ * C is cheaper over many rows than an IN list, which SQLite answers by
+ * probing a temporary index for each row. */
+int rpt_is_loan_event(const char *type);
+
 /*
  * Walks the loan events (loan.add, guarantee, repay, arrears, call,
  * recover, writeoff) with from_seq <= seq <= to_seq, in order, each with

@@ -298,6 +298,10 @@ Test(reports_fields, refuses_damaged_text_and_values_too_long)
 		cr_assert_neq(mcg_event_decode_fields(&ev, "loan=A\nnoequals\n", &err), 0);
 		mcg_event_free(&ev);
 	}
+	cr_assert(rpt_is_loan_event("repay") && rpt_is_loan_event("loan.add") &&
+		  rpt_is_loan_event("writeoff") && rpt_is_loan_event("recover"));
+	cr_assert(!rpt_is_loan_event("member.add") && !rpt_is_loan_event("repayx") &&
+		  !rpt_is_loan_event(NULL));
 	cr_assert_eq(rpt_text_int("12x"), 0);
 	cr_assert_eq(rpt_text_int(NULL), 0);
 	cr_assert_eq(rpt_text_int("-30"), -30);
