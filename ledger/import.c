@@ -219,6 +219,37 @@ static int csv_crlf(mcg_csv_reader *r, struct csv_rec *c, mcg_error *err)
 			 "a carriage return not followed by a line feed (line ends must be LF or CRLF)");
 }
 
+/*
+ * Inside an unquoted field: copies the bytes up to the next one the state
+ * machine must look at (, CR LF " NUL) straight from the input buffer, as
+ * many as the limits let csv_put take; the byte loop below then handles
+ * the rest, errors included, exactly as before.  Byte by byte, reading
+ * the CSV was the largest part of an import outside SQLite and the
+ * journal.
+ */
+static void csv_copy_run(mcg_csv_reader *r, struct csv_rec *c)
+{
+	const unsigned char *p = r->in + r->in_pos, *end = r->in + r->in_len, *q = p;
+	size_t room, n;
+
+	if (c->flen >= r->lim.field_bytes_max || c->used - c->nf >= r->lim.record_bytes_max)
+		return;
+	room = r->lim.field_bytes_max - c->flen;
+	if (r->lim.record_bytes_max - (c->used - c->nf) < room)
+		room = r->lim.record_bytes_max - (c->used - c->nf);
+	if ((size_t)(end - p) < room)
+		room = (size_t)(end - p);
+	while ((size_t)(q - p) < room && *q != ',' && *q != '\n' && *q != '\r' &&
+	       *q != '"' && *q != 0)
+		q++;
+	n = (size_t)(q - p);
+	memcpy(r->buf + c->used, p, n);
+	c->used += n;
+	c->flen += n;
+	r->in_pos += n;
+	r->bytes += n;
+}
+
 /* Reads one physical record into r->buf.  *got is 0 at the end of file. */
 static int csv_read_record(mcg_csv_reader *r, struct csv_rec *c, int *got,
 			   mcg_error *err)
@@ -232,8 +263,11 @@ static int csv_read_record(mcg_csv_reader *r, struct csv_rec *c, int *got,
 	c->line = r->line;
 	*got = 0;
 	for (;;) {
-		int ch = csv_getc(r);
+		int ch;
 
+		if (st == UNQUOTED)
+			csv_copy_run(r, c);
+		ch = csv_getc(r);
 		if (ch == CSV_IOERR)
 			return mcg_error_set(err, MCG_ESYS, "%s: read error: %s", r->name,
 					     strerror(errno));

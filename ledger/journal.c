@@ -426,19 +426,17 @@ static int store_hash(mcg_ledger *L, int64_t idx, const mcg_hash *h, mcg_error *
 
 static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 {
-	mcg_buf bytes = MCG_BUF_INIT;
+	mcg_buf *bytes = &L->scratch_canonical;
 	mcg_hash leaf, stored[MCG_PROOF_MAX];
 	size_t n = 0;
 	int64_t first;
 	int rc;
 
-	rc = mcg_event_canonical(ev, &bytes);
-	if (rc) {
-		mcg_buf_free(&bytes);
+	mcg_buf_reset(bytes);
+	rc = mcg_event_canonical(ev, bytes);
+	if (rc)
 		return mcg_error_set(err, rc, "event too large to encode");
-	}
-	mcg_merkle_leaf_hash(bytes.data, bytes.len, &leaf);
-	mcg_buf_free(&bytes);
+	mcg_merkle_leaf_hash(bytes->data, bytes->len, &leaf);
 	rc = mcg_merkle_append(ev->seq - 1, &leaf, read_hashes, L, stored, &n, err);
 	if (rc)
 		return rc;
@@ -476,7 +474,7 @@ static int ref_taken(mcg_ledger *L, mcg_event *ev, const mcg_buf *fields,
 int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		       mcg_error *err)
 {
-	mcg_buf fields = MCG_BUF_INIT;
+	mcg_buf *fields = &L->scratch_fields;
 	int64_t size = 0;
 	int32_t last_date = INT32_MIN;
 	int found = 0, taken = 0;
@@ -486,7 +484,8 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	if (replayed)
 		*replayed = 0;
 	rc = ev->ref[0] ? mcg_journal_check_ref(ev->ref, err) : MCG_OK;
-	if (!rc && mcg_event_encode_fields(ev, &fields))
+	mcg_buf_reset(fields);
+	if (!rc && mcg_event_encode_fields(ev, fields))
 		rc = mcg_error_set(err, MCG_EINPUT, "event fields too large");
 	rc = rc ? rc : mcg_journal_check_actor(ev->actor, err);
 	rc = rc ? rc : log_tail(L, &size, &last_date, err);
@@ -498,7 +497,7 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		/* A replay of an old event is no back-dating: look it up
 		 * (only here, where the insert below cannot tell). */
 		if (ev->ref[0]) {
-			rc = check_ref(L, ev, &fields, &found, err);
+			rc = check_ref(L, ev, fields, &found, err);
 			if (rc || found) {
 				if (found && replayed && !rc)
 					*replayed = 1;
@@ -524,9 +523,9 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		mcg_timestamp_now(ev->recorded_at);
 	}
 	/* The row first: it fails, writing nothing, when the ref is taken. */
-	rc = write_event(L, ev, &fields, &taken, err);
+	rc = write_event(L, ev, fields, &taken, err);
 	if (!rc && taken) {
-		rc = ref_taken(L, ev, &fields, replayed, err);
+		rc = ref_taken(L, ev, fields, replayed, err);
 		goto out;
 	}
 	mcg_event_clear_postings(ev);
@@ -545,7 +544,6 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		L->txn.tail_last_date = ev->date_days;
 	}
 out:
-	mcg_buf_free(&fields);
 	return rc;
 }
 

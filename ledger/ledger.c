@@ -27,6 +27,8 @@ void mcg_ledger_close(mcg_ledger *L)
 		sqlite3_close(L->db);
 	}
 	mcg_loan_cache_free(L);
+	mcg_buf_free(&L->scratch_fields);
+	mcg_buf_free(&L->scratch_canonical);
 	free(L->path);
 	free(L->keys_dir);
 	free(L);

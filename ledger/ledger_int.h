@@ -93,6 +93,10 @@ struct mcg_ledger {
 	struct mcg_txn_cache txn;   /* valid only while in_txn; see above */
 	/* The loans the open transaction read or wrote (loan_cache.c). */
 	struct mcg_loan_cache *loans;
+	/* The journal's buffers for an event's encodings, kept from one
+	 * event to the next rather than grown from nothing each time. */
+	mcg_buf scratch_fields;
+	mcg_buf scratch_canonical;
 	struct mcg_stmt_slot stmts[MCG_STMT_CACHE];
 };
 
