@@ -1,0 +1,266 @@
+/*
+ * Unit tests for the journal's loan cache (ledger/loan_cache.c): inside a
+ * transaction the write-back events change the cached loan only, the
+ * tables catch up at mcg_journal_flush and COMMIT, a rollback forgets
+ * them, and a commit after a failed append is refused.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger/apply.h"
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+#include "ledger/ledger_int.h"
+
+struct fixture {
+	char root[64];
+	char db[128];
+	char keys[160];
+	mcg_ledger *L;
+};
+
+static void append(mcg_ledger *L, mcg_event *ev, int32_t date)
+{
+	mcg_error err;
+
+	ev->date_days = date;
+	ev->date_given = 1;
+	mcg_strlcpy(ev->actor, "unit", sizeof(ev->actor));
+	cr_assert_eq(mcg_journal_append(L, ev, NULL, &err), MCG_OK, "%s: %s", ev->type, err.msg);
+	mcg_event_free(ev);
+}
+
+static void record(mcg_ledger *L, mcg_event *ev, int32_t date)
+{
+	mcg_error err;
+
+	cr_assert_eq(mcg_journal_begin(L, &err), MCG_OK, "%s", err.msg);
+	append(L, ev, date);
+	cr_assert_eq(mcg_journal_commit(L, &err), MCG_OK, "%s", err.msg);
+}
+
+static void member(mcg_ledger *L, const char *id)
+{
+	mcg_event ev;
+
+	mcg_event_init(&ev, "member.add");
+	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
+	cr_assert_eq(mcg_event_add(&ev, "name", id), 0);
+	record(L, &ev, 20455);
+	mcg_event_init(&ev, "contribute");
+	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
+	cr_assert_eq(mcg_event_add(&ev, "kind", "capital"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "amount", 100000), 0);
+	record(L, &ev, 20455);
+}
+
+/* A ledger with loan L1 of 10,000.00, guaranteed at 50%: GA 5,000.00. */
+static void fixture_make(struct fixture *f)
+{
+	mcg_init_opts o = { 0 };
+	mcg_error err;
+	mcg_event ev;
+
+	mcg_strlcpy(f->root, "/tmp/mcg-test-loans-XXXXXX", sizeof(f->root));
+	cr_assert_not_null(mkdtemp(f->root));
+	snprintf(f->db, sizeof(f->db), "%s/l.db", f->root);
+	snprintf(f->keys, sizeof(f->keys), "%s/l.db.keys", f->root);
+	o.name = "Unit Consortium";
+	o.currency = "EUR";
+	o.keys_dir = f->keys;
+	o.actor = "unit";
+	o.date_days = 20454;
+	o.date_given = 1;
+	cr_assert_eq(mcg_ledger_create(f->db, &o, &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_ledger_open(f->db, f->keys, 0, &f->L, &err), 0, "%s", err.msg);
+	member(f->L, "A");
+	member(f->L, "B");
+	member(f->L, "C");
+	member(f->L, "D");
+	mcg_event_init(&ev, "contribute");
+	cr_assert_eq(mcg_event_add(&ev, "member", "A"), 0);
+	cr_assert_eq(mcg_event_add(&ev, "kind", "fund"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "amount", 10000000), 0);
+	record(f->L, &ev, 20455);
+	mcg_event_init(&ev, "bank.add");
+	cr_assert_eq(mcg_event_add(&ev, "bic", "BANKITMM"), 0);
+	cr_assert_eq(mcg_event_add(&ev, "name", "Banca"), 0);
+	record(f->L, &ev, 20455);
+	mcg_event_init(&ev, "loan.add");
+	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add(&ev, "borrower", "A"), 0);
+	cr_assert_eq(mcg_event_add(&ev, "bank", "BANKITMM"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "principal", 1000000), 0);
+	record(f->L, &ev, 20456);
+	for (const char *m = "BCD"; *m; m++) {
+		char id[2] = { *m, 0 };
+
+		mcg_event_init(&ev, "assess");
+		cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
+		cr_assert_eq(mcg_event_add(&ev, "assessor", id), 0);
+		cr_assert_eq(mcg_event_add_int(&ev, "score", 7), 0);
+		record(f->L, &ev, 20456);
+	}
+	mcg_event_init(&ev, "guarantee");
+	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "coverage", 5000), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "deposit", 0), 0);
+	record(f->L, &ev, 20457);
+}
+
+static void fixture_remove(struct fixture *f)
+{
+	static const char *const names[] = {
+		"l.db", "l.db-wal", "l.db-shm", "l.db.keys/checkpoint.key",
+		"l.db.keys/checkpoint.pub", "l.db.keys/statement.key",
+		"l.db.keys/statement.pub",
+	};
+	char path[256];
+
+	mcg_ledger_close(f->L);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->root, names[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/l.db.keys", f->root);
+	rmdir(path);
+	rmdir(f->root);
+}
+
+static void repay(mcg_ledger *L, int64_t principal, int32_t date)
+{
+	mcg_event ev;
+
+	mcg_event_init(&ev, "repay");
+	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "principal", principal), 0);
+	append(L, &ev, date);
+}
+
+/* The loans row and the total as SQL reads them: "outstanding ga total". */
+static void table_state(mcg_ledger *L, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+
+	cr_assert_eq(sqlite3_prepare_v2(mcg_ledger_db(L),
+					"SELECT l.outstanding, l.ga, t.value FROM loans l, totals t"
+					" WHERE l.id = 'L1' AND t.name = 'total_ga'",
+					-1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, outsz, "%lld %lld %lld", (long long)sqlite3_column_int64(st, 0),
+		 (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+}
+
+static void loan_state(mcg_ledger *L, char *out, size_t outsz)
+{
+	mcg_loan_row row;
+	mcg_error err;
+	int found;
+	int64_t total;
+
+	cr_assert_eq(mcg_loan_get(L, "L1", &row, &found, &err), MCG_OK, "%s", err.msg);
+	cr_assert(found);
+	cr_assert_eq(mcg_loan_total_ga(L, &total, &err), MCG_OK, "%s", err.msg);
+	snprintf(out, outsz, "%lld %lld %lld", (long long)row.outstanding_minor,
+		 (long long)row.ga_minor, (long long)total);
+}
+
+Test(loan_cache, repayments_wait_in_the_cache_until_the_flush_and_the_commit)
+{
+	struct fixture f;
+	mcg_error err;
+	char t[96];
+
+	fixture_make(&f);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "1000000 500000 500000");
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	repay(f.L, 100000, 20460);
+	repay(f.L, 100001, 20461);
+	/* The journal sees the repayments... */
+	loan_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "799999 400000 400000", "pct(7,999.99, 50%%) rounds half up");
+	/* ...the table does not, yet. */
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "1000000 500000 500000");
+	cr_assert_eq(mcg_journal_flush(f.L, &err), MCG_OK, "%s", err.msg);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "799999 400000 400000");
+	repay(f.L, 99999, 20462);
+	cr_assert_eq(mcg_journal_commit(f.L, &err), MCG_OK, "%s", err.msg);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "700000 350000 350000", "the commit wrote the last one");
+	fixture_remove(&f);
+}
+
+Test(loan_cache, a_rollback_forgets_what_the_cache_held)
+{
+	struct fixture f;
+	mcg_error err;
+	char t[96];
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	repay(f.L, 500000, 20460);
+	loan_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "500000 250000 250000");
+	mcg_journal_rollback(f.L);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "1000000 500000 500000");
+	/* Outside a transaction the journal reads the table again. */
+	loan_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "1000000 500000 500000");
+	fixture_remove(&f);
+}
+
+Test(loan_cache, an_event_that_is_not_write_back_sees_the_cached_loans_in_sql)
+{
+	struct fixture f;
+	mcg_error err;
+	mcg_event ev;
+	char t[96];
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	repay(f.L, 200000, 20460);
+	/* A contribution is applied with the tables flushed first. */
+	mcg_event_init(&ev, "contribute");
+	cr_assert_eq(mcg_event_add(&ev, "member", "B"), 0);
+	cr_assert_eq(mcg_event_add(&ev, "kind", "fund"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "amount", 100), 0);
+	append(f.L, &ev, 20460);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "800000 400000 400000");
+	mcg_journal_rollback(f.L);
+	fixture_remove(&f);
+}
+
+Test(loan_cache, no_commit_after_a_failed_append)
+{
+	struct fixture f;
+	mcg_error err;
+	mcg_event ev;
+	char t[96];
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	repay(f.L, 100000, 20460);
+	/* More than is outstanding: refused after the event row is written. */
+	mcg_event_init(&ev, "repay");
+	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "principal", 5000000), 0);
+	ev.date_days = 20461;
+	ev.date_given = 1;
+	mcg_strlcpy(ev.actor, "unit", sizeof(ev.actor));
+	cr_assert_eq(mcg_journal_append(f.L, &ev, NULL, &err), MCG_EINPUT);
+	mcg_event_free(&ev);
+	cr_assert_neq(mcg_journal_commit(f.L, &err), MCG_OK);
+	cr_assert(strstr(err.msg, "commit after a failed append") != NULL, "%s", err.msg);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "1000000 500000 500000", "nothing of the transaction was kept");
+	fixture_remove(&f);
+}
