@@ -156,9 +156,13 @@ const cli_command cli_commands[] = {
 	  "validate a rules file without loading it (line and column of each error)",
 	  NULL },
 	{ "export", cmd_export,
-	  "export --format ledger",
+	  "export --format ledger [--all]",
 	  "the journal as plain-text accounting that hledger and ledger read",
-	  "  --format ledger    one transaction per event that moves money\n" },
+	  "  --format ledger    one transaction per event that moves money\n"
+	  "  --all              every event: those that move no money (repayments,\n"
+	  "                     arrears, members, assessments, ...) as transactions\n"
+	  "                     without postings, so the journal holds the whole\n"
+	  "                     history; the balances are the same\n" },
 	{ "check", cmd_check,
 	  "check",
 	  "rebuild all state from the events and compare (exit 4 on a difference)",

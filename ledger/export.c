@@ -56,14 +56,18 @@ static int write_transaction(mcg_ledger *L, sqlite3_stmt *ev_row,
 	return MCG_OK;
 }
 
-int mcg_export_ledger(mcg_ledger *L, FILE *out, mcg_error *err)
+int mcg_export_ledger(mcg_ledger *L, int all, FILE *out, mcg_error *err)
 {
 	sqlite3_stmt *events = NULL, *postings = NULL;
 	int step, rc = MCG_OK;
 
-	/* Only events with postings are transactions; the others (members
-	 * admitted, assessments, rules) move no money. */
-	if (sqlite3_prepare_v2(L->db, "SELECT seq, type, ref, date, fields FROM events e"
+	/* By default only events with postings are transactions; the others
+	 * (members admitted, assessments, repayments, rules) move no money.
+	 * With all, they are transactions without postings, which hledger
+	 * and ledger read as such. */
+	if (sqlite3_prepare_v2(L->db, all ? "SELECT seq, type, ref, date, fields FROM events"
+			       " ORDER BY seq" :
+			       "SELECT seq, type, ref, date, fields FROM events e"
 			       " WHERE EXISTS (SELECT 1 FROM postings p WHERE p.seq = e.seq)"
 			       " ORDER BY seq", -1, &events, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(L->db, "SELECT account, amount FROM postings WHERE seq = ?1"
@@ -73,7 +77,9 @@ int mcg_export_ledger(mcg_ledger *L, FILE *out, mcg_error *err)
 	}
 	fprintf(out, "; %s: the mcg journal of %s, amounts in %s\n", L->origin, L->name,
 		L->currency);
-	fprintf(out, "; one transaction per event that moves money; (N) is the event's number\n\n");
+	fprintf(out, all ? "; one transaction per event, without postings when it moves no money;"
+		" (N) is the event's number\n\n" :
+		"; one transaction per event that moves money; (N) is the event's number\n\n");
 	while ((step = sqlite3_step(events)) == SQLITE_ROW) {
 		rc = write_transaction(L, events, postings, out, err);
 		if (rc)

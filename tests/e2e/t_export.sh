@@ -23,3 +23,23 @@ expect_eq "$(cat hledger.txt)" "$(cat mcg.txt)" "hledger balances equal mcg bala
 expect_eq "$(cat ledger.txt)" "$(cat mcg.txt)" "ledger balances equal mcg balance"
 expect_rc 2 export
 expect_rc 2 export --format csv
+
+# --all: every event a transaction (those that move no money without
+# postings), the same balances in both tools.
+events=$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events")
+money=$(sqlite3 "$MCG_DB" "SELECT COUNT(DISTINCT seq) FROM postings")
+ok_run export --format ledger --all
+printf '%s\n' "$OUT" > all.ledger
+expect_eq "$(grep -c '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] \* ([0-9]*) ' all.ledger)" "$events" "one transaction per event"
+expect_eq "$(grep -c '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] \* ([0-9]*) ' journal.ledger)" "$money" "without --all, one per event with postings"
+expect_contains "$(cat all.ledger)" "* (5) member.add B" "an event that moves no money is there"
+expect_eq "$(hledger -f all.ledger print 2>&1 | grep -c '^[0-9]')" "$events" "hledger reads every transaction"
+hledger -f all.ledger bal --flat --no-total --empty -O csv 2>hledger.err |
+	tail -n +2 | tr -d '"' | sed 's/ EUR$//' | awk -F, '{ printf "%s %.2f\n", $1, $2 }' | sort > hledger-all.txt
+expect_eq "$(cat hledger.err)" "" "hledger reads the --all export without error"
+ledger -f all.ledger bal --flat --no-total --empty --format '%(account),%(quantity(scrub(display_total)))\n' 2>ledger.err |
+	awk -F, '{ printf "%s %.2f\n", $1, $2 }' | sort > ledger-all.txt
+expect_eq "$(cat ledger.err)" "" "ledger reads the --all export without error"
+expect_eq "$(cat hledger-all.txt)" "$(cat mcg.txt)" "hledger balances of --all equal mcg balance"
+expect_eq "$(cat ledger-all.txt)" "$(cat mcg.txt)" "ledger balances of --all equal mcg balance"
+expect_rc 2 export --format ledger --all=yes
