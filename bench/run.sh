@@ -10,7 +10,8 @@
 #     whole portfolio `exposure --format csv`;
 #   - `audit verify` entries per second, against SHA-256 (`openssl speed`);
 #   - the signed statement of the largest bank;
-#   - hledger and ledger computing the balances of `mcg export --format ledger`.
+#   - hledger and ledger computing the balances of `mcg export --format ledger`,
+#     and of `--all`, the journal of every event.
 #
 # It prints, it never fails on speed.  Usage (from the Makefile):
 #   MCG=build/mcg BENCH_BIN=build/bench SCALE=default sh bench/run.sh
@@ -262,9 +263,31 @@ for tool in hledger ledger; do
 		say "   $tool balance: stopped after $limit s"
 	fi
 done
+# The same with every event in the journal (export --all: the events that
+# move no money as transactions without postings): hledger and ledger read
+# the whole history mcg recorded, and compute the same balances.
+timed export_all "$MCG" export --format ledger --all
+mv "$W/export_all.out" "$W/journal-all.ledger"
+txns_all=$(grep -c '^[0-9][0-9][0-9][0-9]-' "$W/journal-all.ledger")
+say "   journal --all: $(group "$txns_all") transactions, $(wc -c <"$W/journal-all.ledger" | awk '{ printf "%.1f MB", $1 / 1e6 }')," \
+	"exported in $T s"
+hledger_all_s=- hledger_all_cpu=- ledger_all_s=- ledger_all_cpu=- hledger_all_note="" ledger_all_note=""
+for tool in hledger ledger; do
+	command -v "$tool" >/dev/null 2>&1 || continue
+	if timed "${tool}_all" timeout "$limit" "$tool" -f "$W/journal-all.ledger" balance; then
+		eval "${tool}_all_s=\$T ${tool}_all_cpu=\$CPU"
+		say "   $tool balance --all journal: $T s ($CPU s CPU), peak RSS $(mib "$RSS")"
+		if ! cmp -s "$W/${tool}_all.out" "$W/$tool.out"; then
+			say "   WARNING: $tool's balances of the two journals differ"
+		fi
+	elif grep -q 'status 124' "$W/${tool}_all.time"; then
+		eval "${tool}_all_note='stopped after $limit s; '"
+		say "   $tool balance --all journal: stopped after $limit s"
+	fi
+done
 # mcg's side: recording every bank event (rules, state, audit) and then
-# printing the balances.  hledger and ledger read only the transactions
-# that move money, so the per-item figure is given too.
+# printing the balances.  The default journal holds only the transactions
+# that move money, so the per-item figure is given for it too.
 mcg_ib=$(calc "$import_s + $balance_s")
 mcg_ib_cpu=$(calc "$import_cpu + $balance_cpu")
 
@@ -317,6 +340,10 @@ row "ledger balance, $(group "$txns") transactions" "$ledger_s s" "$ledger_cpu s
 	"${ledger_note}ledger / mcg $(ratio "$ledger_s" "$mcg_ib") ($(ratio "$ledger_cpu" "$mcg_ib_cpu") CPU)"
 row "  per item (transaction vs event)" "" "" \
 	"ledger / mcg $(per_item "$ledger_s" "$mcg_ib") ($(per_item "$ledger_cpu" "$mcg_ib_cpu") CPU)"
+row "hledger balance, export --all, $(group "$txns_all") txns" "$hledger_all_s s" "$hledger_all_cpu s" \
+	"${hledger_all_note}hledger / mcg $(ratio "$hledger_all_s" "$mcg_ib") ($(ratio "$hledger_all_cpu" "$mcg_ib_cpu") CPU): the same events"
+row "ledger balance, export --all, $(group "$txns_all") txns" "$ledger_all_s s" "$ledger_all_cpu s" \
+	"${ledger_all_note}ledger / mcg $(ratio "$ledger_all_s" "$mcg_ib") ($(ratio "$ledger_all_cpu" "$mcg_ib_cpu") CPU): the same events"
 row "setup in one process, commands/s" "$(group "$replay_rate")/s" "$(group "$(calc "$setup_cmds / $setup_cpu")")/s" \
 	"$(group "$setup_cmds") commands in $setup_s s"
 row "setup, one process per command" "$proc_ms ms" "$proc_cpu_ms ms" "a sample of $sample_cmds"
