@@ -4,6 +4,8 @@
  */
 #include "ledger_int.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,23 +14,38 @@
 
 int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing)
 {
+	int saved = errno;        /* first: the calls below may change it */
 	int code = sqlite3_extended_errcode(L->db);
 	int primary = code & 0xff;
+	int os = sqlite3_system_errno(L->db);
+	/* What the operating system said, when SQLite's message is only "disk
+	 * I/O error": EFBIG (a file size limit), EROFS, EACCES, EIO... */
+	char why[96] = "";
 
 	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "the ledger file is corrupt (%s: %s)", doing,
 				     sqlite3_errmsg(L->db));
+	/* SQLite keeps the OS error for some failures only: a failed write
+	 * (SQLITE_IOERR_WRITE) leaves it 0, and errno, read before anything
+	 * else ran, still holds what the write got.  Not for a short read,
+	 * which is no failed call. */
+	if (!os && (primary == SQLITE_IOERR || primary == SQLITE_FULL) &&
+	    code != SQLITE_IOERR_SHORT_READ)
+		os = saved;
+	if (os && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+		   primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY))
+		snprintf(why, sizeof(why), " (%s)", strerror(os));
 	if (primary == SQLITE_FULL)
 		return mcg_error_set(err, MCG_ESYS,
-				     "disk full while %s; nothing was written",
-				     doing);
+				     "disk full while %s%s; nothing was written",
+				     doing, why);
 	if (primary == SQLITE_BUSY)
 		return mcg_error_set(err, MCG_ESYS,
 				     "the ledger is busy (another writer held it for %d s) while %s; nothing was written",
 				     MCG_BUSY_TIMEOUT_MS / 1000, doing);
-	return mcg_error_set(err, MCG_ESYS, "database error while %s: %s", doing,
-			     sqlite3_errmsg(L->db));
+	return mcg_error_set(err, MCG_ESYS, "database error while %s: %s%s", doing,
+			     sqlite3_errmsg(L->db), why);
 }
 
 sqlite3_stmt *mcg_db_stmt(mcg_ledger *L, const char *sql, mcg_error *err)

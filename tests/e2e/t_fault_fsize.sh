@@ -55,6 +55,7 @@ for lim in 8 64 $((blocks + 16)) $((blocks * 2)); do
 	expect_eq "$(snapshot)" "$before" "import under ulimit -f $lim changed nothing"
 done
 expect_contains "$ERR" "error" "import failure says so"
+expect_contains "$ERR" "File too large" "the error gives the reason the system gave (EFBIG)"
 sound "after the failed imports"
 # Nothing lost: without the limit the same file goes in whole.
 ok_run import big.csv
