@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "money.h"
@@ -217,6 +218,79 @@ int mcg_db_use_wal(mcg_ledger *L, mcg_error *err)
 	return MCG_OK;
 }
 
+/* The URI that opens path read-only and immutable: every byte outside
+ * [A-Za-z0-9/._~-] percent-encoded, so that ? # % in a path stay a path. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	mcg_buf b = MCG_BUF_INIT;
+	int rc = mcg_buf_puts(&b, "file:");
+
+	for (const unsigned char *p = (const unsigned char *)path; *p && !rc; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._~-", *p))
+			rc = mcg_buf_putc(&b, (char)*p);
+		else
+			rc = mcg_buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	rc = rc ? rc : mcg_buf_puts(&b, "?immutable=1");
+	if (rc) {
+		mcg_buf_free(&b);
+		return NULL;
+	}
+	return mcg_buf_detach(&b);
+}
+
+/* mcg's settings on a fresh connection. */
+static int configure(mcg_ledger *L, mcg_error *err)
+{
+	sqlite3_extended_result_codes(L->db, 1);
+	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
+	/* synchronous=FULL makes a committed event survive a power cut, not
+	 * only a crash. */
+	return mcg_db_exec(L,
+			   "PRAGMA foreign_keys = ON;"
+			   "PRAGMA synchronous = FULL;"
+			   "PRAGMA trusted_schema = OFF;",
+			   err);
+}
+
+/*
+ * A reader who may not write the ledger's folder: SQLite cannot create the
+ * -shm file a WAL database needs for its locks, and refuses even to read.
+ * When there is no -wal file beside the ledger (mcg's last connection
+ * folds it into the file and deletes it), the file alone is the whole
+ * ledger and can be read as immutable, without locks.  Such a read does
+ * not see a writer who starts meanwhile (SECURITY.md says so).
+ */
+static int reopen_immutable(mcg_ledger *L, mcg_error *err)
+{
+	mcg_buf wal = MCG_BUF_INIT;
+	char *uri;
+	int rc;
+
+	if (mcg_buf_printf(&wal, "%s-wal", L->path))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = access(mcg_buf_str(&wal), F_OK) == 0;
+	mcg_buf_free(&wal);
+	if (rc)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "cannot read ledger '%s': its folder is not writable and it has a write-ahead log (%s-wal) only a connection that can write may read; ask whoever keeps the ledger to run any command on it",
+				     L->path, L->path);
+	uri = immutable_uri(L->path);
+	if (!uri)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	sqlite3_close(L->db);
+	L->db = NULL;
+	rc = sqlite3_open_v2(uri, &L->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return mcg_error_set(err, MCG_EINPUT, "cannot open ledger '%s': %s", L->path,
+				     L->db ? sqlite3_errmsg(L->db) : "out of memory");
+	return configure(L, err);
+}
+
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err)
 {
@@ -242,15 +316,13 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		mcg_ledger_close(L);
 		return rc;
 	}
-	sqlite3_extended_result_codes(L->db, 1);
-	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
-	/* synchronous=FULL makes a committed event survive a power cut, not
-	 * only a crash. */
-	rc = mcg_db_exec(L,
-			 "PRAGMA foreign_keys = ON;"
-			 "PRAGMA synchronous = FULL;"
-			 "PRAGMA trusted_schema = OFF;",
-			 err);
+	rc = configure(L, err);
+	/* What SQLite says when it cannot make or use the -shm file. */
+	if (rc && (flags & SQLITE_OPEN_READONLY) &&
+	    ((sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_READONLY ||
+	     (sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_CANTOPEN ||
+	     (sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_PROTOCOL))
+		rc = reopen_immutable(L, err);
 	if (rc) {
 		if (err && err->code == MCG_EINTEGRITY)
 			mcg_error_set(err, MCG_EINPUT,
