@@ -17,49 +17,16 @@
 #include "ledger/audit_log.h"
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
-
-struct fixture {
-	char root[64];
-	char db[128];
-	char keys[160];
-	mcg_ledger *L;
-};
+#include "ledger_fixture.h"
 
 static void fixture_make(struct fixture *f)
 {
-	mcg_init_opts o = { 0 };
-	mcg_error err;
-
-	mcg_strlcpy(f->root, "/tmp/mcg-test-audit-XXXXXX", sizeof(f->root));
-	cr_assert_not_null(mkdtemp(f->root));
-	snprintf(f->db, sizeof(f->db), "%s/l.db", f->root);
-	snprintf(f->keys, sizeof(f->keys), "%s/l.db.keys", f->root);
-	o.name = "Unit Consortium";
-	o.currency = "EUR";
-	o.keys_dir = f->keys;
-	o.actor = "unit";
-	o.date_days = 20454;
-	o.date_given = 1;
-	cr_assert_eq(mcg_ledger_create(f->db, &o, &err), 0, "%s", err.msg);
-	cr_assert_eq(mcg_ledger_open(f->db, f->keys, 0, &f->L, &err), 0, "%s", err.msg);
+	ledger_fixture_make(f, "audit");
 }
 
 static void fixture_remove(struct fixture *f)
 {
-	static const char *const names[] = {
-		"l.db", "l.db-wal", "l.db-shm", "l.db.keys/checkpoint.key",
-		"l.db.keys/checkpoint.pub", "l.db.keys/statement.key",
-		"l.db.keys/statement.pub",
-	};
-	char path[256];
-
-	mcg_ledger_close(f->L);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", f->root, names[i]);
-		unlink(path);
-	}
-	rmdir(f->keys);
-	rmdir(f->root);
+	ledger_fixture_remove(f);
 }
 
 /* Records one more event (a member admitted). */

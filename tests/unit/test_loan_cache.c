@@ -14,13 +14,7 @@
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_int.h"
-
-struct fixture {
-	char root[64];
-	char db[128];
-	char keys[160];
-	mcg_ledger *L;
-};
+#include "ledger_fixture.h"
 
 static void append(mcg_ledger *L, mcg_event *ev, int32_t date)
 {
@@ -60,22 +54,9 @@ static void member(mcg_ledger *L, const char *id)
 /* A ledger with loan L1 of 10,000.00, guaranteed at 50%: GA 5,000.00. */
 static void fixture_make(struct fixture *f)
 {
-	mcg_init_opts o = { 0 };
-	mcg_error err;
 	mcg_event ev;
 
-	mcg_strlcpy(f->root, "/tmp/mcg-test-loans-XXXXXX", sizeof(f->root));
-	cr_assert_not_null(mkdtemp(f->root));
-	snprintf(f->db, sizeof(f->db), "%s/l.db", f->root);
-	snprintf(f->keys, sizeof(f->keys), "%s/l.db.keys", f->root);
-	o.name = "Unit Consortium";
-	o.currency = "EUR";
-	o.keys_dir = f->keys;
-	o.actor = "unit";
-	o.date_days = 20454;
-	o.date_given = 1;
-	cr_assert_eq(mcg_ledger_create(f->db, &o, &err), 0, "%s", err.msg);
-	cr_assert_eq(mcg_ledger_open(f->db, f->keys, 0, &f->L, &err), 0, "%s", err.msg);
+	ledger_fixture_make(f, "loans");
 	member(f->L, "A");
 	member(f->L, "B");
 	member(f->L, "C");
@@ -113,21 +94,7 @@ static void fixture_make(struct fixture *f)
 
 static void fixture_remove(struct fixture *f)
 {
-	static const char *const names[] = {
-		"l.db", "l.db-wal", "l.db-shm", "l.db.keys/checkpoint.key",
-		"l.db.keys/checkpoint.pub", "l.db.keys/statement.key",
-		"l.db.keys/statement.pub",
-	};
-	char path[256];
-
-	mcg_ledger_close(f->L);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", f->root, names[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/l.db.keys", f->root);
-	rmdir(path);
-	rmdir(f->root);
+	ledger_fixture_remove(f);
 }
 
 static void repay(mcg_ledger *L, int64_t principal, int32_t date)
