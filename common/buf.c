@@ -60,6 +60,11 @@ static int buf_grow(mcg_buf *b, size_t more)
 	return MCG_OK;
 }
 
+int mcg_buf_reserve(mcg_buf *b, size_t more)
+{
+	return buf_grow(b, more);
+}
+
 int mcg_buf_append(mcg_buf *b, const void *data, size_t len)
 {
 	int rc = buf_grow(b, len);

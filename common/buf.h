@@ -38,6 +38,11 @@ void mcg_buf_reset(mcg_buf *b);
 /* Appends bytes.  Returns 0, MCG_ESYS (out of memory) or MCG_EINPUT (limit). */
 int mcg_buf_append(mcg_buf *b, const void *data, size_t len);
 
+/* Makes room for `more` bytes after len (and the terminator), within the
+ * limit: for callers that write b->data directly and then move b->len.
+ * MCG_EINPUT past the limit, MCG_ESYS out of memory. */
+int mcg_buf_reserve(mcg_buf *b, size_t more);
+
 /* Appends a NUL-terminated string. */
 int mcg_buf_puts(mcg_buf *b, const char *s);
 
