@@ -18,7 +18,13 @@ struct handler {
 	int write_back;
 };
 
+/* The events of a bank's report first: mcg_apply compares in order, and
+ * they are almost all of what an import records. */
 static const struct handler handlers[] = {
+	{ "repay", mcg_apply_repay, 1 },
+	{ "arrears", mcg_apply_arrears, 1 },
+	{ "call", mcg_apply_call, 1 },
+	{ "recover", mcg_apply_recover, 1 },
 	{ "ledger.init", mcg_apply_ledger_init, 0 },
 	{ "rules.load", mcg_apply_rules_load, 0 },
 	{ "member.add", mcg_apply_member_add, 0 },
@@ -30,10 +36,6 @@ static const struct handler handlers[] = {
 	{ "loan.add", mcg_apply_loan_add, 0 },
 	{ "assess", mcg_apply_assess, 0 },
 	{ "guarantee", mcg_apply_guarantee, 0 },
-	{ "repay", mcg_apply_repay, 1 },
-	{ "arrears", mcg_apply_arrears, 1 },
-	{ "call", mcg_apply_call, 1 },
-	{ "recover", mcg_apply_recover, 1 },
 	{ "writeoff", mcg_apply_writeoff, 1 },
 };
 
