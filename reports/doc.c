@@ -521,9 +521,11 @@ int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, char **bytes_out,
 	*len_out = 0;
 	if (!d->failed)
 		rpt_indent(d);
-	if (d->failed)
+	if (d->failed) {
+		rpt_doc_free(d);
 		return mcg_error_set(err, MCG_ESYS, "cannot build the %s: out of memory",
 				     d->schema->what);
+	}
 	if (mcg_keys_path(mcg_ledger_keys_dir(L), MCG_KEY_STATEMENT, 1, &key) ||
 	    mcg_keys_path(mcg_ledger_keys_dir(L), MCG_KEY_STATEMENT, 0, &pub)) {
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
@@ -556,6 +558,7 @@ int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, char **bytes_out,
 	*bytes_out = bytes;
 	bytes = NULL;
 out_free:
+	rpt_doc_free(d);
 	free(bytes);
 	mcg_buf_free(&key);
 	mcg_buf_free(&pub);
