@@ -8,6 +8,11 @@
  * there).  What mcg does on top of this is what its import costs.
  *
  * usage: bare_sqlite --from LEDGER --first SEQ --last SEQ --into COPY
+ *                    [--commit-after SEQ]...
+ *
+ * --commit-after ends a transaction after that event and begins the next:
+ * the same transactions as `mcg import` of the same rows in several files
+ * (one a file), so that both pay the same commits and checkpoints.
  *
  * Reads events FIRST..LAST and their postings from LEDGER into memory
  * (not timed), then inserts them into COPY (timed, wall and CPU) and
@@ -170,7 +175,8 @@ int main(int argc, char **argv)
 	sqlite3 *src, *dst;
 	sqlite3_stmt *ins_ev, *ins_po;
 	double t0, t, c0, c;
-
+	int64_t commit_after[8];
+	size_t n_commits = 0;
 	int bad = argc % 2 == 0;
 
 	for (int i = 1; !bad && i + 1 < argc; i += 2) {
@@ -182,11 +188,14 @@ int main(int argc, char **argv)
 			bad = parse_i64(argv[i + 1], &first) != 0;
 		else if (strcmp(argv[i], "--last") == 0)
 			bad = parse_i64(argv[i + 1], &last) != 0;
+		else if (strcmp(argv[i], "--commit-after") == 0 && n_commits < 8)
+			bad = parse_i64(argv[i + 1], &commit_after[n_commits++]) != 0;
 		else
 			bad = 1;
 	}
 	if (bad || !from || !into || first < 1 || last < first) {
-		fprintf(stderr, "usage: bare_sqlite --from LEDGER --first SEQ --last SEQ --into COPY\n");
+		fprintf(stderr, "usage: bare_sqlite --from LEDGER --first SEQ --last SEQ --into COPY"
+			" [--commit-after SEQ]...\n");
 		return 2;
 	}
 
@@ -238,6 +247,11 @@ int main(int argc, char **argv)
 				die(dst, "inserting a posting");
 			sqlite3_reset(ins_po);
 		}
+		for (size_t k = 0; k < n_commits; k++)
+			if (commit_after[k] == r->seq && i + 1 < n_ev) {
+				exec(dst, "COMMIT");
+				exec(dst, "BEGIN IMMEDIATE");
+			}
 	}
 	exec(dst, "COMMIT");
 	t = clock_seconds(CLOCK_MONOTONIC) - t0;
