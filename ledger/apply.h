@@ -114,6 +114,11 @@ mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id);
  * Fails only when the table is full and flushing it fails. */
 int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 		       mcg_loan_cached **out, mcg_error *err);
+/* Reads every loan that can still change (active, defaulted, called),
+ * with its guarantee's terms, into the cache in two ordered scans, when
+ * they fit in half the cache and rows_expected (the events about to come)
+ * is at least half as many; otherwise does nothing. */
+int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err);
 /* Writes every dirty loan back to the loans table. */
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err);
 /* Forgets every entry, dirty or not (at rollback, begin, commit). */

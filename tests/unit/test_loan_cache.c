@@ -231,3 +231,34 @@ Test(loan_cache, no_commit_after_a_failed_append)
 	cr_assert_str_eq(t, "1000000 500000 500000", "nothing of the transaction was kept");
 	fixture_remove(&f);
 }
+
+Test(loan_cache, a_large_import_reads_the_open_loans_and_their_terms_in_one_pass)
+{
+	struct fixture f;
+	mcg_loan_cached *e;
+	mcg_error err;
+	char t[96];
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	/* Too few rows to come for the one open loan: nothing read. */
+	cr_assert_eq(mcg_loan_cache_preload(f.L, 0, &err), MCG_OK, "%s", err.msg);
+	cr_assert_null(mcg_loan_cache_find(f.L, "L1"));
+	cr_assert_eq(mcg_loan_cache_preload(f.L, 1000, &err), MCG_OK, "%s", err.msg);
+	e = mcg_loan_cache_find(f.L, "L1");
+	cr_assert_not_null(e);
+	cr_assert_str_eq(e->row.status, "active");
+	cr_assert_str_eq(e->row.borrower, "A");
+	cr_assert_eq(e->row.outstanding_minor, 1000000);
+	cr_assert(e->terms_loaded);
+	cr_assert_eq(e->coverage_bp, 5000);
+	cr_assert(!e->has_cap);
+	/* A repayment works from what was read. */
+	repay(f.L, 250000, 20460);
+	loan_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "750000 375000 375000");
+	cr_assert_eq(mcg_journal_commit(f.L, &err), MCG_OK, "%s", err.msg);
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "750000 375000 375000");
+	fixture_remove(&f);
+}
