@@ -248,11 +248,13 @@ static int configure(mcg_ledger *L, mcg_error *err)
 	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
 	/* synchronous=FULL makes a committed event survive a power cut, not
 	 * only a crash. */
-	return mcg_db_exec(L,
-			   "PRAGMA foreign_keys = ON;"
-			   "PRAGMA synchronous = FULL;"
-			   "PRAGMA trusted_schema = OFF;",
-			   err);
+	if (sqlite3_exec(L->db,
+			 "PRAGMA foreign_keys = ON;"
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA trusted_schema = OFF;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return mcg_db_error(L, err, "opening the ledger");
+	return MCG_OK;
 }
 
 /*
