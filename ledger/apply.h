@@ -119,6 +119,8 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
  * they fit in half the cache and rows_expected (the events about to come)
  * is at least half as many; otherwise does nothing. */
 int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err);
+/* Marks the entry to be written by the next flush. */
+int mcg_loan_cache_mark_dirty(mcg_ledger *L, mcg_loan_cached *e, mcg_error *err);
 /* Writes every dirty loan back to the loans table. */
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err);
 /* Forgets every entry, dirty or not (at rollback, begin, commit). */

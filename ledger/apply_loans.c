@@ -191,7 +191,9 @@ int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
 	}
 	if (e && L->txn.write_back) {
 		/* Written by mcg_loan_cache_flush. */
-		e->dirty = 1;
+		rc = mcg_loan_cache_mark_dirty(L, e, err);
+		if (rc)
+			return rc;
 		if (closing) {
 			e->closing = 1;
 			e->closed_days = date_days;
@@ -229,10 +231,8 @@ int mcg_loan_set_dpd(mcg_ledger *L, const mcg_loan_row *before, int32_t dpd_days
 		return rc;
 	if (e) {
 		e->row.dpd_days = dpd_days;
-		if (L->txn.write_back) {
-			e->dirty = 1;
-			return MCG_OK;
-		}
+		if (L->txn.write_back)
+			return mcg_loan_cache_mark_dirty(L, e, err);
 	}
 	st = mcg_db_stmt(L, "UPDATE loans SET dpd = ?2 WHERE id = ?1", err);
 	if (!st)

@@ -62,6 +62,12 @@ struct mcg_loan_cache {
 	size_t cap;               /* slots: a power of two, or 0 before the first use */
 	mcg_loan_cached *entries;
 	size_t used, room;        /* entries in use and allocated */
+	/* The entries waiting for mcg_loan_cache_flush, by number: a flush
+	 * runs before every event that is not write-back, so it must cost
+	 * what is dirty, not what is cached (`mcg check` replays a whole
+	 * ledger in one transaction). */
+	uint32_t *dirty;
+	size_t n_dirty, dirty_room;
 };
 
 /* FNV-1a, then a 64-bit finaliser (MurmurHash3's fmix64): loan ids differ
@@ -184,17 +190,35 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 	return MCG_OK;
 }
 
+int mcg_loan_cache_mark_dirty(mcg_ledger *L, mcg_loan_cached *e, mcg_error *err)
+{
+	struct mcg_loan_cache *c = L->loans;
+
+	if (e->dirty)
+		return MCG_OK;
+	if (c->n_dirty == c->dirty_room) {
+		size_t room = c->dirty_room ? c->dirty_room * 2 : MCG_LOAN_CACHE_FIRST;
+		uint32_t *dirty = realloc(c->dirty, room * sizeof(*dirty));
+
+		if (!dirty)
+			return mcg_error_set(err, MCG_ESYS, "out of memory");
+		c->dirty = dirty;
+		c->dirty_room = room;
+	}
+	c->dirty[c->n_dirty++] = (uint32_t)(e - c->entries);
+	e->dirty = 1;
+	return MCG_OK;
+}
+
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_loan_cache *c = L->loans;
 	sqlite3_stmt *st;
 	int rc;
 
-	for (size_t i = 0; c && i < c->used; i++) {
-		mcg_loan_cached *e = &c->entries[i];
+	for (; c && c->n_dirty > 0; c->n_dirty--) {
+		mcg_loan_cached *e = &c->entries[c->dirty[c->n_dirty - 1]];
 
-		if (!e->dirty)
-			continue;
 		st = mcg_db_stmt(L, "UPDATE loans SET status = ?2, outstanding = ?3, ga = ?4,"
 				 " dpd = ?5, closed = CASE WHEN ?6 THEN ?7 ELSE closed END"
 				 " WHERE id = ?1", err);
@@ -298,6 +322,7 @@ void mcg_loan_cache_clear(mcg_ledger *L)
 		return;
 	memset(c->index, 0, c->cap * sizeof(*c->index));
 	c->used = 0;
+	c->n_dirty = 0;
 }
 
 void mcg_loan_cache_free(mcg_ledger *L)
@@ -306,6 +331,7 @@ void mcg_loan_cache_free(mcg_ledger *L)
 		return;
 	free(L->loans->index);
 	free(L->loans->entries);
+	free(L->loans->dirty);
 	free(L->loans);
 	L->loans = NULL;
 }
