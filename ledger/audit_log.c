@@ -687,7 +687,6 @@ static int hashes_next(mcg_ledger *L, struct hash_stream *h, mcg_error *err)
 {
 	sqlite3_stmt *st = h->tiles.st;
 	int64_t tile;
-	size_t bytes;
 	int rc;
 
 	if (h->row && ++h->pos < h->n) {
@@ -699,18 +698,13 @@ static int hashes_next(mcg_ledger *L, struct hash_stream *h, mcg_error *err)
 	if (rc || !h->row)
 		return rc;
 	tile = sqlite3_column_int64(st, 0);
-	bytes = (size_t)sqlite3_column_bytes(st, 1);
 	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || tile < 0)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "audit tile %s is not part of the log (rows were added to the audit log)",
 				     (const char *)sqlite3_column_text(st, 0));
-	if (sqlite3_column_type(st, 1) != SQLITE_BLOB || bytes == 0 ||
-	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(h->tile))
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "audit tile %lld is damaged (the audit log was changed)",
-				     (long long)tile);
-	memcpy(h->tile, sqlite3_column_blob(st, 1), bytes);
-	h->n = bytes / MCG_HASH_SIZE;
+	rc = mcg_audit_tile_hashes(st, 1, tile, h->tile, &h->n, err);
+	if (rc)
+		return rc;
 	h->pos = 0;
 	h->idx = tile * MCG_AUDIT_TILE_HASHES;
 	return MCG_OK;

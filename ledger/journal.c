@@ -296,8 +296,7 @@ static int read_tile(mcg_ledger *L, int64_t tile, mcg_hash *out, size_t *n,
 		     mcg_error *err)
 {
 	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT hashes FROM audit_tiles WHERE tile = ?1", err);
-	int step;
-	size_t bytes;
+	int step, rc;
 
 	*n = 0;
 	if (!st)
@@ -312,17 +311,24 @@ static int read_tile(mcg_ledger *L, int64_t tile, mcg_hash *out, size_t *n,
 		sqlite3_reset(st);
 		return mcg_db_error(L, err, "reading the audit log");
 	}
-	bytes = (size_t)sqlite3_column_bytes(st, 0);
-	if (sqlite3_column_type(st, 0) != SQLITE_BLOB || bytes == 0 ||
-	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(mcg_hash) * MCG_AUDIT_TILE_HASHES) {
-		sqlite3_reset(st);
+	rc = mcg_audit_tile_hashes(st, 0, tile, out, n, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int mcg_audit_tile_hashes(sqlite3_stmt *st, int col, int64_t tile, mcg_hash *out,
+			  size_t *n, mcg_error *err)
+{
+	size_t bytes = (size_t)sqlite3_column_bytes(st, col);
+
+	*n = 0;
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB || bytes == 0 ||
+	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(mcg_hash) * MCG_AUDIT_TILE_HASHES)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "audit tile %lld is damaged (the audit log was changed)",
 				     (long long)tile);
-	}
-	memcpy(out, sqlite3_column_blob(st, 0), bytes);
+	memcpy(out, sqlite3_column_blob(st, col), bytes);
 	*n = bytes / MCG_HASH_SIZE;
-	sqlite3_reset(st);
 	return MCG_OK;
 }
 

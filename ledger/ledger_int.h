@@ -140,6 +140,12 @@ int mcg_db_balance(mcg_ledger *L, const char *account, int64_t *out,
 /* Reads the meta facts (name, currency, digits, origin) into L. */
 int mcg_db_load_meta(mcg_ledger *L, mcg_error *err);
 
+/* The hashes in column col of a row of audit_tiles (tile number tile)
+ * into out (room for MCG_AUDIT_TILE_HASHES), *n of them: MCG_EINTEGRITY
+ * naming the tile unless the column is a blob of 1 to 64 whole hashes. */
+int mcg_audit_tile_hashes(sqlite3_stmt *st, int col, int64_t tile, mcg_hash *out,
+			  size_t *n, mcg_error *err);
+
 /* The audit tree's stored-hash reader over audit_tiles (ctx is L). */
 int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 			   mcg_hash *out, mcg_error *err);
