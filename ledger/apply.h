@@ -127,6 +127,9 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err);
 void mcg_loan_cache_clear(mcg_ledger *L);
 void mcg_loan_cache_free(mcg_ledger *L);
 
+/* The columns borrower, bank, principal, outstanding, status, ga, dpd of
+ * a loans row, from column col on, into out (all but its id). */
+void mcg_loan_row_columns(sqlite3_stmt *st, int col, mcg_loan_row *out);
 /* Reads a loan; *found says whether it exists. */
 int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 		 mcg_error *err);

@@ -29,6 +29,20 @@
 
 /* ---- the loan row and its invariants ------------------------------------- */
 
+void mcg_loan_row_columns(sqlite3_stmt *st, int col, mcg_loan_row *out)
+{
+	mcg_strlcpy(out->borrower, (const char *)sqlite3_column_text(st, col),
+		    sizeof(out->borrower));
+	mcg_strlcpy(out->bank, (const char *)sqlite3_column_text(st, col + 1),
+		    sizeof(out->bank));
+	out->principal_minor = sqlite3_column_int64(st, col + 2);
+	out->outstanding_minor = sqlite3_column_int64(st, col + 3);
+	mcg_strlcpy(out->status, (const char *)sqlite3_column_text(st, col + 4),
+		    sizeof(out->status));
+	out->ga_minor = sqlite3_column_int64(st, col + 5);
+	out->dpd_days = sqlite3_column_int(st, col + 6);
+}
+
 int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 		 mcg_error *err)
 {
@@ -59,16 +73,7 @@ int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 	}
 	*found = 1;
 	mcg_strlcpy(out->id, id, sizeof(out->id));
-	mcg_strlcpy(out->borrower, (const char *)sqlite3_column_text(st, 0),
-		    sizeof(out->borrower));
-	mcg_strlcpy(out->bank, (const char *)sqlite3_column_text(st, 1),
-		    sizeof(out->bank));
-	out->principal_minor = sqlite3_column_int64(st, 2);
-	out->outstanding_minor = sqlite3_column_int64(st, 3);
-	mcg_strlcpy(out->status, (const char *)sqlite3_column_text(st, 4),
-		    sizeof(out->status));
-	out->ga_minor = sqlite3_column_int64(st, 5);
-	out->dpd_days = sqlite3_column_int(st, 6);
+	mcg_loan_row_columns(st, 0, out);
 	sqlite3_reset(st);
 	return mcg_loan_cache_put(L, out, &e, err);
 }

@@ -496,7 +496,7 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	rc = rc ? rc : mcg_journal_check_actor(ev->actor, err);
 	rc = rc ? rc : log_tail(L, &size, &last_date, err);
 	if (rc)
-		goto out;
+		return rc;
 	if (ev->date_days < last_date) {
 		char d1[MCG_DATE_TEXT_MAX], d2[MCG_DATE_TEXT_MAX];
 
@@ -507,33 +507,28 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 			if (rc || found) {
 				if (found && replayed && !rc)
 					*replayed = 1;
-				goto out;
+				return rc;
 			}
 		}
-		rc = mcg_error_set(err, MCG_EINPUT,
-				   "date %s is before %s, the latest date in the ledger (no back-dating)",
-				   mcg_date_format(ev->date_days, d1),
-				   mcg_date_format(last_date, d2));
-		goto out;
+		return mcg_error_set(err, MCG_EINPUT,
+				     "date %s is before %s, the latest date in the ledger (no back-dating)",
+				     mcg_date_format(ev->date_days, d1),
+				     mcg_date_format(last_date, d2));
 	}
 	if (L->replaying) {
 		/* Rebuilding: the event keeps its stored number and time. */
-		if (ev->seq != size + 1) {
-			rc = mcg_error_set(err, MCG_EINTEGRITY,
-					   "event %lld follows event %lld: the sequence has a gap",
-					   (long long)ev->seq, (long long)size);
-			goto out;
-		}
+		if (ev->seq != size + 1)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "event %lld follows event %lld: the sequence has a gap",
+					     (long long)ev->seq, (long long)size);
 	} else {
 		ev->seq = size + 1;
 		mcg_timestamp_now(ev->recorded_at);
 	}
 	/* The row first: it fails, writing nothing, when the ref is taken. */
 	rc = write_event(L, ev, fields, &taken, err);
-	if (!rc && taken) {
-		rc = ref_taken(L, ev, fields, replayed, err);
-		goto out;
-	}
+	if (!rc && taken)
+		return ref_taken(L, ev, fields, replayed, err);
 	mcg_event_clear_postings(ev);
 	rc = rc ? rc : mcg_apply(L, ev, err);
 	rc = rc ? rc : write_postings(L, ev, err);
@@ -543,14 +538,13 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		 * until then nothing cached may be trusted, nor committed. */
 		mcg_txn_cache_drop(L);
 		L->txn.poisoned = 1;
-		goto out;
+		return rc;
 	}
 	if (L->txn.tail_valid) {
 		L->txn.tail_size = ev->seq;
 		L->txn.tail_last_date = ev->date_days;
 	}
-out:
-	return rc;
+	return MCG_OK;
 }
 
 int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,

@@ -279,15 +279,7 @@ int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err
 
 		memset(&row, 0, sizeof(row));
 		mcg_strlcpy(row.id, (const char *)sqlite3_column_text(lo, 0), sizeof(row.id));
-		mcg_strlcpy(row.borrower, (const char *)sqlite3_column_text(lo, 1),
-			    sizeof(row.borrower));
-		mcg_strlcpy(row.bank, (const char *)sqlite3_column_text(lo, 2), sizeof(row.bank));
-		row.principal_minor = sqlite3_column_int64(lo, 3);
-		row.outstanding_minor = sqlite3_column_int64(lo, 4);
-		mcg_strlcpy(row.status, (const char *)sqlite3_column_text(lo, 5),
-			    sizeof(row.status));
-		row.ga_minor = sqlite3_column_int64(lo, 6);
-		row.dpd_days = sqlite3_column_int(lo, 7);
+		mcg_loan_row_columns(lo, 1, &row);
 		rc = mcg_loan_cache_put(L, &row, &e, err);
 		if (rc || !e)
 			break;
