@@ -16,15 +16,40 @@
 #include "ledger/ledger_int.h"
 #include "ledger_fixture.h"
 
-static void append(mcg_ledger *L, mcg_event *ev, int32_t date)
+/* Appends ev, dated date, to the open transaction and frees it. */
+static int try_append(mcg_ledger *L, mcg_event *ev, int32_t date, mcg_error *err)
 {
-	mcg_error err;
+	int rc;
 
 	ev->date_days = date;
 	ev->date_given = 1;
 	mcg_strlcpy(ev->actor, "unit", sizeof(ev->actor));
-	cr_assert_eq(mcg_journal_append(L, ev, NULL, &err), MCG_OK, "%s: %s", ev->type, err.msg);
+	rc = mcg_journal_append(L, ev, NULL, err);
 	mcg_event_free(ev);
+	return rc;
+}
+
+static void append(mcg_ledger *L, mcg_event *ev, int32_t date)
+{
+	mcg_error err;
+
+	cr_assert_eq(try_append(L, ev, date, &err), MCG_OK, "%s", err.msg);
+}
+
+static void contribution(mcg_event *ev, const char *member, const char *kind,
+			 int64_t amount_minor)
+{
+	mcg_event_init(ev, "contribute");
+	cr_assert_eq(mcg_event_add(ev, "member", member), 0);
+	cr_assert_eq(mcg_event_add(ev, "kind", kind), 0);
+	cr_assert_eq(mcg_event_add_int(ev, "amount", amount_minor), 0);
+}
+
+static void repayment(mcg_event *ev, int64_t principal_minor)
+{
+	mcg_event_init(ev, "repay");
+	cr_assert_eq(mcg_event_add(ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add_int(ev, "principal", principal_minor), 0);
 }
 
 static void record(mcg_ledger *L, mcg_event *ev, int32_t date)
@@ -44,10 +69,7 @@ static void member(mcg_ledger *L, const char *id)
 	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
 	cr_assert_eq(mcg_event_add(&ev, "name", id), 0);
 	record(L, &ev, 20455);
-	mcg_event_init(&ev, "contribute");
-	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
-	cr_assert_eq(mcg_event_add(&ev, "kind", "capital"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "amount", 100000), 0);
+	contribution(&ev, id, "capital", 100000);
 	record(L, &ev, 20455);
 }
 
@@ -61,10 +83,7 @@ static void fixture_make(struct fixture *f)
 	member(f->L, "B");
 	member(f->L, "C");
 	member(f->L, "D");
-	mcg_event_init(&ev, "contribute");
-	cr_assert_eq(mcg_event_add(&ev, "member", "A"), 0);
-	cr_assert_eq(mcg_event_add(&ev, "kind", "fund"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "amount", 10000000), 0);
+	contribution(&ev, "A", "fund", 10000000);
 	record(f->L, &ev, 20455);
 	mcg_event_init(&ev, "bank.add");
 	cr_assert_eq(mcg_event_add(&ev, "bic", "BANKITMM"), 0);
@@ -101,9 +120,7 @@ static void repay(mcg_ledger *L, int64_t principal, int32_t date)
 {
 	mcg_event ev;
 
-	mcg_event_init(&ev, "repay");
-	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "principal", principal), 0);
+	repayment(&ev, principal);
 	append(L, &ev, date);
 }
 
@@ -195,10 +212,7 @@ Test(loan_cache, an_event_that_is_not_write_back_sees_the_cached_loans_in_sql)
 	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
 	repay(f.L, 200000, 20460);
 	/* A contribution is applied with the tables flushed first. */
-	mcg_event_init(&ev, "contribute");
-	cr_assert_eq(mcg_event_add(&ev, "member", "B"), 0);
-	cr_assert_eq(mcg_event_add(&ev, "kind", "fund"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "amount", 100), 0);
+	contribution(&ev, "B", "fund", 100);
 	append(f.L, &ev, 20460);
 	table_state(f.L, t, sizeof(t));
 	cr_assert_str_eq(t, "800000 400000 400000");
@@ -217,14 +231,8 @@ Test(loan_cache, no_commit_after_a_failed_append)
 	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
 	repay(f.L, 100000, 20460);
 	/* More than is outstanding: refused after the event row is written. */
-	mcg_event_init(&ev, "repay");
-	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "principal", 5000000), 0);
-	ev.date_days = 20461;
-	ev.date_given = 1;
-	mcg_strlcpy(ev.actor, "unit", sizeof(ev.actor));
-	cr_assert_eq(mcg_journal_append(f.L, &ev, NULL, &err), MCG_EINPUT);
-	mcg_event_free(&ev);
+	repayment(&ev, 5000000);
+	cr_assert_eq(try_append(f.L, &ev, 20461, &err), MCG_EINPUT);
 	cr_assert_neq(mcg_journal_commit(f.L, &err), MCG_OK);
 	cr_assert(strstr(err.msg, "commit after a failed append") != NULL, "%s", err.msg);
 	table_state(f.L, t, sizeof(t));
