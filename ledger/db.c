@@ -319,12 +319,14 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		return rc;
 	}
 	rc = configure(L, err);
-	/* What SQLite says when it cannot make or use the -shm file. */
-	if (rc && (flags & SQLITE_OPEN_READONLY) &&
-	    ((sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_READONLY ||
-	     (sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_CANTOPEN ||
-	     (sqlite3_extended_errcode(L->db) & 0xff) == SQLITE_PROTOCOL))
-		rc = reopen_immutable(L, err);
+	if (rc && (flags & SQLITE_OPEN_READONLY)) {
+		int primary = sqlite3_extended_errcode(L->db) & 0xff;
+
+		/* What SQLite says when it cannot make or use the -shm file. */
+		if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN ||
+		    primary == SQLITE_PROTOCOL)
+			rc = reopen_immutable(L, err);
+	}
 	if (rc) {
 		if (err && err->code == MCG_EINTEGRITY)
 			mcg_error_set(err, MCG_EINPUT,

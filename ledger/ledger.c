@@ -100,6 +100,15 @@ static int set_keys_dir(mcg_ledger *L, const char *path, const char *keys_dir)
 	return L->keys_dir ? MCG_OK : MCG_ESYS;
 }
 
+/* Writes the tile holding stored hashes next - n .. next - 1. */
+static int write_migrated_tile(mcg_ledger *L, sqlite3_stmt *wr, int64_t next,
+			       const mcg_hash *tile, size_t n, mcg_error *err)
+{
+	sqlite3_bind_int64(wr, 1, (next - 1) / MCG_AUDIT_TILE_HASHES);
+	sqlite3_bind_blob(wr, 2, tile, (int)(n * sizeof(mcg_hash)), SQLITE_STATIC);
+	return mcg_db_step_done(L, wr, err, "upgrading the ledger");
+}
+
 /*
  * Version 1 to 2: the audit tree's stored hashes move from audit_hashes,
  * one a row, to audit_tiles, 64 to a row (ledger_int.h).  The hashes are
@@ -127,30 +136,30 @@ static int migrate_1_to_2(mcg_ledger *L, mcg_error *err)
 		rc = mcg_db_error(L, err, "upgrading the ledger");
 		goto out;
 	}
-	while (!rc && ((step = sqlite3_step(rd)) == SQLITE_ROW || n > 0)) {
-		if (step == SQLITE_ROW) {
-			if (sqlite3_column_int64(rd, 0) != next ||
-			    sqlite3_column_type(rd, 1) != SQLITE_BLOB ||
-			    sqlite3_column_bytes(rd, 1) != MCG_HASH_SIZE) {
-				rc = mcg_error_set(err, MCG_EINTEGRITY,
-						   "cannot upgrade the ledger to schema version 2: its audit log was changed at stored hash %lld (`audit verify` with the mcg that wrote it says more)",
-						   (long long)next);
-				break;
-			}
-			memcpy(tile[n++].b, sqlite3_column_blob(rd, 1), MCG_HASH_SIZE);
-			next++;
+	/* Row idx goes to tile idx / 64; a tile is written when full, the
+	 * last one after the loop. */
+	while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(rd, 0) != next ||
+		    sqlite3_column_type(rd, 1) != SQLITE_BLOB ||
+		    sqlite3_column_bytes(rd, 1) != MCG_HASH_SIZE) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "cannot upgrade the ledger to schema version 2: its audit log was changed at stored hash %lld (`audit verify` with the mcg that wrote it says more)",
+					   (long long)next);
+			goto out;
 		}
-		if (n == MCG_AUDIT_TILE_HASHES || (step != SQLITE_ROW && n > 0)) {
-			sqlite3_bind_int64(wr, 1, (next - 1) / MCG_AUDIT_TILE_HASHES);
-			sqlite3_bind_blob(wr, 2, tile, (int)(n * sizeof(mcg_hash)), SQLITE_STATIC);
-			rc = mcg_db_step_done(L, wr, err, "upgrading the ledger");
+		memcpy(tile[n++].b, sqlite3_column_blob(rd, 1), MCG_HASH_SIZE);
+		next++;
+		if (n == MCG_AUDIT_TILE_HASHES) {
+			rc = write_migrated_tile(L, wr, next, tile, n, err);
 			n = 0;
+			if (rc)
+				goto out;
 		}
-		if (step != SQLITE_ROW)
-			break;
 	}
-	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+	if (step != SQLITE_DONE)
 		rc = mcg_db_error(L, err, "upgrading the ledger");
+	else if (n > 0)
+		rc = write_migrated_tile(L, wr, next, tile, n, err);
 out:
 	sqlite3_finalize(rd);
 	sqlite3_finalize(wr);
