@@ -154,6 +154,30 @@ int64_t mcg_merkle_stored_index(int level, int64_t n)
 	return (int64_t)(i + (uint64_t)level);
 }
 
+int mcg_merkle_split_index(int64_t index, int *level, int64_t *n)
+{
+	int64_t leaf, at;
+
+	if (index < 0)
+		return MCG_EINPUT;
+	/* tlog's SplitStoredHashIndex: stored_index(0, m) < 2m, so the leaf
+	 * whose append stored this hash is index/2 or a few after it. */
+	leaf = index / 2;
+	at = mcg_merkle_stored_index(0, leaf);
+	for (;;) {
+		/* Appending leaf m + 1 stores 1 + trailing zeros of m + 1. */
+		int64_t next = at + 1 + __builtin_ctzll((unsigned long long)leaf + 1);
+
+		if (next > index)
+			break;
+		leaf++;
+		at = next;
+	}
+	*level = (int)(index - at);
+	*n = leaf >> *level;
+	return MCG_OK;
+}
+
 int64_t mcg_merkle_stored_count(int64_t leaves)
 {
 	uint64_t i;

@@ -48,6 +48,11 @@ void mcg_merkle_node_hash(const mcg_hash *left, const mcg_hash *right,
  * leaf is n << level (tlog's StoredHashIndex). */
 int64_t mcg_merkle_stored_index(int level, int64_t n);
 
+/* The inverse of mcg_merkle_stored_index: the level and n of the hash at
+ * storage index `index` (tlog's SplitStoredHashIndex).  MCG_EINPUT when
+ * index < 0. */
+int mcg_merkle_split_index(int64_t index, int *level, int64_t *n);
+
 /* How many hashes are stored for a tree of `leaves` leaves
  * (tlog's StoredHashCount). */
 int64_t mcg_merkle_stored_count(int64_t leaves);

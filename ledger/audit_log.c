@@ -50,15 +50,6 @@ int mcg_audit_root(mcg_ledger *L, int64_t size, mcg_hash *out, mcg_error *err)
 	return mcg_merkle_tree_hash(size, mcg_ledger_read_hashes, L, out, err);
 }
 
-/* The stored leaf hash of event seq (1-based). */
-static int stored_leaf(mcg_ledger *L, int64_t seq, mcg_hash *out,
-		       mcg_error *err)
-{
-	int64_t idx = mcg_merkle_stored_index(0, seq - 1);
-
-	return mcg_ledger_read_hashes(L, &idx, 1, out, err);
-}
-
 static int hash_equal(const mcg_hash *a, const mcg_hash *b)
 {
 	return memcmp(a->b, b->b, MCG_HASH_SIZE) == 0;
@@ -206,52 +197,344 @@ static int event_leaf(const mcg_event *ev, mcg_buf *scratch, mcg_hash *out,
 	return MCG_OK;
 }
 
-static const char leaf_mismatch_fmt[] =
-	"event %lld: its leaf does not match the audit log (the event or its postings were changed)";
+/* ---- the stored tree (schema version 3) ---------------------------------- */
 
-/* Recomputes one event's leaf from its rows (for proofs). */
-static int recompute_leaf(mcg_ledger *L, int64_t seq, mcg_hash *out,
-			  mcg_error *err)
+/*
+ * Of the audit tree the ledger stores (docs/AUDIT.md, "Storage"):
+ *
+ * - audit_nodes: the complete subtrees of levels 8, 16, 24, ... (level l,
+ *   index k: the hash of leaves k 2^l to (k + 1) 2^l - 1), one row per 256
+ *   events, one more per 65,536;
+ * - audit_edge: the tree's right edge (struct mcg_audit_edge): for each
+ *   level the latest complete subtree, the hashes the next append reads
+ *   and the ones the root is folded from.
+ *
+ * Every other hash is recomputed when a root or a proof needs it: a node
+ * of a level between from the 2 to 128 stored hashes of the level below,
+ * a leaf from its event.  Leaves are recomputed a block of 256 at a time
+ * (the leaves under one node of level 8) and checked against that node, or
+ * against the edge for the last, incomplete block, before any of them is
+ * used: a changed event never makes its way into a root or a proof, it
+ * makes an error naming its block.
+ */
+
+/* The number of edge levels of a tree of size leaves: those with
+ * size >> level >= 1. */
+static int edge_levels(int64_t size)
+{
+	int n = 0;
+
+	while (n < 63 && (size >> n) >= 1)
+		n++;
+	return n;
+}
+
+static int events_mismatch(mcg_error *err, int64_t first, int64_t last)
+{
+	if (first == last)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "event %lld does not match the audit log (it or its postings was changed)",
+				     (long long)first);
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "events %lld to %lld do not match the audit log (one of them or its postings was changed)",
+			     (long long)first, (long long)last);
+}
+
+/* Events covered by the node of level l and index k (1-based seq). */
+static int node_mismatch(mcg_error *err, int level, int64_t k)
+{
+	return events_mismatch(err, (k << level) + 1, (k + 1) << level);
+}
+
+int mcg_audit_edge_read(mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT size, hashes FROM audit_edge", err);
+	int step, rc = MCG_OK;
+	size_t bytes;
+
+	memset(e, 0, sizeof(*e));
+	if (!st)
+		return err->code;
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = mcg_db_error(L, err, "reading the audit log");
+		goto out;
+	}
+	if (step == SQLITE_DONE || sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+	    sqlite3_column_int64(st, 0) < 0) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit log's edge is missing or damaged (the audit log was changed)");
+		goto out;
+	}
+	e->size = sqlite3_column_int64(st, 0);
+	e->levels = edge_levels(e->size);
+	bytes = (size_t)sqlite3_column_bytes(st, 1);
+	if (sqlite3_column_type(st, 1) != SQLITE_BLOB && !(e->size == 0 && bytes == 0)) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit log's edge is missing or damaged (the audit log was changed)");
+		goto out;
+	}
+	if (bytes != (size_t)e->levels * MCG_HASH_SIZE) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit log's edge holds %zu bytes where a tree of %lld events has %d hashes (the audit log was changed)",
+				   bytes, (long long)e->size, e->levels);
+		goto out;
+	}
+	if (bytes)
+		memcpy(e->h, sqlite3_column_blob(st, 1), bytes);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit log has more than one edge (rows were added to the audit log)");
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
+int mcg_audit_edge_write(mcg_ledger *L, const struct mcg_audit_edge *e,
+			 mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "UPDATE audit_edge SET size = ?1, hashes = ?2", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, e->size);
+	sqlite3_bind_blob(st, 2, e->h, e->levels * MCG_HASH_SIZE, SQLITE_STATIC);
+	rc = mcg_db_step_done(L, st, err, "appending to the audit log");
+	if (!rc && sqlite3_changes(L->db) != 1)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit log's edge is missing or doubled (the audit log was changed)");
+	return rc;
+}
+
+int mcg_audit_node_write(mcg_ledger *L, int level, int64_t k, const mcg_hash *h,
+			 mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "INSERT INTO audit_nodes(level, idx, hash)"
+				       " VALUES(?1, ?2, ?3)", err);
+	int step;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, k);
+	sqlite3_bind_blob(st, 3, h->b, MCG_HASH_SIZE, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return MCG_OK;
+	if ((step & 0xff) == SQLITE_CONSTRAINT)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log already holds a hash of events %lld to %lld (rows were added to the audit log)",
+				     (long long)(k << level) + 1, (long long)(k + 1) << level);
+	return mcg_db_error(L, err, "appending to the audit log");
+}
+
+/* Stored nodes of `level`, indexes first .. first + n - 1, into out. */
+static int read_nodes(mcg_ledger *L, int level, int64_t first, int64_t n,
+		      mcg_hash *out, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT idx, hash FROM audit_nodes"
+				       " WHERE level = ?1 AND idx BETWEEN ?2 AND ?3 ORDER BY idx", err);
+	int64_t want = first;
+	int step, rc = MCG_OK;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, first);
+	sqlite3_bind_int64(st, 3, first + n - 1);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != want) {
+			step = SQLITE_DONE;
+			break;
+		}
+		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
+		    sqlite3_column_bytes(st, 1) != MCG_HASH_SIZE)
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "the audit hash of events %lld to %lld is damaged (the audit log was changed)",
+					   (long long)(want << level) + 1,
+					   (long long)(want + 1) << level);
+		else
+			memcpy(out[want - first].b, sqlite3_column_blob(st, 1), MCG_HASH_SIZE);
+		want++;
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = mcg_db_error(L, err, "reading the audit log");
+	sqlite3_reset(st);
+	if (!rc && want != first + n)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "the audit hash of events %lld to %lld is missing (the audit log was changed)",
+				   (long long)(want << level) + 1, (long long)(want + 1) << level);
+	return rc;
+}
+
+/* Folds n (a power of two) hashes into the root of their subtree, in h[0]. */
+static void fold(mcg_hash *h, int64_t n)
+{
+	for (; n > 1; n /= 2)
+		for (int64_t i = 0; i < n / 2; i++)
+			mcg_merkle_node_hash(&h[2 * i], &h[2 * i + 1], &h[i]);
+}
+
+/* The leaf hashes of events first .. first + n - 1, from their rows. */
+static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
+		       mcg_error *err)
 {
 	sqlite3_stmt *ev_st, *po_st;
 	mcg_buf bytes = MCG_BUF_INIT;
-	mcg_event ev;
-	int step, rc;
+	int64_t seq = first;
+	int ev_step = SQLITE_DONE, po_step = SQLITE_DONE, rc = MCG_OK;
 
-	mcg_event_init(&ev, "");
 	ev_st = mcg_db_stmt(L, "SELECT seq, type, ref, date, date_given, recorded_at,"
-			    " actor, fields FROM events WHERE seq = ?1", err);
-	if (!ev_st)
+			    " actor, fields FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", err);
+	po_st = ev_st ? mcg_db_stmt(L, "SELECT seq, line, account, amount FROM postings"
+				    " WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq, line", err) : NULL;
+	if (!po_st)
 		return err->code;
-	sqlite3_bind_int64(ev_st, 1, seq);
-	step = sqlite3_step(ev_st);
-	if (step == SQLITE_DONE)
-		rc = mcg_error_set(err, MCG_EINTEGRITY,
-				   "event %lld is missing (the log has a gap)",
-				   (long long)seq);
-	else if (step != SQLITE_ROW)
-		rc = mcg_db_error(L, err, "reading an event");
-	else
+	sqlite3_bind_int64(ev_st, 1, first);
+	sqlite3_bind_int64(ev_st, 2, first + n - 1);
+	sqlite3_bind_int64(po_st, 1, first);
+	sqlite3_bind_int64(po_st, 2, first + n - 1);
+	po_step = sqlite3_step(po_st);
+	while (!rc && (ev_step = sqlite3_step(ev_st)) == SQLITE_ROW) {
+		mcg_event ev;
+
+		if (sqlite3_column_int64(ev_st, 0) != seq)
+			break;
 		rc = load_event_row(ev_st, &ev, err);
-	sqlite3_reset(ev_st);
-	if (rc)
-		goto out;
-	po_st = mcg_db_stmt(L, "SELECT seq, line, account, amount FROM postings"
-			    " WHERE seq = ?1 ORDER BY line", err);
-	if (!po_st) {
-		rc = err->code;
-		goto out;
+		while (!rc && po_step == SQLITE_ROW &&
+		       sqlite3_column_int64(po_st, 0) <= seq) {
+			if (sqlite3_column_int64(po_st, 0) < seq)
+				rc = mcg_error_set(err, MCG_EINTEGRITY,
+						   "posting line %lld of event %lld belongs to no event (rows were added)",
+						   (long long)sqlite3_column_int64(po_st, 1),
+						   (long long)sqlite3_column_int64(po_st, 0));
+			else
+				rc = add_posting_row(po_st, &ev, err);
+			po_step = rc ? po_step : sqlite3_step(po_st);
+		}
+		rc = rc ? rc : event_leaf(&ev, &bytes, &out[seq - first], err);
+		mcg_event_free(&ev);
+		seq++;
 	}
-	sqlite3_bind_int64(po_st, 1, seq);
-	while (!rc && (step = sqlite3_step(po_st)) == SQLITE_ROW)
-		rc = add_posting_row(po_st, &ev, err);
-	if (!rc && step != SQLITE_DONE)
-		rc = mcg_db_error(L, err, "reading the postings");
+	if (!rc && ((ev_step != SQLITE_ROW && ev_step != SQLITE_DONE) ||
+		    (po_step != SQLITE_ROW && po_step != SQLITE_DONE)))
+		rc = mcg_db_error(L, err, "reading the events");
+	sqlite3_reset(ev_st);
 	sqlite3_reset(po_st);
-	rc = rc ? rc : event_leaf(&ev, &bytes, out, err);
-out:
-	mcg_event_free(&ev);
 	mcg_buf_free(&bytes);
+	if (!rc && seq != first + n)
+		rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
+				   (long long)seq);
+	return rc;
+}
+
+#define BLOCK_LEAVES ((int64_t)1 << MCG_AUDIT_NODE_EVERY)
+
+/*
+ * The leaves of block b (events 256 b + 1 to 256 b + 256, or to the end of
+ * the log) into out (room for 256), *count of them, recomputed from the
+ * events and checked against the node of level 8 above them, or for the
+ * last block against the edge's peaks below level 8.
+ */
+static int block_leaves(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
+			mcg_hash *out, int64_t *count, mcg_error *err)
+{
+	mcg_hash h[BLOCK_LEAVES];
+	int64_t first = b * BLOCK_LEAVES, at;
+	int rc;
+
+	*count = e->size - first < BLOCK_LEAVES ? e->size - first : BLOCK_LEAVES;
+	if (*count <= 0)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: block %lld is beyond the log", (long long)b);
+	rc = leaf_hashes(L, first + 1, *count, out, err);
+	if (rc)
+		return rc;
+	memcpy(h, out, (size_t)*count * sizeof(*h));
+	if (*count == BLOCK_LEAVES) {
+		mcg_hash stored;
+
+		fold(h, BLOCK_LEAVES);
+		rc = mcg_audit_hash_at(L, e, MCG_AUDIT_NODE_EVERY, b, &stored, err);
+		if (rc)
+			return rc;
+		return hash_equal(&h[0], &stored) ? MCG_OK :
+			node_mismatch(err, MCG_AUDIT_NODE_EVERY, b);
+	}
+	/* The last block: its leaves are the peaks of the edge below level
+	 * 8, largest first (the 1 bits of the size). */
+	at = 0;
+	for (int l = MCG_AUDIT_NODE_EVERY - 1; l >= 0; l--) {
+		int64_t w = (int64_t)1 << l;
+
+		if (!(e->size >> l & 1))
+			continue;
+		fold(&h[at], w);
+		if (!hash_equal(&h[at], &e->h[l]))
+			return events_mismatch(err, first + at + 1, first + at + w);
+		at += w;
+	}
+	return MCG_OK;
+}
+
+int mcg_audit_hash_at(mcg_ledger *L, const struct mcg_audit_edge *e, int level,
+		      int64_t k, mcg_hash *out, mcg_error *err)
+{
+	mcg_hash h[BLOCK_LEAVES];
+	int base = level - level % MCG_AUDIT_NODE_EVERY;
+	int64_t w = (int64_t)1 << (level - base), count;
+	int rc;
+
+	if (level < 0 || level >= MCG_TXN_HASHES - 1 || k < 0)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: no audit subtree of level %d and index %lld",
+				     level, (long long)k);
+	/* The callers ask only for subtrees of the log's events. */
+	if (k >= (e->size >> level))
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log ends at event %lld: later events were added outside the journal, or the audit log was changed",
+				     (long long)e->size);
+	if (k == (e->size >> level) - 1) {
+		*out = e->h[level];
+		return MCG_OK;
+	}
+	if (level > 0 && level == base)
+		return read_nodes(L, level, k, 1, out, err);
+	if (base > 0) {
+		rc = read_nodes(L, base, k * w, w, h, err);
+	} else {
+		int64_t b = (k << level) / BLOCK_LEAVES;
+		mcg_hash leaves[BLOCK_LEAVES];
+
+		rc = block_leaves(L, e, b, leaves, &count, err);
+		if (!rc)
+			memcpy(h, &leaves[(k << level) - b * BLOCK_LEAVES],
+			       (size_t)w * sizeof(*h));
+	}
+	if (rc)
+		return rc;
+	fold(h, w);
+	*out = h[0];
+	return MCG_OK;
+}
+
+/* The leaf of event seq, recomputed and checked with its block. */
+static int checked_leaf(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t seq,
+			mcg_hash *out, mcg_error *err)
+{
+	mcg_hash leaves[BLOCK_LEAVES];
+	int64_t b = (seq - 1) / BLOCK_LEAVES, count;
+	int rc;
+
+	if (seq < 1 || seq > e->size)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log ends at event %lld: later events were added outside the journal, or the audit log was changed",
+				     (long long)e->size);
+	rc = block_leaves(L, e, b, leaves, &count, err);
+	if (!rc)
+		*out = leaves[(seq - 1) - b * BLOCK_LEAVES];
 	return rc;
 }
 
@@ -511,7 +794,8 @@ out:
 int mcg_audit_prove(mcg_ledger *L, int64_t seq, int64_t size, mcg_hash *leaf,
 		    mcg_hash *proof, size_t *nproof, mcg_error *err)
 {
-	mcg_hash root, recomputed;
+	struct mcg_audit_edge edge;
+	mcg_hash root;
 	int64_t n;
 	int rc;
 
@@ -527,14 +811,13 @@ int mcg_audit_prove(mcg_ledger *L, int64_t seq, int64_t size, mcg_hash *leaf,
 		return mcg_error_set(err, MCG_EINPUT,
 				     "event %lld is not in the tree of size %lld (events are 1 to %lld)",
 				     (long long)seq, (long long)size, (long long)size);
-	/* A proof for a leaf that no longer matches its event would vouch
-	 * for rows that are not there: check the one event first. */
-	rc = stored_leaf(L, seq, leaf, err);
-	rc = rc ? rc : recompute_leaf(L, seq, &recomputed, err);
+	/* The leaf from the event as it is now, checked with its block
+	 * against the stored tree: a proof must never vouch for a changed
+	 * event. */
+	rc = mcg_audit_edge_read(L, &edge, err);
+	rc = rc ? rc : checked_leaf(L, &edge, seq, leaf, err);
 	if (rc)
 		return rc;
-	if (!hash_equal(leaf, &recomputed))
-		return mcg_error_set(err, MCG_EINTEGRITY, leaf_mismatch_fmt, (long long)seq);
 	rc = mcg_merkle_inclusion_proof(size, seq - 1, mcg_ledger_read_hashes, L,
 					proof, nproof, err);
 	rc = rc ? rc : mcg_merkle_tree_hash(size, mcg_ledger_read_hashes, L, &root, err);
@@ -669,52 +952,12 @@ static int cursor_next(mcg_ledger *L, struct cursor *c, mcg_error *err)
 	return MCG_OK;
 }
 
-/*
- * The stored hashes in index order, read tile by tile from audit_tiles
- * (64 to a row, ledger_int.h).  Like a cursor: `row` says whether idx and
- * hash hold one now.  A missing tile shows as a jump of idx, a tile that
- * is not full before the last as a jump too; a damaged row is an error.
- */
-struct hash_stream {
-	struct cursor tiles;
-	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
-	size_t n, pos;            /* hashes in tile, and the one at idx */
-	int64_t idx;
-	int row;
-};
-
-static int hashes_next(mcg_ledger *L, struct hash_stream *h, mcg_error *err)
-{
-	sqlite3_stmt *st = h->tiles.st;
-	int64_t tile;
-	int rc;
-
-	if (h->row && ++h->pos < h->n) {
-		h->idx++;
-		return MCG_OK;
-	}
-	rc = cursor_next(L, &h->tiles, err);
-	h->row = h->tiles.row;
-	if (rc || !h->row)
-		return rc;
-	tile = sqlite3_column_int64(st, 0);
-	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || tile < 0)
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "audit tile %s is not part of the log (rows were added to the audit log)",
-				     (const char *)sqlite3_column_text(st, 0));
-	rc = mcg_audit_tile_hashes(st, 1, tile, h->tile, &h->n, err);
-	if (rc)
-		return rc;
-	h->pos = 0;
-	h->idx = tile * MCG_AUDIT_TILE_HASHES;
-	return MCG_OK;
-}
-
 /* Everything one verification pass holds. */
 struct verify {
 	mcg_ledger *L;
 	struct cursor events, postings, checkpoints;
-	struct hash_stream hashes;
+	struct mcg_audit_edge edge;     /* audit_edge as stored */
+	int64_t nodes;                  /* audit_nodes rows compared so far */
 	struct frontier f;
 	EVP_PKEY *key;                  /* checkpoint.pub, loaded when needed */
 	const mcg_checkpoint *outside;  /* NULL when none was given */
@@ -760,42 +1003,32 @@ static int read_event(struct verify *v, mcg_event *ev, mcg_error *err)
 	return rc;
 }
 
-/* Compares the hashes appending leaf seq stores with the stored ones at
- * their indexes. */
-static int compare_stored(struct verify *v, int64_t seq, const mcg_hash *out,
-			  size_t nout, mcg_error *err)
+/* Compares the nodes of levels 8, 16, ... that appending leaf seq made
+ * with audit_nodes. */
+static int compare_nodes(struct verify *v, int64_t seq, const mcg_hash *out,
+			 size_t nout, mcg_error *err)
 {
-	int64_t first = mcg_merkle_stored_count(seq - 1);
-	struct hash_stream *h = &v->hashes;
-	int rc;
+	for (size_t l = MCG_AUDIT_NODE_EVERY; l < nout; l += MCG_AUDIT_NODE_EVERY) {
+		int64_t k = (seq - 1) >> l;
+		mcg_hash stored;
+		int rc = read_nodes(v->L, (int)l, k, 1, &stored, err);
 
-	for (size_t k = 0; k < nout; k++) {
-		int64_t want = first + (int64_t)k;
-
-		if (!h->row && k == 0)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld is not in the audit log (it was added outside the journal)",
-					     (long long)seq);
-		if (!h->row || h->idx > want)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld: audit hash %lld is missing (the audit log was changed)",
-					     (long long)seq, (long long)want);
-		if (h->idx < want)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "audit hash %lld is not part of the log (rows were added to the audit log)",
-					     (long long)h->idx);
-		if (memcmp(h->tile[h->pos].b, out[k].b, MCG_HASH_SIZE) != 0) {
-			if (k == 0)
-				return mcg_error_set(err, MCG_EINTEGRITY, leaf_mismatch_fmt,
-						     (long long)seq);
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld: audit hash %lld does not match the hashes below it (the audit log was changed)",
-					     (long long)seq, (long long)want);
-		}
-		rc = hashes_next(v->L, h, err);
 		if (rc)
 			return rc;
+		if (!hash_equal(&stored, &out[l]))
+			return node_mismatch(err, (int)l, k);
+		v->nodes++;
 	}
+	return MCG_OK;
+}
+
+/* At the size audit_edge is for: each level's latest subtree, the
+ * smallest first, so that a change is named by the fewest events. */
+static int compare_edge(struct verify *v, mcg_error *err)
+{
+	for (int l = 0; l < v->edge.levels; l++)
+		if (!hash_equal(&v->edge.h[l], &v->f.h[l]))
+			return node_mismatch(err, l, (v->edge.size >> l) - 1);
 	return MCG_OK;
 }
 
@@ -847,6 +1080,11 @@ static int check_size_reached(struct verify *v, mcg_error *err)
 	mcg_hash root;
 	int rc;
 
+	if (v->f.leaves == v->edge.size) {
+		rc = compare_edge(v, err);
+		if (rc)
+			return rc;
+	}
 	/* Folding the root costs O(log n) hashes: only at a checkpoint. */
 	if (!(v->checkpoints.row && (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
 				     sqlite3_column_int64(st, 0) <= v->f.leaves)) &&
@@ -872,7 +1110,7 @@ static int append_leaf(struct verify *v, int64_t seq, const mcg_hash *leaf,
 	int rc;
 
 	rc = mcg_merkle_append(seq - 1, leaf, frontier_read, &v->f, out, &nout, err);
-	rc = rc ? rc : compare_stored(v, seq, out, nout, err);
+	rc = rc ? rc : compare_nodes(v, seq, out, nout, err);
 	if (rc)
 		return rc;
 	/* out[l] is the subtree at level l that leaf seq-1 completes. */
@@ -919,14 +1157,27 @@ static int verify_events(struct verify *v, mcg_error *err)
  * the end tells the most (events were deleted), so it is named first. */
 static int verify_tail(struct verify *v, mcg_error *err)
 {
-	int64_t n = v->f.leaves;
+	int64_t n = v->f.leaves, stored_nodes = 0;
+	int rc;
 
 	if (v->checkpoints.row)
 		return shorter_than(err, "the kept checkpoint",
 				    sqlite3_column_int64(v->checkpoints.st, 0), n);
 	if (v->outside && v->outside->size > n)
 		return shorter_than(err, "the checkpoint given", v->outside->size, n);
-	if (v->hashes.row)
+	if (v->edge.size < n)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "event %lld is not in the audit log (it was added outside the journal)",
+				     (long long)v->edge.size + 1);
+	if (v->edge.size > n)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log is for %lld events, the log has %lld (events were deleted)",
+				     (long long)v->edge.size, (long long)n);
+	rc = mcg_db_query_int(v->L, "SELECT COUNT(*) FROM audit_nodes", NULL, NULL,
+			      &stored_nodes, NULL, err);
+	if (rc)
+		return rc;
+	if (stored_nodes != v->nodes)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "the audit log holds hashes beyond event %lld, its last (events were deleted, or rows added)",
 				     (long long)n);
@@ -943,13 +1194,11 @@ static int open_cursors(struct verify *v, mcg_error *err)
 			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
 	rc = rc ? rc : cursor_open(v->L, &v->postings, "SELECT seq, line, account, amount"
 				   " FROM postings ORDER BY seq, line", err);
-	rc = rc ? rc : cursor_open(v->L, &v->hashes.tiles,
-				   "SELECT tile, hashes FROM audit_tiles ORDER BY tile", err);
 	rc = rc ? rc : cursor_open(v->L, &v->checkpoints,
 				   "SELECT size, note FROM checkpoints ORDER BY size", err);
 	rc = rc ? rc : cursor_next(v->L, &v->events, err);
 	rc = rc ? rc : cursor_next(v->L, &v->postings, err);
-	rc = rc ? rc : hashes_next(v->L, &v->hashes, err);
+	rc = rc ? rc : mcg_audit_edge_read(v->L, &v->edge, err);
 	rc = rc ? rc : cursor_next(v->L, &v->checkpoints, err);
 	return rc;
 }
@@ -958,7 +1207,6 @@ static void close_cursors(struct verify *v)
 {
 	sqlite3_finalize(v->events.st);
 	sqlite3_finalize(v->postings.st);
-	sqlite3_finalize(v->hashes.tiles.st);
 	sqlite3_finalize(v->checkpoints.st);
 }
 

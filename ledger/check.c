@@ -12,7 +12,7 @@
 static const char *const compared_tables[] = {
 	"ledger_facts", "rules_versions", "members", "banks", "loans",
 	"guarantees", "pledges", "assessments", "balances", "totals",
-	"postings", "audit_tiles",
+	"postings", "audit_nodes", "audit_edge",
 };
 
 /* Copies a text column strictly: NULL, NUL bytes or a value too long for

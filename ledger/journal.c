@@ -51,13 +51,12 @@ void mcg_txn_cache_drop(mcg_ledger *L)
 	L->txn.poisoned = 0;
 	for (size_t i = 0; i < MCG_TXN_HASHES; i++)
 		L->txn.hash_idx[i] = -1;
-	L->txn.tile_no = -1;
-	L->txn.tile_n = 0;
-	L->txn.tile_dirty = 0;
+	L->txn.edge_loaded = 0;
+	L->txn.edge_dirty = 0;
 	mcg_loan_cache_clear(L);
 }
 
-static int write_tile(mcg_ledger *L, mcg_error *err);
+static int write_edge(mcg_ledger *L, mcg_error *err);
 
 int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 {
@@ -67,7 +66,7 @@ int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 		return MCG_OK;
 	rc = mcg_loan_cache_flush(L, err);
 	rc = rc ? rc : mcg_loan_flush_total_ga(L, err);
-	return rc ? rc : write_tile(L, err);
+	return rc ? rc : write_edge(L, err);
 }
 
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
@@ -272,7 +271,7 @@ static int write_event(mcg_ledger *L, const mcg_event *ev, const mcg_buf *fields
 	return rc;
 }
 
-/* A stored hash this transaction wrote, if it is still in the cache. */
+/* A hash of the tree's right edge as the open transaction keeps it. */
 static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
 {
 	if (!L->in_txn)
@@ -282,84 +281,38 @@ static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
 			*out = L->txn.hash[level];
 			return 1;
 		}
-	if (L->txn.tile_no >= 0 && idx / MCG_AUDIT_TILE_HASHES == L->txn.tile_no &&
-	    (size_t)(idx % MCG_AUDIT_TILE_HASHES) < L->txn.tile_n) {
-		*out = L->txn.tile[idx % MCG_AUDIT_TILE_HASHES];
-		return 1;
-	}
 	return 0;
 }
 
-/* Reads tile `tile` into out (room for MCG_AUDIT_TILE_HASHES); *n is how
- * many hashes it holds, 0 when there is no such row. */
-static int read_tile(mcg_ledger *L, int64_t tile, mcg_hash *out, size_t *n,
-		     mcg_error *err)
-{
-	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT hashes FROM audit_tiles WHERE tile = ?1", err);
-	int step, rc;
-
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, tile);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return MCG_OK;
-	}
-	if (step != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return mcg_db_error(L, err, "reading the audit log");
-	}
-	rc = mcg_audit_tile_hashes(st, 0, tile, out, n, err);
-	sqlite3_reset(st);
-	return rc;
-}
-
-int mcg_audit_tile_hashes(sqlite3_stmt *st, int col, int64_t tile, mcg_hash *out,
-			  size_t *n, mcg_error *err)
-{
-	size_t bytes = (size_t)sqlite3_column_bytes(st, col);
-
-	*n = 0;
-	if (sqlite3_column_type(st, col) != SQLITE_BLOB || bytes == 0 ||
-	    bytes % MCG_HASH_SIZE != 0 || bytes > sizeof(mcg_hash) * MCG_AUDIT_TILE_HASHES)
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "audit tile %lld is damaged (the audit log was changed)",
-				     (long long)tile);
-	memcpy(out, sqlite3_column_blob(st, col), bytes);
-	*n = bytes / MCG_HASH_SIZE;
-	return MCG_OK;
-}
-
-/* Reads stored audit hashes for the Merkle code (audit/ never sees SQL). */
+/* The Merkle code's reader: the transaction's edge, else the stored tree
+ * (audit/merkle.c never sees SQL). */
 static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 		       mcg_hash *out, mcg_error *err)
 {
 	mcg_ledger *L = ctx;
-
-	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
-	int64_t tile_no = -1;
-	size_t tile_n = 0;
+	struct mcg_audit_edge edge;
+	int edge_read = 0;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		int64_t idx = indexes[i];
+		int64_t k;
+		int level;
 
-		if (cached_hash(L, idx, &out[i]))
+		if (cached_hash(L, indexes[i], &out[i]))
 			continue;
-		/* Proofs read indexes that are often in the same tile. */
-		if (idx < 0 || idx / MCG_AUDIT_TILE_HASHES != tile_no) {
-			tile_no = idx < 0 ? -1 : idx / MCG_AUDIT_TILE_HASHES;
-			rc = idx < 0 ? MCG_OK : read_tile(L, tile_no, tile, &tile_n, err);
+		if (mcg_merkle_split_index(indexes[i], &level, &k))
+			return mcg_error_set(err, MCG_ESYS,
+					     "internal error: audit hash %lld asked for",
+					     (long long)indexes[i]);
+		if (!edge_read) {
+			rc = mcg_audit_edge_read(L, &edge, err);
 			if (rc)
 				return rc;
+			edge_read = 1;
 		}
-		if (idx < 0 || (size_t)(idx % MCG_AUDIT_TILE_HASHES) >= tile_n)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "audit hash %lld is missing (the audit log was changed)",
-					     (long long)idx);
-		out[i] = tile[idx % MCG_AUDIT_TILE_HASHES];
+		rc = mcg_audit_hash_at(L, &edge, level, k, &out[i], err);
+		if (rc)
+			return rc;
 	}
 	return MCG_OK;
 }
@@ -371,93 +324,90 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 }
 
 /*
- * The audit tree's stored hashes go to audit_tiles 64 to a row: an event
- * stores two on average, and a row a hash (schema version 1) was, beside
- * the event's own row, most of what the audit log cost an import
- * (docs/PERFORMANCE.md).  The transaction keeps the last tile and writes
- * it when it is full and at every flush.
+ * The audit tree's right edge, read at the first append of a transaction
+ * and kept in it: every hash an append reads is then in memory, and the
+ * edge is written back once, by mcg_journal_flush.  Per event, the only
+ * row the audit log adds is a node at levels 8, 16, ... (one per 256
+ * events): storing every hash (schema version 2, 64 bytes an event) cost
+ * a quarter of an import's time (docs/PERFORMANCE.md).
  */
-static int write_tile(mcg_ledger *L, mcg_error *err)
+static int load_edge(mcg_ledger *L, int64_t size, mcg_error *err)
 {
-	struct mcg_txn_cache *t = &L->txn;
-	sqlite3_stmt *st;
-	int rc;
+	struct mcg_audit_edge e;
+	int rc = mcg_audit_edge_read(L, &e, err);
 
-	if (!t->tile_dirty)
-		return MCG_OK;
-	st = mcg_db_stmt(L, "INSERT INTO audit_tiles(tile, hashes) VALUES(?1, ?2)"
-			 " ON CONFLICT(tile) DO UPDATE SET hashes = excluded.hashes", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, t->tile_no);
-	sqlite3_bind_blob(st, 2, t->tile, (int)(t->tile_n * sizeof(mcg_hash)), SQLITE_STATIC);
-	rc = mcg_db_step_done(L, st, err, "appending to the audit log");
-	if (!rc)
-		t->tile_dirty = 0;
-	return rc;
+	if (rc)
+		return rc;
+	if (e.size != size)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the audit log's edge is for %lld events where the log has %lld (the audit log was changed)",
+				     (long long)e.size, (long long)size);
+	for (int l = 0; l < e.levels; l++) {
+		L->txn.hash_idx[l] = mcg_merkle_stored_index(l, (e.size >> l) - 1);
+		L->txn.hash[l] = e.h[l];
+	}
+	L->txn.edge_loaded = 1;
+	L->txn.edge_size = size;
+	return MCG_OK;
 }
 
-/* Appends stored hash idx (the next one of the log) to the last tile. */
-static int store_hash(mcg_ledger *L, int64_t idx, const mcg_hash *h, mcg_error *err)
+static int write_edge(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_txn_cache *t = &L->txn;
-	int64_t tile = idx / MCG_AUDIT_TILE_HASHES;
-	size_t at = (size_t)(idx % MCG_AUDIT_TILE_HASHES);
+	struct mcg_audit_edge e;
 	int rc;
 
-	if (t->tile_no != tile) {
-		rc = write_tile(L, err);
-		if (rc)
-			return rc;
-		t->tile_no = tile;
-		t->tile_n = 0;
-		/* The tile's earlier hashes, written by earlier transactions. */
-		rc = at ? read_tile(L, tile, t->tile, &t->tile_n, err) : MCG_OK;
-		if (rc) {
-			t->tile_no = -1;
-			return rc;
-		}
+	if (!t->edge_dirty)
+		return MCG_OK;
+	e.size = t->edge_size;
+	e.levels = 0;
+	for (int l = 0; l < MCG_TXN_HASHES && (e.size >> l) >= 1; l++) {
+		/* The edge holds every level up to the root's: a hole is a bug. */
+		if (t->hash_idx[l] != mcg_merkle_stored_index(l, (e.size >> l) - 1))
+			return mcg_error_set(err, MCG_ESYS,
+					     "internal error: the audit edge misses level %d", l);
+		e.h[l] = t->hash[l];
+		e.levels = l + 1;
 	}
-	if (t->tile_n != at) {
-		t->tile_no = -1;
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "audit tile %lld holds %zu hashes where %zu were expected (the audit log was changed)",
-				     (long long)tile, t->tile_n, at);
-	}
-	t->tile[at] = *h;
-	t->tile_n++;
-	t->tile_dirty = 1;
-	return t->tile_n == MCG_AUDIT_TILE_HASHES ? write_tile(L, err) : MCG_OK;
+	rc = mcg_audit_edge_write(L, &e, err);
+	if (!rc)
+		t->edge_dirty = 0;
+	return rc;
 }
 
 static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 {
 	mcg_buf *bytes = &L->scratch_canonical;
-	mcg_hash leaf, stored[MCG_PROOF_MAX];
+	mcg_hash leaf, made[MCG_PROOF_MAX];
 	size_t n = 0;
-	int64_t first;
 	int rc;
 
+	rc = L->txn.edge_loaded ? MCG_OK : load_edge(L, ev->seq - 1, err);
+	if (rc)
+		return rc;
 	mcg_buf_reset(bytes);
 	rc = mcg_event_canonical(ev, bytes);
 	if (rc)
 		return mcg_error_set(err, rc, "event too large to encode");
 	mcg_merkle_leaf_hash(bytes->data, bytes->len, &leaf);
-	rc = mcg_merkle_append(ev->seq - 1, &leaf, read_hashes, L, stored, &n, err);
+	rc = mcg_merkle_append(ev->seq - 1, &leaf, read_hashes, L, made, &n, err);
 	if (rc)
 		return rc;
-	first = mcg_merkle_stored_count(ev->seq - 1);
-	for (size_t i = 0; i < n; i++) {
-		rc = store_hash(L, first + (int64_t)i, &stored[i], err);
-		if (rc)
-			return rc;
-	}
-	/* Stored hash i of this leaf is at level i of the tree, and is the
-	 * latest of its level: the one the next append at that level reads. */
+	/* made[i] is the subtree of level i that this leaf completes: the
+	 * latest of its level, the one the next append at that level reads. */
 	for (size_t i = 0; i < n && i < MCG_TXN_HASHES; i++) {
-		L->txn.hash_idx[i] = first + (int64_t)i;
-		L->txn.hash[i] = stored[i];
+		int64_t k = (ev->seq - 1) >> i;
+
+		L->txn.hash_idx[i] = mcg_merkle_stored_index((int)i, k);
+		L->txn.hash[i] = made[i];
+		if (i > 0 && i % MCG_AUDIT_NODE_EVERY == 0) {
+			rc = mcg_audit_node_write(L, (int)i, k, &made[i], err);
+			if (rc)
+				return rc;
+		}
 	}
+	L->txn.edge_size = ev->seq;
+	L->txn.edge_dirty = 1;
 	return MCG_OK;
 }
 

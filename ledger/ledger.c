@@ -100,11 +100,16 @@ static int set_keys_dir(mcg_ledger *L, const char *path, const char *keys_dir)
 	return L->keys_dir ? MCG_OK : MCG_ESYS;
 }
 
+/* Stored hashes a row of audit_tiles held in schema version 2: stored
+ * hash i was bytes 32 (i mod 64) .. of tile i / 64, every tile but the
+ * last full. */
+#define V2_TILE_HASHES 64
+
 /* Writes the tile holding stored hashes next - n .. next - 1. */
 static int write_migrated_tile(mcg_ledger *L, sqlite3_stmt *wr, int64_t next,
 			       const mcg_hash *tile, size_t n, mcg_error *err)
 {
-	sqlite3_bind_int64(wr, 1, (next - 1) / MCG_AUDIT_TILE_HASHES);
+	sqlite3_bind_int64(wr, 1, (next - 1) / V2_TILE_HASHES);
 	sqlite3_bind_blob(wr, 2, tile, (int)(n * sizeof(mcg_hash)), SQLITE_STATIC);
 	return mcg_db_step_done(L, wr, err, "upgrading the ledger");
 }
@@ -119,7 +124,7 @@ static int write_migrated_tile(mcg_ledger *L, sqlite3_stmt *wr, int64_t next,
  */
 static int migrate_1_to_2(mcg_ledger *L, mcg_error *err)
 {
-	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
+	mcg_hash tile[V2_TILE_HASHES];
 	sqlite3_stmt *rd = NULL, *wr = NULL;
 	int64_t next = 0;
 	size_t n = 0;
@@ -149,7 +154,7 @@ static int migrate_1_to_2(mcg_ledger *L, mcg_error *err)
 		}
 		memcpy(tile[n++].b, sqlite3_column_blob(rd, 1), MCG_HASH_SIZE);
 		next++;
-		if (n == MCG_AUDIT_TILE_HASHES) {
+		if (n == V2_TILE_HASHES) {
 			rc = write_migrated_tile(L, wr, next, tile, n, err);
 			n = 0;
 			if (rc)
@@ -165,6 +170,103 @@ out:
 	sqlite3_finalize(wr);
 	rc = rc ? rc : mcg_db_exec(L, "DROP TABLE audit_hashes", err);
 	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+				     err);
+}
+
+/* Schema version 2's stored hashes in index order, tile by tile. */
+struct v2_hashes {
+	sqlite3_stmt *st;
+	mcg_hash tile[V2_TILE_HASHES];
+	size_t n, pos;
+	int64_t next_tile, idx;
+};
+
+/* The next stored hash into *h; MCG_EINTEGRITY when there is none where
+ * the log needs one, or the tiles are not as version 2 wrote them. */
+static int v2_next_hash(mcg_ledger *L, struct v2_hashes *v, mcg_hash *h,
+			mcg_error *err)
+{
+	if (v->pos == v->n) {
+		int step = sqlite3_step(v->st);
+		size_t bytes;
+
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return mcg_db_error(L, err, "upgrading the ledger");
+		bytes = step == SQLITE_ROW ? (size_t)sqlite3_column_bytes(v->st, 1) : 0;
+		/* Every tile but the last is full: a short one before more
+		 * tiles, or a missing or damaged one, is a changed log. */
+		if (step == SQLITE_DONE || (v->n && v->n != V2_TILE_HASHES) ||
+		    sqlite3_column_int64(v->st, 0) != v->next_tile ||
+		    sqlite3_column_type(v->st, 1) != SQLITE_BLOB || bytes == 0 ||
+		    bytes % MCG_HASH_SIZE || bytes > sizeof(v->tile))
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "cannot upgrade the ledger to schema version 3: its audit log was changed at stored hash %lld (`audit verify` with the mcg that wrote it says more)",
+					     (long long)v->idx);
+		memcpy(v->tile, sqlite3_column_blob(v->st, 1), bytes);
+		v->n = bytes / MCG_HASH_SIZE;
+		v->pos = 0;
+		v->next_tile++;
+	}
+	*h = v->tile[v->pos++];
+	v->idx++;
+	return MCG_OK;
+}
+
+/*
+ * Version 2 to 3: of the tree's hashes, all of which version 2 stored (64
+ * to a row of audit_tiles), keep the nodes of levels 8, 16, ... in
+ * audit_nodes and the right edge in audit_edge; version 3 recomputes the
+ * others from them and from the events (ledger/audit_log.c).  The hashes
+ * are copied, not recomputed, so every root, checkpoint and proof stays
+ * the same; a log whose tiles do not hold exactly the hashes its events
+ * make (changed since it was written) is not upgraded.
+ */
+static int migrate_2_to_3(mcg_ledger *L, mcg_error *err)
+{
+	struct v2_hashes v;
+	struct mcg_audit_edge edge;
+	int64_t size = 0;
+	int step, rc;
+
+	memset(&v, 0, sizeof(v));
+	memset(&edge, 0, sizeof(edge));
+	/* As schema.c creates them in version 3. */
+	rc = mcg_db_exec(L, "CREATE TABLE audit_nodes(level INTEGER NOT NULL,"
+			 " idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+			 " PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+			 "CREATE TABLE audit_edge(size INTEGER NOT NULL, hashes BLOB NOT NULL);"
+			 "INSERT INTO audit_edge(size, hashes) VALUES(0, x'')", err);
+	rc = rc ? rc : mcg_db_query_int(L, "SELECT COALESCE(MAX(seq), 0) FROM events",
+					NULL, NULL, &size, NULL, err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(L->db, "SELECT tile, hashes FROM audit_tiles ORDER BY tile",
+			       -1, &v.st, NULL) != SQLITE_OK)
+		return mcg_db_error(L, err, "upgrading the ledger");
+	/* Appending leaf m stored its hash, then the subtrees it completed,
+	 * levels 1 to the trailing 1 bits of m. */
+	for (int64_t m = 0; !rc && m < size; m++) {
+		int top = __builtin_ctzll((unsigned long long)m + 1);
+
+		for (int l = 0; !rc && l <= top && l < MCG_TXN_HASHES; l++) {
+			rc = v2_next_hash(L, &v, &edge.h[l], err);
+			if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
+				rc = mcg_audit_node_write(L, l, m >> l, &edge.h[l], err);
+		}
+	}
+	step = rc ? SQLITE_DONE : v.pos < v.n ? SQLITE_ROW : sqlite3_step(v.st);
+	if (!rc && step == SQLITE_ROW)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "cannot upgrade the ledger to schema version 3: its audit log holds hashes beyond its last event (`audit verify` with the mcg that wrote it says more)");
+	else if (!rc && step != SQLITE_DONE)
+		rc = mcg_db_error(L, err, "upgrading the ledger");
+	sqlite3_finalize(v.st);
+	edge.size = size;
+	while (edge.levels < MCG_TXN_HASHES && (size >> edge.levels) >= 1)
+		edge.levels++;
+	rc = rc ? rc : mcg_audit_edge_write(L, &edge, err);
+	rc = rc ? rc : mcg_db_exec(L, "DROP TABLE audit_tiles", err);
+	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
 				     err);
 }
 
@@ -188,6 +290,8 @@ static int migrate(mcg_ledger *L, int64_t version, mcg_error *err)
 		return rc;
 	if (version == 1)
 		rc = migrate_1_to_2(L, err);
+	if (!rc && version <= 2)
+		rc = migrate_2_to_3(L, err);
 	rc = rc ? rc : mcg_db_exec(L, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);

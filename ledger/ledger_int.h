@@ -8,9 +8,10 @@
  *   projection of the events: it is written only by the apply functions
  *   (apply_*.c) called from the journal, and `mcg check` rebuilds it from
  *   the events into a scratch database and compares.
- * - audit_tiles holds the stored hashes of the RFC 9162 tree over the
- *   canonical bytes of the events (audit/merkle.h), 64 to a row, appended
- *   in the same transaction as the event.
+ * - audit_nodes and audit_edge hold what is stored of the RFC 9162 tree
+ *   over the canonical bytes of the events (audit/merkle.h): the subtrees
+ *   at levels 8, 16, 24, ... and the tree's right edge, written in the
+ *   same transaction as the event (audit_log.c, "the stored tree").
  * - All writes happen inside one BEGIN IMMEDIATE transaction opened by the
  *   journal; apply functions never begin or commit.
  * - The transaction caches below (struct mcg_txn_cache) hold only what the
@@ -39,10 +40,21 @@ struct mcg_stmt_slot {
  * level of the tree is the whole right edge an append reads (audit/merkle.h),
  * since the left half a new subtree needs is the latest one of its level. */
 #define MCG_TXN_HASHES 64
-/* Stored hashes a row of audit_tiles holds (schema version 2): stored
- * hash i is bytes 32 (i mod 64) .. of tile i / 64, and every tile but the
- * last is full.  2 KiB: a row fits in a page without overflow. */
-#define MCG_AUDIT_TILE_HASHES 64
+/* The levels of the audit tree stored in audit_nodes (schema version 3):
+ * every 8th above the leaves, tlog's tile height.  A node of level 8 is
+ * one row per 256 events; the levels between are recomputed from at most
+ * 128 hashes of the stored level below, and the leaves from the events. */
+#define MCG_AUDIT_NODE_EVERY 8
+
+/* The right edge of the audit tree of `size` leaves, as audit_edge keeps
+ * it: h[l] is the latest complete subtree of level l, for each level l
+ * with size >> l >= 1 (levels of them), the hashes the next append reads.
+ * The edge's peaks (the levels of the 1 bits of size) make the root. */
+struct mcg_audit_edge {
+	int64_t size;
+	int levels;
+	mcg_hash h[MCG_TXN_HASHES];
+};
 
 /*
  * Figures the journal's transaction would otherwise read back from the
@@ -64,17 +76,17 @@ struct mcg_txn_cache {
 	int write_back;
 	/* An append failed midway: only a rollback may follow. */
 	int poisoned;
-	/* hash_idx[level] is the index of hash[level], or -1 for none. */
+	/* The audit tree's right edge as the transaction has made it:
+	 * hash_idx[level] is the stored index (audit/merkle.h) of
+	 * hash[level], the latest complete subtree of that level, or -1.
+	 * edge_loaded once audit_edge was read into it (at the first
+	 * append); edge_dirty when audit_edge is behind it (written by
+	 * mcg_journal_flush), for a tree of edge_size leaves. */
 	int64_t hash_idx[MCG_TXN_HASHES];
 	mcg_hash hash[MCG_TXN_HASHES];
-	/* The last tile of audit_tiles as the transaction has made it:
-	 * tile number tile_no (-1: not read yet) holding tile_n hashes;
-	 * tile_dirty when the row is behind it.  Written when full and
-	 * by mcg_journal_flush. */
-	int64_t tile_no;
-	size_t tile_n;
-	int tile_dirty;
-	mcg_hash tile[MCG_AUDIT_TILE_HASHES];
+	int edge_loaded;
+	int edge_dirty;
+	int64_t edge_size;
 };
 
 struct mcg_ledger {
@@ -140,15 +152,34 @@ int mcg_db_balance(mcg_ledger *L, const char *account, int64_t *out,
 /* Reads the meta facts (name, currency, digits, origin) into L. */
 int mcg_db_load_meta(mcg_ledger *L, mcg_error *err);
 
-/* The hashes in column col of a row of audit_tiles (tile number tile)
- * into out (room for MCG_AUDIT_TILE_HASHES), *n of them: MCG_EINTEGRITY
- * naming the tile unless the column is a blob of 1 to 64 whole hashes. */
-int mcg_audit_tile_hashes(sqlite3_stmt *st, int col, int64_t tile, mcg_hash *out,
-			  size_t *n, mcg_error *err);
-
-/* The audit tree's stored-hash reader over audit_tiles (ctx is L). */
+/* The audit tree's stored-hash reader (audit/merkle.h; ctx is L): the
+ * open transaction's edge first, then what audit_log.c stores and
+ * recomputes (mcg_audit_hash_at). */
 int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 			   mcg_hash *out, mcg_error *err);
+
+/* ---- the stored audit tree (audit_log.c) ---- */
+
+/* Reads audit_edge into *e: MCG_EINTEGRITY unless it is one row of a size
+ * >= 0 and its hashes, as the journal writes it. */
+int mcg_audit_edge_read(mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *err);
+
+/* Replaces audit_edge with e. */
+int mcg_audit_edge_write(mcg_ledger *L, const struct mcg_audit_edge *e,
+			 mcg_error *err);
+
+/* Stores the node of `level` (a multiple of MCG_AUDIT_NODE_EVERY) and
+ * index k in audit_nodes. */
+int mcg_audit_node_write(mcg_ledger *L, int level, int64_t k, const mcg_hash *h,
+			 mcg_error *err);
+
+/* The hash of the complete subtree of `level` and index k (leaves k 2^level
+ * to (k + 1) 2^level - 1): from e when it is on the edge, from audit_nodes
+ * when stored, else recomputed from the stored level below or from the
+ * events, whose leaves are first checked against the node or edge stored
+ * above them.  e is the ledger's edge as mcg_audit_edge_read gave it. */
+int mcg_audit_hash_at(mcg_ledger *L, const struct mcg_audit_edge *e, int level,
+		      int64_t k, mcg_hash *out, mcg_error *err);
 
 /* Loads the rules in force into L->rules (cached until a rollback). */
 int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);

@@ -1,6 +1,6 @@
 /*
- * The ledger's schema.  Version 2 (version 1 stored one audit hash a row;
- * ledger.c migrates it).  A later version adds a migration to
+ * The ledger's schema.  Version 3 (version 1 stored every audit hash, one
+ * a row, version 2 every one, 64 to a row; ledger.c migrates both).  A later version adds a migration to
  * db.c's table and bumps MCG_SCHEMA_VERSION; files are migrated forward on
  * open, never backward.
  *
@@ -30,9 +30,17 @@ const char mcg_schema_sql[] =
 	" amount INTEGER NOT NULL,"
 	" PRIMARY KEY(seq, line)) WITHOUT ROWID;"
 
-	/* The audit tree's stored hashes, 64 to a row (ledger_int.h,
-	 * MCG_AUDIT_TILE_HASHES), and the checkpoints signed so far. */
-	"CREATE TABLE audit_tiles(tile INTEGER PRIMARY KEY, hashes BLOB NOT NULL);"
+	/* What is stored of the audit tree (audit_log.c, "the stored
+	 * tree"): its nodes at levels 8, 16, 24, ... and its right edge,
+	 * one row, for a tree of `size` leaves; then the checkpoints signed
+	 * so far. */
+	"CREATE TABLE audit_nodes("
+	" level INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" hash BLOB NOT NULL,"
+	" PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE audit_edge(size INTEGER NOT NULL, hashes BLOB NOT NULL);"
+	"INSERT INTO audit_edge(size, hashes) VALUES(0, x'');"
 	"CREATE TABLE checkpoints("
 	" size INTEGER PRIMARY KEY,"
 	" note TEXT NOT NULL,"

@@ -429,6 +429,32 @@ Test(audit_merkle, stored_layout)
 	cr_assert_eq(mcg_merkle_stored_count(8), 15);
 }
 
+Test(audit_merkle, split_index_inverts_stored_index)
+{
+	int64_t index = 0, n;
+	int level;
+
+	/* Every index of the first 100,000 leaves, in storage order: leaf
+	 * m, then the subtrees it completes, level by level. */
+	for (int64_t m = 0; m < 100000; m++)
+		for (int l = 0; l <= __builtin_ctzll((unsigned long long)m + 1); l++, index++) {
+			cr_assert_eq(mcg_merkle_split_index(index, &level, &n), 0);
+			cr_assert(level == l && n == m >> l,
+				  "index %lld: level %d n %lld, want %d %lld",
+				  (long long)index, level, (long long)n, l, (long long)(m >> l));
+			cr_assert_eq(mcg_merkle_stored_index(level, n), index);
+		}
+	cr_assert_eq(index, mcg_merkle_stored_count(100000));
+	/* Far out, as a ledger of billions of events asks. */
+	for (int l = 0; l < 22; l += 7) {	/* leaves up to 2^62 */
+		int64_t i = mcg_merkle_stored_index(l, ((int64_t)1 << 40) + 12345);
+
+		cr_assert_eq(mcg_merkle_split_index(i, &level, &n), 0);
+		cr_assert(level == l && n == ((int64_t)1 << 40) + 12345);
+	}
+	cr_assert_eq(mcg_merkle_split_index(-1, &level, &n), MCG_EINPUT);
+}
+
 Test(audit_merkle, tree_hash_matches_rfc_definition_up_to_130)
 {
 	struct store s;
