@@ -1,6 +1,8 @@
 # The audit trail: checkpoints, proofs and `audit verify` against rows
 # changed, deleted, added and reordered by hand with sqlite3.  Events and
-# postings are the audit log's to guard (`audit verify`, naming the event);
+# postings are the audit log's to guard (`audit verify`, naming the events
+# whose stored hash no longer matches: the ledger stores the tree's right
+# edge and its nodes of levels 8, 16, ..., docs/AUDIT.md);
 # the state tables are `check`'s.  Every tampering is done on a copy of the
 # ledger, so each case starts from the same honest ledger.
 
@@ -22,19 +24,12 @@ on_copy() {
 	expect_rc "$want" --db "$TDB" --keys "$KEYS" "$@"
 }
 
-# zero_hash_sql IDX: SQL that overwrites stored hash IDX with zeros in its
-# tile (audit_tiles holds 64 hashes of 32 bytes a row).  || makes text of
+# zero_edge_sql LEVEL: SQL that overwrites the edge's hash of LEVEL (the
+# latest complete subtree of that level) with zeros.  || makes text of
 # blobs: CAST puts the same bytes back as a blob.
-zero_hash_sql() {
-	echo "UPDATE audit_tiles SET hashes = CAST(substr(hashes, 1, 32 * ($1 % 64))
-		|| zeroblob(32) || substr(hashes, 32 * ($1 % 64) + 33) AS BLOB) WHERE tile = $1 / 64"
-}
-
-# cut_hashes_sql N: SQL that keeps only the first N stored hashes.
-cut_hashes_sql() {
-	echo "UPDATE audit_tiles SET hashes = substr(hashes, 1, 32 * ($1 - tile * 64))
-		WHERE tile * 64 < $1 AND length(hashes) > 32 * ($1 - tile * 64);
-		DELETE FROM audit_tiles WHERE tile * 64 >= $1"
+zero_edge_sql() {
+	echo "UPDATE audit_edge SET hashes = CAST(substr(hashes, 1, 32 * $1)
+		|| zeroblob(32) || substr(hashes, 32 * $1 + 33) AS BLOB)"
 }
 
 # verify_fails SEQ_TEXT SQL: the change is found by `audit verify`, which
@@ -122,72 +117,79 @@ expect_eq "$(cmp statement.pem mcg.db.keys/statement.pub >/dev/null && echo same
 
 # ---- events and postings changed: audit verify names the event -------------
 
-verify_fails "event 6: its leaf does not match" "UPDATE events SET type = 'settle' WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET date = date + 1 WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET date_given = 0 WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET actor = 'mallory' WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET ref = 'forged' WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET recorded_at = '2026-01-02T00:00:00Z' WHERE seq = 6"
-verify_fails "event 6: its leaf does not match" "UPDATE events SET fields = replace(fields, '100000', '100001') WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET type = 'settle' WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET date = date + 1 WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET date_given = 0 WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET actor = 'mallory' WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET ref = 'forged' WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET recorded_at = '2026-01-02T00:00:00Z' WHERE seq = 6"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET fields = replace(fields, '100000', '100001') WHERE seq = 6"
 verify_fails "event 6: its stored fields" "UPDATE events SET fields = fields || 'x' WHERE seq = 6"
 # A value SQLite would read back as the original through a 32-bit getter.
 verify_fails "event 6: its stored date" "UPDATE events SET date = date + 4294967296 WHERE seq = 6"
 verify_fails "event 6: its stored date" "UPDATE events SET date = date + 0.5 WHERE seq = 6"
-verify_fails "event 4: its leaf does not match" "UPDATE events SET actor = actor || ' ' WHERE seq = 4"
-verify_fails "event 6: its leaf does not match" "UPDATE postings SET amount = amount + 1 WHERE seq = 6 AND line = 1"
-verify_fails "event 6: its leaf does not match" "UPDATE postings SET amount = amount + 1 WHERE seq = 6 AND line = 1;
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET actor = actor || ' ' WHERE seq = 4"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE postings SET amount = amount + 1 WHERE seq = 6 AND line = 1"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE postings SET amount = amount + 1 WHERE seq = 6 AND line = 1;
 	UPDATE postings SET amount = amount - 1 WHERE seq = 6 AND line = 2"
-verify_fails "event 6: its leaf does not match" "UPDATE postings SET account = 'cash2' WHERE seq = 6 AND line = 1"
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE postings SET account = 'cash2' WHERE seq = 6 AND line = 1"
 # The accounts of a posting pair swapped: still balanced, meaning reversed.
-verify_fails "event 12: its leaf does not match" "UPDATE postings SET account = 'fund' WHERE seq = 12 AND line = 1;
+verify_fails "event 12 does not match the audit log" "UPDATE postings SET account = 'fund' WHERE seq = 12 AND line = 1;
 	UPDATE postings SET account = 'cash' WHERE seq = 12 AND line = 2"
 
 # ---- events and postings deleted, added, reordered -------------------------
 
 verify_fails "event 7 is missing (the log has a gap)" "DELETE FROM postings WHERE seq = 7; DELETE FROM events WHERE seq = 7"
 verify_fails "event 1 is missing" "DELETE FROM events WHERE seq = 1"
-verify_fails "event 6: its leaf does not match" "DELETE FROM postings WHERE seq = 6 AND line = 2"
-verify_fails "event 6: its leaf does not match" "INSERT INTO postings VALUES(6, 3, 'cash', 5)"
+verify_fails "events 1 to 8 do not match the audit log" "DELETE FROM postings WHERE seq = 6 AND line = 2"
+verify_fails "events 1 to 8 do not match the audit log" "INSERT INTO postings VALUES(6, 3, 'cash', 5)"
 verify_fails "event 6: its posting lines do not run" "UPDATE postings SET line = 5 WHERE seq = 6 AND line = 2"
 verify_fails "posting line 1 of event 99 belongs to no event" "INSERT INTO postings VALUES(99, 1, 'cash', 5)"
 verify_fails "event 13 is not in the audit log" "INSERT INTO events SELECT 13, type, 'extra', date, date_given, recorded_at, actor, fields FROM events WHERE seq = 12"
 verify_fails "event 0: not a sequence number" "INSERT INTO events SELECT 0, type, 'zero', date, date_given, recorded_at, actor, fields FROM events WHERE seq = 12"
 # Two posting lines swapped.
-verify_fails "event 6: its leaf does not match" "UPDATE postings SET line = 10 WHERE seq = 6 AND line = 1;
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE postings SET line = 10 WHERE seq = 6 AND line = 1;
 	UPDATE postings SET line = 1 WHERE seq = 6 AND line = 2;
 	UPDATE postings SET line = 2 WHERE seq = 6 AND line = 10"
 # Two events (with their postings) swapped in the sequence.
-verify_fails "event 4: its leaf does not match" "UPDATE events SET seq = 100 WHERE seq = 4;
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET seq = 100 WHERE seq = 4;
 	UPDATE events SET seq = 4 WHERE seq = 6; UPDATE events SET seq = 6 WHERE seq = 100;
 	UPDATE postings SET seq = 100 WHERE seq = 4; UPDATE postings SET seq = 4 WHERE seq = 6;
 	UPDATE postings SET seq = 6 WHERE seq = 100"
 # The same content in two rows, swapped without touching seq.
-verify_fails "event 4: its leaf does not match" "UPDATE events SET fields = CASE seq
+verify_fails "events 1 to 8 do not match the audit log" "UPDATE events SET fields = CASE seq
 	WHEN 4 THEN (SELECT fields FROM events WHERE seq = 6)
 	ELSE (SELECT fields FROM events WHERE seq = 4) END WHERE seq IN (4, 6)"
 
 # ---- the audit log itself changed -------------------------------------------
 
-# Stored hash 3 is the leaf of event 3 (events 1 and 2 stored 0, 1, 2).
-verify_fails "event 3: its leaf does not match" "$(zero_hash_sql 3)"
-# Hash 14 is the hash of the subtree of leaves 0..7, stored with event 8.
-verify_fails "event 8: audit hash 14 does not match" "$(zero_hash_sql 14)"
-# Event 4 stores hashes 4, 5 and 6.
-verify_fails "event 4: audit hash 5 is missing" "$(cut_hashes_sql 5)"
-verify_fails "event 4: audit hash 5 does not match" "UPDATE audit_tiles
-	SET hashes = CAST(substr(hashes, 1, 160) || substr(hashes, 193) AS BLOB) WHERE tile = 0"
-verify_fails "the audit log holds hashes beyond event 12" "UPDATE audit_tiles
-	SET hashes = CAST(hashes || substr(hashes, 1, 32) AS BLOB) WHERE tile = 0"
-verify_fails "the audit log holds hashes beyond event 12" "INSERT INTO audit_tiles
-	SELECT 1000, hashes FROM audit_tiles WHERE tile = 0"
-verify_fails "audit tile -1 is not part of the log" "INSERT INTO audit_tiles
-	SELECT -1, substr(hashes, 1, 32) FROM audit_tiles WHERE tile = 0"
-verify_fails "audit tile 0 is damaged" "UPDATE audit_tiles SET hashes = substr(hashes, 1, 100) WHERE tile = 0"
-verify_fails "audit tile 0 is damaged" "UPDATE audit_tiles SET hashes = hex(hashes) WHERE tile = 0"
-# A proof reads the tiles too.
-tamper "$(cut_hashes_sql 5)"
+# 12 events (1100 in binary): the edge holds the latest subtree of each
+# level: event 12 (level 0), 11-12, 9-12, 1-8 (level 3), and no node of
+# level 8 is stored yet (that takes 256 events: below).
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT size, length(hashes) / 32 FROM audit_edge")" "12|4" \
+	"12 events: an edge of 4 hashes"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM audit_nodes")" 0 "no stored node yet"
+verify_fails "event 12 does not match the audit log" "$(zero_edge_sql 0)"
+verify_fails "events 11 to 12 do not match the audit log" "$(zero_edge_sql 1)"
+verify_fails "events 1 to 8 do not match the audit log" "$(zero_edge_sql 3)"
+verify_fails "the audit log's edge is missing or damaged" "DELETE FROM audit_edge"
+verify_fails "the audit log has more than one edge" "INSERT INTO audit_edge SELECT * FROM audit_edge"
+verify_fails "the audit log's edge holds 64 bytes where a tree of 12 events has 4 hashes" \
+	"UPDATE audit_edge SET hashes = substr(hashes, 1, 64)"
+verify_fails "the audit log's edge is missing or damaged" "UPDATE audit_edge SET hashes = hex(hashes)"
+verify_fails "the audit log's edge is missing or damaged" "UPDATE audit_edge SET size = -1"
+verify_fails "the audit log is for 13 events, the log has 12" "UPDATE audit_edge SET size = 13"
+verify_fails "the audit log holds hashes beyond event 12" \
+	"INSERT INTO audit_nodes VALUES(8, 0, zeroblob(32))"
+# A proof and a new event read the edge too.
+tamper "DELETE FROM audit_edge"
 on_copy 4 audit prove 3
-expect_contains "$ERR" "audit hash" "prove over a cut audit log"
+expect_contains "$ERR" "the audit log's edge is missing" "prove without the edge"
+on_copy 4 contribute B 10 --kind fund --date 2026-01-04
+expect_contains "$ERR" "the audit log's edge is missing" "no event appended without the edge"
+tamper "UPDATE audit_edge SET size = 11"
+on_copy 4 contribute B 10 --kind fund --date 2026-01-04
+expect_contains "$ERR" "the audit log's edge is for 11 events where the log has 12" "an edge behind the log"
 verify_fails "kept checkpoint of size 12" "UPDATE checkpoints SET note = replace(note, '
 12
 ', '
@@ -196,11 +198,14 @@ verify_fails "kept checkpoint of size 12" "UPDATE checkpoints SET note = replace
 verify_fails "kept checkpoint of size 11 holds a note of size 12" "UPDATE checkpoints SET size = 11"
 verify_fails "the log is shorter than the kept checkpoint of size 12" "DELETE FROM postings WHERE seq = 12; DELETE FROM events WHERE seq = 12"
 
-# A proof is never given for an event that no longer matches its leaf.
+# A proof is never given for an event that no longer matches the log, nor
+# for the others of its block (up to 256 events: the ledger cannot tell
+# which of them changed).
 tamper "UPDATE events SET actor = 'mallory' WHERE seq = 6"
 on_copy 4 audit prove 6
-expect_contains "$ERR" "event 6: its leaf does not match" "prove on a changed event"
-on_copy 0 audit prove 7
+expect_contains "$ERR" "events 1 to 8 do not match the audit log" "prove on a changed event"
+on_copy 4 audit prove 7
+expect_contains "$ERR" "events 1 to 8 do not match the audit log" "prove on an event of its block"
 
 # ---- state tables are check's job ------------------------------------------
 
@@ -215,8 +220,7 @@ expect_contains "$ERR" "balances" "check names the balances table"
 
 # ---- deleting the last events: only an outside checkpoint can tell ---------
 
-hashes12=$(sqlite3 "$MCG_DB" "SELECT SUM(length(hashes)) / 32 FROM audit_tiles")
-expect_eq "$hashes12" 22 "12 events store 22 hashes (2n - popcount n)"
+edge12=$(sqlite3 "$MCG_DB" "SELECT hex(hashes) FROM audit_edge")
 for i in 1 2 3; do
 	ok_run contribute B 10 --kind fund --date 2026-01-04
 done
@@ -229,10 +233,11 @@ expect_contains "$OUT" "2 kept checkpoints" "two kept"
 # t_audit_independent.sh).
 ok_run audit consistency 12 15
 
-# Events 13..15 cut off cleanly: their postings, audit hashes and the
-# checkpoint of size 15 go too, so the ledger agrees with itself...
+# Events 13..15 cut off cleanly: their postings, the audit edge put back as
+# it was at 12 events and the checkpoint of size 15 go too, so the ledger
+# agrees with itself...
 cut="DELETE FROM postings WHERE seq > 12; DELETE FROM events WHERE seq > 12;
-	$(cut_hashes_sql "$hashes12"); DELETE FROM checkpoints WHERE size > 12"
+	UPDATE audit_edge SET size = 12, hashes = X'$edge12'; DELETE FROM checkpoints WHERE size > 12"
 tamper "$cut"
 on_copy 0 audit verify
 on_copy 0 audit verify --checkpoint cp12.txt
@@ -249,7 +254,7 @@ on_copy 4 audit verify --checkpoint cp15.txt
 expect_contains "$ERR" "the checkpoint given of size 15 does not match the log" "fork after a cut"
 # The cut without deleting the kept checkpoint is found by the ledger alone.
 tamper "DELETE FROM postings WHERE seq > 12; DELETE FROM events WHERE seq > 12;
-	$(cut_hashes_sql "$hashes12")"
+	UPDATE audit_edge SET size = 12, hashes = X'$edge12'"
 on_copy 4 audit verify
 expect_contains "$ERR" "the log is shorter than the kept checkpoint of size 15" "cut with the kept checkpoint left"
 
@@ -280,7 +285,8 @@ expect_rc 4 audit verify --checkpoint forged.txt
 
 # ---- never sign a tree that does not extend the last signed one ------------
 
-tamper "$(zero_hash_sql 14)"
+# The edge's subtree of events 1 to 8, which the next append reads.
+tamper "$(zero_edge_sql 3)"
 sqlite3 "$TDB" "DELETE FROM checkpoints WHERE size = 15"
 on_copy 0 contribute D 1 --kind fund --date 2026-01-06
 before=$(sqlite3 "$TDB" "SELECT COUNT(*) FROM checkpoints")
@@ -299,4 +305,35 @@ on_copy 4 audit checkpoint
 # The honest ledger still verifies after all this.
 ok_run audit verify --checkpoint cp12.txt
 ok_run audit verify --checkpoint cp15.txt
+ok_run check
+
+# ---- a stored node: 256 events make one of level 8 --------------------------
+
+n=$(sqlite3 "$MCG_DB" "SELECT MAX(seq) FROM events")
+while [ "$n" -lt 300 ]; do
+	"$MCG" contribute C 1 --kind fund --date 2026-01-07 >/dev/null || fail "contribute $n"
+	n=$((n + 1))
+done
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT level, idx, length(hash) FROM audit_nodes")" "8|0|32" \
+	"events 1 to 256: one node of level 8"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT size, length(hashes) / 32 FROM audit_edge")" "300|9" \
+	"300 events: an edge of 9 hashes"
+ok_run audit verify --checkpoint cp15.txt
+expect_contains "$OUT" "audit verify passed: 300 events" "300 events verified"
+verify_fails "events 1 to 256 do not match the audit log" "UPDATE audit_nodes SET hash = zeroblob(32)"
+verify_fails "the audit hash of events 1 to 256 is missing" "DELETE FROM audit_nodes"
+verify_fails "the audit hash of events 1 to 256 is damaged" "UPDATE audit_nodes SET hash = x'00'"
+verify_fails "the audit hash of events 1 to 256 is damaged" "UPDATE audit_nodes SET hash = hex(hash)"
+verify_fails "the audit log holds hashes beyond event 300" "INSERT INTO audit_nodes VALUES(16, 0, zeroblob(32))"
+verify_fails "events 1 to 256 do not match the audit log" "UPDATE events SET actor = 'mallory' WHERE seq = 100"
+# The last block's events are named by the smallest of the edge's
+# subtrees over them (the latest of levels 4 and 1: 273-288, 299-300).
+verify_fails "events 273 to 288 do not match the audit log" "UPDATE events SET actor = 'mallory' WHERE seq = 280"
+verify_fails "events 299 to 300 do not match the audit log" "UPDATE events SET actor = 'mallory' WHERE seq = 299"
+# A changed event's block refuses its proofs; another block's still prove.
+tamper "UPDATE events SET actor = 'mallory' WHERE seq = 100"
+on_copy 4 audit prove 100
+expect_contains "$ERR" "events 1 to 256 do not match the audit log" "prove in a changed stored block"
+on_copy 0 audit prove 290
+ok_run audit prove 100 --size 200
 ok_run check
