@@ -3,17 +3,18 @@
  *
  * Three kinds of work live here:
  *
- * - Reading the tree the journal keeps in audit_tiles: roots and proofs,
- *   O(log n) stored hashes each, through audit/merkle.c.
+ * - The stored tree (audit_nodes and audit_edge, below): roots and
+ *   proofs through audit/merkle.c, the hashes it does not store
+ *   recomputed from the stored level below or from the events.
  * - Signing and checking checkpoints (C2SP signed notes, audit/note.c).
  *   Making a checkpoint is the one write outside the journal; it refuses
  *   to sign a tree that is not an extension of the last tree it signed.
  * - The full verification.  It trusts nothing the journal stored: it reads
  *   the event and posting rows in one pass, recomputes every leaf from them
- *   and every stored hash from those leaves, and compares each with the
- *   hash in audit_tiles as it goes.  Appending a leaf reads only the
- *   latest complete subtree of each level (the *frontier*, at most 64
- *   hashes), so the pass holds O(log n) hashes whatever the size of the
+ *   and the tree from those leaves, and compares each stored node with
+ *   the one it recomputed as it goes, and the edge at the end.  Appending
+ *   a leaf reads only the latest complete subtree of each level (the
+ *   *frontier*, at most 64 hashes), so the pass holds O(log n) hashes whatever the size of the
  *   log, and the roots of the kept checkpoints are folded from the same
  *   frontier when the pass reaches their size.
  */
