@@ -1,7 +1,7 @@
 /*
- * The ledger's side of the audit log: the RFC 9162 tree kept in
- * audit_hashes (see docs/AUDIT.md), signed checkpoints, proofs and the full
- * verification of the log against the event rows.
+ * The ledger's side of the audit log: the RFC 9162 tree, stored in part in
+ * audit_nodes and audit_edge (see docs/AUDIT.md), signed checkpoints,
+ * proofs and the full verification of the log against the event rows.
  *
  * The hashing, proofs and signed notes themselves are in audit/ (which
  * never opens the database); this file feeds them from the ledger.

@@ -106,7 +106,7 @@ expect_rc 2 --db junk.db balance
 sqlite3 "$MCG_DB" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 expect_rc 2 balance
 expect_contains "$ERR" "newer than this mcg" "newer schema refused"
-sqlite3 "$MCG_DB" "UPDATE meta SET value = '2' WHERE key = 'schema_version'"
+sqlite3 "$MCG_DB" "UPDATE meta SET value = '3' WHERE key = 'schema_version'"
 expect_rc 0 balance
 # Another SQLite database is not a ledger.
 sqlite3 other.db "CREATE TABLE t(x); INSERT INTO t VALUES(1);"
