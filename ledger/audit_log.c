@@ -378,6 +378,17 @@ static void fold(mcg_hash *h, int64_t n)
 			mcg_merkle_node_hash(&h[2 * i], &h[2 * i + 1], &h[i]);
 }
 
+/* Steps st: SQLITE_ROW or SQLITE_DONE in *step, or the error (from the
+ * step itself, so that a damaged page is named as one). */
+static int step_rows(mcg_ledger *L, sqlite3_stmt *st, int *step, const char *doing,
+		     mcg_error *err)
+{
+	*step = sqlite3_step(st);
+	if (*step == SQLITE_ROW || *step == SQLITE_DONE)
+		return MCG_OK;
+	return mcg_db_error(L, err, doing);
+}
+
 /* The leaf hashes of events first .. first + n - 1, from their rows. */
 static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 		       mcg_error *err)
@@ -385,7 +396,7 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 	sqlite3_stmt *ev_st, *po_st;
 	mcg_buf bytes = MCG_BUF_INIT;
 	int64_t seq = first;
-	int ev_step = SQLITE_DONE, po_step = SQLITE_DONE, rc = MCG_OK;
+	int ev_step = SQLITE_DONE, po_step = SQLITE_DONE, rc;
 
 	ev_st = mcg_db_stmt(L, "SELECT seq, type, ref, date, date_given, recorded_at,"
 			    " actor, fields FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", err);
@@ -397,12 +408,11 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 	sqlite3_bind_int64(ev_st, 2, first + n - 1);
 	sqlite3_bind_int64(po_st, 1, first);
 	sqlite3_bind_int64(po_st, 2, first + n - 1);
-	po_step = sqlite3_step(po_st);
-	while (!rc && (ev_step = sqlite3_step(ev_st)) == SQLITE_ROW) {
+	rc = step_rows(L, po_st, &po_step, "reading the postings", err);
+	while (!rc && !(rc = step_rows(L, ev_st, &ev_step, "reading the events", err)) &&
+	       ev_step == SQLITE_ROW && sqlite3_column_int64(ev_st, 0) == seq) {
 		mcg_event ev;
 
-		if (sqlite3_column_int64(ev_st, 0) != seq)
-			break;
 		rc = load_event_row(ev_st, &ev, err);
 		while (!rc && po_step == SQLITE_ROW &&
 		       sqlite3_column_int64(po_st, 0) <= seq) {
@@ -413,15 +423,12 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 						   (long long)sqlite3_column_int64(po_st, 0));
 			else
 				rc = add_posting_row(po_st, &ev, err);
-			po_step = rc ? po_step : sqlite3_step(po_st);
+			rc = rc ? rc : step_rows(L, po_st, &po_step, "reading the postings", err);
 		}
 		rc = rc ? rc : event_leaf(&ev, &bytes, &out[seq - first], err);
 		mcg_event_free(&ev);
 		seq++;
 	}
-	if (!rc && ((ev_step != SQLITE_ROW && ev_step != SQLITE_DONE) ||
-		    (po_step != SQLITE_ROW && po_step != SQLITE_DONE)))
-		rc = mcg_db_error(L, err, "reading the events");
 	sqlite3_reset(ev_st);
 	sqlite3_reset(po_st);
 	mcg_buf_free(&bytes);

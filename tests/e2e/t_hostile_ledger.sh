@@ -4,13 +4,6 @@
 # whose folder cannot be written.  mcg must refuse with its exit status and
 # one error line, and never change the file it refused.
 
-# known_bug WHAT STATUS: what mcg should do and does not yet (reported; see
-# docs/HOSTILE-INPUT.md).  It warns without failing, so the suite stays
-# green until the fix; then it passes silently.
-known_bug() {
-	if [ "$2" = 0 ]; then ok; else echo "    KNOWN BUG [$T_NAME]: $1" >&2; fi
-}
-
 # on_file CODE FILE ARGS...: mcg --db FILE ARGS exits CODE (or one of
 # "CODE|CODE2") with one error line, and FILE is byte for byte the same.
 on_file() {
@@ -175,13 +168,7 @@ done
 for t in events postings audit_edge; do
 	damage big.db "$t"
 	mcg --db bad.db --keys "$MCG_DB.keys" audit prove 5
-	if [ "$t" = postings ]; then
-		# "database error while reading the events" (exit 1): the
-		# corruption is not named as such.
-		known_bug "a proof over a damaged postings table exits $RC, not 4" $((RC != 4))
-	else
-		expect_eq "$RC" 4 "audit prove with $t damaged: exit 4 ($ERR)"
-	fi
+	expect_eq "$RC" 4 "audit prove with $t damaged: exit 4 ($ERR)"
 	expect_contains "$ERR" "mcg: error: " "audit prove with $t damaged says so"
 done
 
