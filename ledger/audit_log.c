@@ -1260,3 +1260,63 @@ out_key:
 	mcg_buf_free(&v.scratch);
 	return rc;
 }
+
+/* ---- the upgrade from schema version 2 ----------------------------------- */
+
+int mcg_audit_rebuild_stored(mcg_ledger *L, mcg_audit_stored_check check, void *ctx,
+			     mcg_error *err)
+{
+	struct verify v;
+	struct mcg_audit_edge edge;
+	mcg_event ev;
+	int64_t seq = 0;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	v.L = L;
+	frontier_init(&v.f);
+	rc = cursor_open(L, &v.events, "SELECT seq, type, ref, date, date_given,"
+			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
+	rc = rc ? rc : cursor_open(L, &v.postings, "SELECT seq, line, account, amount"
+				   " FROM postings ORDER BY seq, line", err);
+	rc = rc ? rc : cursor_next(L, &v.events, err);
+	rc = rc ? rc : cursor_next(L, &v.postings, err);
+	while (!rc && v.events.row) {
+		mcg_hash leaf, out[MCG_PROOF_MAX];
+		int64_t first;
+		size_t nout;
+
+		seq++;
+		if (sqlite3_column_int64(v.events.st, 0) != seq) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
+					   (long long)seq);
+			break;
+		}
+		rc = read_event(&v, &ev, err);
+		rc = rc ? rc : event_leaf(&ev, &v.scratch, &leaf, err);
+		mcg_event_free(&ev);
+		rc = rc ? rc : mcg_merkle_append(seq - 1, &leaf, frontier_read, &v.f, out, &nout, err);
+		first = mcg_merkle_stored_count(seq - 1);
+		for (size_t l = 0; !rc && l < nout; l++) {
+			rc = check(ctx, first + (int64_t)l, &out[l], err);
+			if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
+				rc = mcg_audit_node_write(L, (int)l, (seq - 1) >> l, &out[l], err);
+			v.f.h[l] = out[l];
+			v.f.idx[l] = mcg_merkle_stored_index((int)l, (seq - 1) >> l);
+		}
+		v.f.leaves = seq;
+		rc = rc ? rc : cursor_next(L, &v.events, err);
+	}
+	if (!rc && v.postings.row)
+		rc = orphan_posting(&v, "events were deleted, or rows added", err);
+	close_cursors(&v);
+	mcg_buf_free(&v.scratch);
+	if (rc)
+		return rc;
+	memset(&edge, 0, sizeof(edge));
+	edge.size = v.f.leaves;
+	for (edge.levels = 0; edge.levels < MCG_TXN_HASHES && (edge.size >> edge.levels) >= 1;
+	     edge.levels++)
+		edge.h[edge.levels] = v.f.h[edge.levels];
+	return mcg_audit_edge_write(L, &edge, err);
+}

@@ -175,6 +175,7 @@ out:
 
 /* Schema version 2's stored hashes in index order, tile by tile. */
 struct v2_hashes {
+	mcg_ledger *L;
 	sqlite3_stmt *st;
 	mcg_hash tile[V2_TILE_HASHES];
 	size_t n, pos;
@@ -212,47 +213,60 @@ static int v2_next_hash(mcg_ledger *L, struct v2_hashes *v, mcg_hash *h,
 	return MCG_OK;
 }
 
+/* The next hash version 2 stored must be the one recomputed (ctx is a
+ * struct v2_hashes). */
+static int compare_v2_hash(void *ctx, int64_t idx, const mcg_hash *h, mcg_error *err)
+{
+	struct v2_hashes *v = ctx;
+	mcg_hash stored;
+	int rc = v2_next_hash(v->L, v, &stored, err);
+
+	if (rc)
+		return rc;
+	if (memcmp(stored.b, h->b, MCG_HASH_SIZE) != 0)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "cannot upgrade the ledger to schema version 3: its audit log does not match its events at stored hash %lld (`audit verify` with the mcg that wrote it says more)",
+				     (long long)idx);
+	return MCG_OK;
+}
+
 /*
- * Version 2 to 3: of the tree's hashes, all of which version 2 stored (64
- * to a row of audit_tiles), keep the nodes of levels 8, 16, ... in
- * audit_nodes and the right edge in audit_edge; version 3 recomputes the
- * others from them and from the events (ledger/audit_log.c).  The hashes
- * are copied, not recomputed, so every root, checkpoint and proof stays
- * the same; a log whose tiles do not hold exactly the hashes its events
- * make (changed since it was written) is not upgraded.
+ * Version 2 to 3: version 2 stored every hash of the audit tree (64 to a
+ * row of audit_tiles); version 3 keeps the nodes of levels 8, 16, ... in
+ * audit_nodes and the right edge in audit_edge, and recomputes the others
+ * (ledger/audit_log.c).  The tree is recomputed from the events, and every
+ * hash version 2 stored must be the one recomputed, so a log changed since
+ * it was written (its events or its stored hashes) is not upgraded: the
+ * change stays for `audit verify` of the mcg that wrote it to report.  An
+ * unchanged log keeps every root, checkpoint and proof.
  */
 static int migrate_2_to_3(mcg_ledger *L, mcg_error *err)
 {
 	struct v2_hashes v;
-	struct mcg_audit_edge edge;
-	int64_t size = 0;
 	int step, rc;
 
 	memset(&v, 0, sizeof(v));
-	memset(&edge, 0, sizeof(edge));
+	v.L = L;
 	/* As schema.c creates them in version 3. */
 	rc = mcg_db_exec(L, "CREATE TABLE audit_nodes(level INTEGER NOT NULL,"
 			 " idx INTEGER NOT NULL, hash BLOB NOT NULL,"
 			 " PRIMARY KEY(level, idx)) WITHOUT ROWID;"
 			 "CREATE TABLE audit_edge(size INTEGER NOT NULL, hashes BLOB NOT NULL);"
 			 "INSERT INTO audit_edge(size, hashes) VALUES(0, x'')", err);
-	rc = rc ? rc : mcg_db_query_int(L, "SELECT COALESCE(MAX(seq), 0) FROM events",
-					NULL, NULL, &size, NULL, err);
 	if (rc)
 		return rc;
 	if (sqlite3_prepare_v2(L->db, "SELECT tile, hashes FROM audit_tiles ORDER BY tile",
 			       -1, &v.st, NULL) != SQLITE_OK)
 		return mcg_db_error(L, err, "upgrading the ledger");
-	/* Appending leaf m stored its hash, then the subtrees it completed,
-	 * levels 1 to the trailing 1 bits of m. */
-	for (int64_t m = 0; !rc && m < size; m++) {
-		int top = __builtin_ctzll((unsigned long long)m + 1);
+	rc = mcg_audit_rebuild_stored(L, compare_v2_hash, &v, err);
+	if (rc == MCG_EINTEGRITY && strncmp(err->msg, "cannot upgrade", 14) != 0) {
+		/* A changed event row, say: named as the compare names a hash. */
+		char why[sizeof(err->msg)];
 
-		for (int l = 0; !rc && l <= top && l < MCG_TXN_HASHES; l++) {
-			rc = v2_next_hash(L, &v, &edge.h[l], err);
-			if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
-				rc = mcg_audit_node_write(L, l, m >> l, &edge.h[l], err);
-		}
+		mcg_strlcpy(why, err->msg, sizeof(why));
+		mcg_error_set(err, MCG_EINTEGRITY,
+			      "cannot upgrade the ledger to schema version 3: %s (`audit verify` with the mcg that wrote it says more)",
+			      why);
 	}
 	step = rc ? SQLITE_DONE : v.pos < v.n ? SQLITE_ROW : sqlite3_step(v.st);
 	if (!rc && step == SQLITE_ROW)
@@ -261,10 +275,6 @@ static int migrate_2_to_3(mcg_ledger *L, mcg_error *err)
 	else if (!rc && step != SQLITE_DONE)
 		rc = mcg_db_error(L, err, "upgrading the ledger");
 	sqlite3_finalize(v.st);
-	edge.size = size;
-	while (edge.levels < MCG_TXN_HASHES && (size >> edge.levels) >= 1)
-		edge.levels++;
-	rc = rc ? rc : mcg_audit_edge_write(L, &edge, err);
 	rc = rc ? rc : mcg_db_exec(L, "DROP TABLE audit_tiles", err);
 	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
 				     err);

@@ -173,6 +173,17 @@ int mcg_audit_edge_write(mcg_ledger *L, const struct mcg_audit_edge *e,
 int mcg_audit_node_write(mcg_ledger *L, int level, int64_t k, const mcg_hash *h,
 			 mcg_error *err);
 
+/* Called by mcg_audit_rebuild_stored with each hash schema version 2
+ * stored, in its order (stored index idx): 0, or an error that stops it. */
+typedef int (*mcg_audit_stored_check)(void *ctx, int64_t idx, const mcg_hash *h,
+				      mcg_error *err);
+
+/* For the upgrade from schema version 2: recomputes the audit tree from
+ * the events and postings, in order, handing every hash version 2 stored
+ * to check, and writes audit_nodes and audit_edge (whose row exists). */
+int mcg_audit_rebuild_stored(mcg_ledger *L, mcg_audit_stored_check check, void *ctx,
+			     mcg_error *err);
+
 /* The hash of the complete subtree of `level` and index k (leaves k 2^level
  * to (k + 1) 2^level - 1): from e when it is on the edge, from audit_nodes
  * when stored, else recomputed from the stored level below or from the

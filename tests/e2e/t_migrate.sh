@@ -15,13 +15,6 @@
 
 fx=$MCG_SRC/tests/data/ledger_v2
 
-# known_bug WHAT STATUS: what mcg should do and does not yet.  It warns
-# without failing, so the suite stays green until the fix; then it passes
-# silently.
-known_bug() {
-	if [ "$2" = 0 ]; then ok; else echo "    KNOWN BUG [$T_NAME]: $1" >&2; fi
-}
-
 # load_v2 FILE: a copy of the version 2 ledger, v2.db, which mcg never
 # opens.
 load_v2() {
@@ -214,23 +207,20 @@ refused 1 "INSERT INTO audit_hashes VALUES(1000, zeroblob(32))" "$(at2 596)"
 refused 1 "DELETE FROM audit_hashes WHERE idx = 595" "$(at3 595)"
 refused 1 "INSERT INTO audit_hashes VALUES(596, zeroblob(32))" "$beyond"
 
-# A stored hash changed in place (the same length) is, as the mcg that
-# wrote it says, a changed log ("event 1: its leaf does not match the
-# audit log").  The upgrade checks only where the hashes are, not what
-# they are: it upgrades such a log, keeps none of the leaves, and the
-# change is gone (`audit verify` then passes).
-for v in 1 2; do
-	load_v2 bad.db
-	if [ "$v" = 1 ]; then
-		to_v1 bad.db
-		sqlite3 bad.db "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 0"
-	else
-		sqlite3 bad.db "UPDATE audit_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB) WHERE tile = 0"
-	fi
-	mcg --db bad.db --keys "$MCG_DB.keys" balance
-	[ "$RC" = 4 ] && [ "$(version bad.db | cut -d' ' -f1)" = "$v" ]
-	known_bug "a version $v log whose leaf hash of event 1 was changed in place is upgraded (exit $RC), and the change is lost" $?
-done
+# A stored hash changed in place (the same length), or an event changed
+# under its hash: the upgrade recomputes the tree from the events and
+# compares every hash, so neither is upgraded (version 3 keeps none of the
+# leaves, and the change would be gone).  Stored hash 0 is event 1's leaf,
+# 7 event 5's, 510 the node of events 1 to 256 (level 8), which version 3
+# keeps.
+differs() { echo "cannot upgrade the ledger to schema version 3: its audit log does not match its events at stored hash $1"; }
+refused 2 "UPDATE audit_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB) WHERE tile = 0" "$(differs 0)"
+refused 1 "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 0" "$(differs 0)"
+refused 2 "UPDATE audit_tiles SET hashes = CAST(substr(hashes, 1, 30 * 32) || zeroblob(32) || substr(hashes, 31 * 32 + 1) AS BLOB) WHERE tile = 7" "$(differs 478)"
+refused 1 "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 510" "$(differs 510)"
+refused 2 "UPDATE events SET actor = 'mallory' WHERE seq = 5" "$(differs 7)"
+refused 1 "UPDATE postings SET amount = amount + 1 WHERE seq = (SELECT MIN(seq) FROM postings) AND line = 1" "$(differs "$(sqlite3 v2.db "SELECT MIN(seq) FROM postings" | awk '{ n = $1 - 1; i = 0; for (m = n; m > 0; m = int(m / 2)) i += m; print i }')")"
+refused 2 "UPDATE events SET date = date + 4294967296 WHERE seq = 9" "cannot upgrade the ledger to schema version 3: event 9: its stored date cannot be what the journal wrote (the event was changed)"
 
 # ---- a reader who may not write ------------------------------------------------------
 # The upgrade writes; a user who may only read the ledger gets a clear
