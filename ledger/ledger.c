@@ -298,7 +298,17 @@ static int migrate(mcg_ledger *L, int64_t version, mcg_error *err)
 	rc = mcg_db_exec(L, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
-	if (version == 1)
+	/* Another process may have upgraded the file since the version was
+	 * read: read it again under the write lock. */
+	rc = mcg_db_query_int(L, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+			      NULL, NULL, &version, NULL, err);
+	if (!rc && version == MCG_SCHEMA_VERSION) {
+		sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
+		return MCG_OK;
+	}
+	if (!rc && (version < 1 || version > MCG_SCHEMA_VERSION))
+		rc = mcg_error_set(err, MCG_EINTEGRITY, "the ledger's schema version is damaged");
+	if (!rc && version == 1)
 		rc = migrate_1_to_2(L, err);
 	if (!rc && version <= 2)
 		rc = migrate_2_to_3(L, err);

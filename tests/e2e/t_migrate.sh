@@ -242,3 +242,23 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	expect_eq "$(version ro/l.db)" "2 audit_tiles " "still version 2"
 	chmod 0700 "$T_DIR"
 fi
+
+# ---- two commands open a version 2 ledger at once ----------------------------------
+# Both read version 2, then wait for the write lock (held here by sqlite3
+# for 2 s); the second to get it must find the file upgraded by the first
+# and not upgrade it again ("table audit_nodes already exists").
+load_v2 race.db
+printf 'BEGIN IMMEDIATE;\n.shell sleep 2\nCOMMIT;\n' | sqlite3 race.db >/dev/null 2>&1 &
+locker=$!
+sleep 0.5
+"$MCG" --db race.db --keys "$MCG_DB.keys" balance >race1.out 2>race1.err &
+one=$!
+"$MCG" --db race.db --keys "$MCG_DB.keys" audit prove 5 --size 300 >race2.out 2>race2.err &
+two=$!
+wait "$one"
+expect_eq "$?:$(cat race1.err)" "0:" "the first of two at once: upgraded or found upgraded"
+wait "$two"
+expect_eq "$?:$(cat race2.err)" "0:" "the second of two at once: upgraded or found upgraded"
+wait "$locker"
+expect_eq "$(version race.db)" "3 audit_edge audit_nodes " "upgraded once"
+expect_rc 0 --db race.db --keys "$MCG_DB.keys" audit verify --checkpoint checkpoint.txt
