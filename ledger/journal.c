@@ -65,8 +65,14 @@ int mcg_journal_flush(mcg_ledger *L, mcg_error *err)
 	if (!L->in_txn)
 		return MCG_OK;
 	rc = mcg_loan_cache_flush(L, err);
-	rc = rc ? rc : mcg_loan_flush_total_ga(L, err);
-	return rc ? rc : write_edge(L, err);
+	return rc ? rc : mcg_loan_flush_total_ga(L, err);
+}
+
+int mcg_journal_flush_all(mcg_ledger *L, mcg_error *err)
+{
+	int rc = mcg_journal_flush(L, err);
+
+	return rc || !L->in_txn ? rc : write_edge(L, err);
 }
 
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
@@ -95,7 +101,7 @@ int mcg_journal_commit(mcg_ledger *L, mcg_error *err)
 		return mcg_error_set(err, MCG_ESYS,
 				     "internal error: commit after a failed append");
 	}
-	rc = mcg_journal_flush(L, err);
+	rc = mcg_journal_flush_all(L, err);
 	rc = rc ? rc : mcg_db_exec(L, "COMMIT", err);
 	if (rc) {
 		mcg_journal_rollback(L);
@@ -284,6 +290,25 @@ static int cached_hash(const mcg_ledger *L, int64_t idx, mcg_hash *out)
 	return 0;
 }
 
+/* The edge as the open transaction has made it (it may be ahead of the
+ * audit_edge row until mcg_journal_flush_all). */
+static int txn_edge(const mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *err)
+{
+	const struct mcg_txn_cache *t = &L->txn;
+
+	e->size = t->edge_size;
+	e->levels = 0;
+	for (int l = 0; l < MCG_TXN_HASHES && (e->size >> l) >= 1; l++) {
+		/* The edge holds every level up to the root's: a hole is a bug. */
+		if (t->hash_idx[l] != mcg_merkle_stored_index(l, (e->size >> l) - 1))
+			return mcg_error_set(err, MCG_ESYS,
+					     "internal error: the audit edge misses level %d", l);
+		e->h[l] = t->hash[l];
+		e->levels = l + 1;
+	}
+	return MCG_OK;
+}
+
 /* The Merkle code's reader: the transaction's edge, else the stored tree
  * (audit/merkle.c never sees SQL). */
 static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
@@ -305,7 +330,8 @@ static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 					     "internal error: audit hash %lld asked for",
 					     (long long)indexes[i]);
 		if (!edge_read) {
-			rc = mcg_audit_edge_read(L, &edge, err);
+			rc = L->in_txn && L->txn.edge_loaded ? txn_edge(L, &edge, err) :
+				mcg_audit_edge_read(L, &edge, err);
 			if (rc)
 				return rc;
 			edge_read = 1;
@@ -326,7 +352,7 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 /*
  * The audit tree's right edge, read at the first append of a transaction
  * and kept in it: every hash an append reads is then in memory, and the
- * edge is written back once, by mcg_journal_flush.  Per event, the only
+ * edge is written back once, by mcg_journal_flush_all at the commit.  Per event, the only
  * row the audit log adds is a node at levels 8, 16, ... (one per 256
  * events): storing every hash (schema version 2, 64 bytes an event) cost
  * a quarter of an import's time (docs/PERFORMANCE.md).
@@ -359,17 +385,8 @@ static int write_edge(mcg_ledger *L, mcg_error *err)
 
 	if (!t->edge_dirty)
 		return MCG_OK;
-	e.size = t->edge_size;
-	e.levels = 0;
-	for (int l = 0; l < MCG_TXN_HASHES && (e.size >> l) >= 1; l++) {
-		/* The edge holds every level up to the root's: a hole is a bug. */
-		if (t->hash_idx[l] != mcg_merkle_stored_index(l, (e.size >> l) - 1))
-			return mcg_error_set(err, MCG_ESYS,
-					     "internal error: the audit edge misses level %d", l);
-		e.h[l] = t->hash[l];
-		e.levels = l + 1;
-	}
-	rc = mcg_audit_edge_write(L, &e, err);
+	rc = txn_edge(L, &e, err);
+	rc = rc ? rc : mcg_audit_edge_write(L, &e, err);
 	if (!rc)
 		t->edge_dirty = 0;
 	return rc;

@@ -81,7 +81,7 @@ struct mcg_txn_cache {
 	 * hash[level], the latest complete subtree of that level, or -1.
 	 * edge_loaded once audit_edge was read into it (at the first
 	 * append); edge_dirty when audit_edge is behind it (written by
-	 * mcg_journal_flush), for a tree of edge_size leaves. */
+	 * mcg_journal_flush_all), for a tree of edge_size leaves. */
 	int64_t hash_idx[MCG_TXN_HASHES];
 	mcg_hash hash[MCG_TXN_HASHES];
 	int edge_loaded;
@@ -203,6 +203,10 @@ void mcg_txn_cache_drop(mcg_ledger *L);
  * totals 'total_ga') to the tables.  Call before reading the loans or
  * totals tables with SQL inside a journal transaction. */
 int mcg_journal_flush(mcg_ledger *L, mcg_error *err);
+
+/* mcg_journal_flush, and the audit tree's edge to audit_edge: everything
+ * (at the commit, and before `check` compares the tables). */
+int mcg_journal_flush_all(mcg_ledger *L, mcg_error *err);
 
 /* Switches the file to WAL (persistent in the file). */
 int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);

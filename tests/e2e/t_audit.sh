@@ -181,6 +181,9 @@ verify_fails "the audit log's edge is missing or damaged" "UPDATE audit_edge SET
 verify_fails "the audit log is for 13 events, the log has 12" "UPDATE audit_edge SET size = 13"
 verify_fails "the audit log holds hashes beyond event 12" \
 	"INSERT INTO audit_nodes VALUES(8, 0, zeroblob(32))"
+tamper "INSERT INTO audit_edge SELECT * FROM audit_edge"
+on_copy 4 check
+expect_contains "$ERR" "table audit_edge holds 2 rows where the events give 1" "check finds a doubled edge"
 # A proof and a new event read the edge too.
 tamper "DELETE FROM audit_edge"
 on_copy 4 audit prove 3
