@@ -14,9 +14,9 @@
  *   and the tree from those leaves, and compares each stored node with
  *   the one it recomputed as it goes, and the edge at the end.  Appending
  *   a leaf reads only the latest complete subtree of each level (the
- *   *frontier*, at most 64 hashes), so the pass holds O(log n) hashes whatever the size of the
- *   log, and the roots of the kept checkpoints are folded from the same
- *   frontier when the pass reaches their size.
+ *   *frontier*, at most 64 hashes), so the pass holds O(log n) hashes
+ *   whatever the size of the log, and the roots of the kept checkpoints
+ *   are folded from the same frontier when the pass reaches their size.
  */
 #include "audit_log.h"
 
@@ -201,7 +201,7 @@ static int event_leaf(const mcg_event *ev, mcg_buf *scratch, mcg_hash *out,
 /* ---- the stored tree (schema version 3) ---------------------------------- */
 
 /*
- * Of the audit tree the ledger stores (docs/AUDIT.md, "Storage"):
+ * Of the audit tree the ledger stores (docs/AUDIT.md, "The tree"):
  *
  * - audit_nodes: the complete subtrees of levels 8, 16, 24, ... (level l,
  *   index k: the hash of leaves k 2^l to (k + 1) 2^l - 1), one row per 256
@@ -234,10 +234,10 @@ static int events_mismatch(mcg_error *err, int64_t first, int64_t last)
 {
 	if (first == last)
 		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "event %lld does not match the audit log (it or its postings was changed)",
+				     "event %lld does not match the audit log (the event or its postings were changed)",
 				     (long long)first);
 	return mcg_error_set(err, MCG_EINTEGRITY,
-			     "events %lld to %lld do not match the audit log (one of them or its postings was changed)",
+			     "events %lld to %lld do not match the audit log (one of them or its postings were changed)",
 			     (long long)first, (long long)last);
 }
 
@@ -250,7 +250,7 @@ static int node_mismatch(mcg_error *err, int level, int64_t k)
 int mcg_audit_edge_read(mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *err)
 {
 	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT size, hashes FROM audit_edge", err);
-	int step, rc = MCG_OK;
+	int step, type, rc = MCG_OK;
 	size_t bytes;
 
 	memset(e, 0, sizeof(*e));
@@ -269,8 +269,10 @@ int mcg_audit_edge_read(mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *err)
 	}
 	e->size = sqlite3_column_int64(st, 0);
 	e->levels = edge_levels(e->size);
+	/* The type before the bytes: sqlite3_column_bytes may convert. */
+	type = sqlite3_column_type(st, 1);
 	bytes = (size_t)sqlite3_column_bytes(st, 1);
-	if (sqlite3_column_type(st, 1) != SQLITE_BLOB && !(e->size == 0 && bytes == 0)) {
+	if (type != SQLITE_BLOB && !(e->size == 0 && bytes == 0)) {
 		rc = mcg_error_set(err, MCG_EINTEGRITY,
 				   "the audit log's edge is missing or damaged (the audit log was changed)");
 		goto out;
@@ -491,14 +493,16 @@ int mcg_audit_hash_at(mcg_ledger *L, const struct mcg_audit_edge *e, int level,
 		      int64_t k, mcg_hash *out, mcg_error *err)
 {
 	mcg_hash h[BLOCK_LEAVES];
-	int base = level - level % MCG_AUDIT_NODE_EVERY;
-	int64_t w = (int64_t)1 << (level - base), count;
+	int base;
+	int64_t w, count;
 	int rc;
 
 	if (level < 0 || level >= MCG_TXN_HASHES - 1 || k < 0)
 		return mcg_error_set(err, MCG_ESYS,
 				     "internal error: no audit subtree of level %d and index %lld",
 				     level, (long long)k);
+	base = level - level % MCG_AUDIT_NODE_EVERY;
+	w = (int64_t)1 << (level - base);
 	/* The callers ask only for subtrees of the log's events. */
 	if (k >= (e->size >> level))
 		return mcg_error_set(err, MCG_EINTEGRITY,

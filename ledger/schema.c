@@ -1,8 +1,8 @@
 /*
  * The ledger's schema.  Version 3 (version 1 stored every audit hash, one
- * a row, version 2 every one, 64 to a row; ledger.c migrates both).  A later version adds a migration to
- * db.c's table and bumps MCG_SCHEMA_VERSION; files are migrated forward on
- * open, never backward.
+ * a row, version 2 every one, 64 to a row; ledger.c migrates both).  A
+ * later version adds a migration to ledger.c and bumps MCG_SCHEMA_VERSION;
+ * files are migrated forward on open, never backward.
  *
  * Amounts are INTEGER minor units, percentages INTEGER basis points, dates
  * INTEGER days since 1970-01-01 (see common/date.h).

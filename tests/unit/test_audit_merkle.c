@@ -446,7 +446,7 @@ Test(audit_merkle, split_index_inverts_stored_index)
 		}
 	cr_assert_eq(index, mcg_merkle_stored_count(100000));
 	/* Far out, as a ledger of billions of events asks. */
-	for (int l = 0; l < 22; l += 7) {	/* leaves up to 2^62 */
+	for (int l = 0; l < 22; l += 7) {	/* leaves up to about 2^61 */
 		int64_t i = mcg_merkle_stored_index(l, ((int64_t)1 << 40) + 12345);
 
 		cr_assert_eq(mcg_merkle_split_index(i, &level, &n), 0);
