@@ -210,12 +210,29 @@ int mcg_loan_cache_mark_dirty(mcg_ledger *L, mcg_loan_cached *e, mcg_error *err)
 	return MCG_OK;
 }
 
+/* Orders dirty entry numbers by descending loan id (qsort_r, ctx the cache):
+ * the flush takes them from the end, so it writes in ascending id order. */
+static int dirty_desc(const void *a, const void *b, void *ctx)
+{
+	const struct mcg_loan_cache *c = ctx;
+
+	return strcmp(c->entries[*(const uint32_t *)b].row.id,
+		      c->entries[*(const uint32_t *)a].row.id);
+}
+
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_loan_cache *c = L->loans;
 	sqlite3_stmt *st;
 	int rc;
 
+	/* The loans table is keyed by id: updates in id order walk its
+	 * B-tree once, page after page, where the order the file touched the
+	 * loans in (no order) reads and writes a page per loan once the
+	 * table outgrows SQLite's page cache (100,000 loans: 12 MB against
+	 * 2 MiB); a file's flush took a fifth of its import so. */
+	if (c && c->n_dirty > 1)
+		qsort_r(c->dirty, c->n_dirty, sizeof(c->dirty[0]), dirty_desc, c);
 	for (; c && c->n_dirty > 0; c->n_dirty--) {
 		mcg_loan_cached *e = &c->entries[c->dirty[c->n_dirty - 1]];
 
