@@ -149,6 +149,24 @@ static int grow_entries(struct mcg_loan_cache *c)
 	return 0;
 }
 
+/* Room for n more entries without growing (a preload knows how many):
+ * each doubling of the index places every entry again. */
+static void reserve(mcg_ledger *L, size_t n)
+{
+	struct mcg_loan_cache *c = L->loans;
+
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return;
+		L->loans = c;
+	}
+	while ((c->used + n) * 2 > c->cap && grow_index(c) == 0)
+		;
+	while (c->used + n > c->room && grow_entries(c) == 0)
+		;
+}
+
 int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 		       mcg_loan_cached **out, mcg_error *err)
 {
@@ -288,6 +306,7 @@ int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err
 		rc = mcg_db_error(L, err, "reading the loans");
 		goto out;
 	}
+	reserve(L, (size_t)open_loans);
 	gs = sqlite3_step(gu);
 	while ((ls = sqlite3_step(lo)) == SQLITE_ROW) {
 		mcg_loan_cached *e;
