@@ -6,8 +6,9 @@
  * validates against the kind's XSD and checks the embedded checkpoint
  * against its signed note.
  *
- * The seed corpus holds a bank statement, a regulatory report and a member
- * statement written by mcg and signed with the test key, so the fuzzer
+ * The seed corpus holds a bank statement, the second page of a statement
+ * in pages (`--page-size`: Header and Page), a regulatory report and a
+ * member statement written by mcg and signed with the test key, so the fuzzer
  * starts on the accepting path.  Each input is written to a temporary file
  * (the function reads a path, as the command does).  Promises checked: the
  * answer is 0, MCG_EINPUT, MCG_EINTEGRITY or MCG_ESYS; a refusal is one
