@@ -448,22 +448,46 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
  * events and checked against the node of level 8 above them, or for the
  * last block against the edge's peaks below level 8.
  */
+static int block_checked(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
+			 int64_t first, int64_t n, mcg_hash *out, mcg_error *err);
+
 static int block_leaves(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
 			mcg_hash *out, int64_t *count, mcg_error *err)
 {
-	mcg_hash h[BLOCK_LEAVES];
-	int64_t first = b * BLOCK_LEAVES, at;
+	int64_t first = b * BLOCK_LEAVES;
 	int rc;
 
 	*count = e->size - first < BLOCK_LEAVES ? e->size - first : BLOCK_LEAVES;
 	if (*count <= 0)
 		return mcg_error_set(err, MCG_ESYS,
 				     "internal error: block %lld is beyond the log", (long long)b);
-	rc = leaf_hashes(L, first + 1, *count, out, err);
+	if (e->block && e->block->valid && e->block->b == b && e->block->count == *count) {
+		memcpy(out, e->block->leaves, (size_t)*count * sizeof(*out));
+		return MCG_OK;
+	}
+	rc = block_checked(L, e, b, first, *count, out, err);
+	if (!rc && e->block) {
+		e->block->valid = 1;
+		e->block->b = b;
+		e->block->count = *count;
+		memcpy(e->block->leaves, out, (size_t)*count * sizeof(*out));
+	}
+	return rc;
+}
+
+/* block_leaves' work: the n leaves from the events, then the check. */
+static int block_checked(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
+			 int64_t first, int64_t n, mcg_hash *out, mcg_error *err)
+{
+	mcg_hash h[BLOCK_LEAVES];
+	int64_t at;
+	int rc;
+
+	rc = leaf_hashes(L, first + 1, n, out, err);
 	if (rc)
 		return rc;
-	memcpy(h, out, (size_t)*count * sizeof(*h));
-	if (*count == BLOCK_LEAVES) {
+	memcpy(h, out, (size_t)n * sizeof(*h));
+	if (n == BLOCK_LEAVES) {
 		mcg_hash stored;
 
 		fold(h, BLOCK_LEAVES);

@@ -54,6 +54,17 @@ struct mcg_audit_edge {
 	int64_t size;
 	int levels;
 	mcg_hash h[MCG_TXN_HASHES];
+	/* The last block of 256 leaves recomputed and checked against this
+	 * edge (audit_log.c), kept for the other hashes a root or a proof
+	 * needs from it; NULL: none kept. */
+	struct mcg_audit_block *block;
+};
+
+/* Checked leaves of block b (leaves 256 b ..), count of them. */
+struct mcg_audit_block {
+	int valid;
+	int64_t b, count;
+	mcg_hash leaves[256];
 };
 
 /*
