@@ -358,10 +358,10 @@ int mcg_ledger_read_hashes(void *ctx, const int64_t *indexes, size_t n,
 /*
  * The audit tree's right edge, read at the first append of a transaction
  * and kept in it: every hash an append reads is then in memory, and the
- * edge is written back once, by mcg_journal_flush_all at the commit.  Per event, the only
- * row the audit log adds is a node at levels 8, 16, ... (one per 256
- * events): storing every hash (schema version 2, 64 bytes an event) cost
- * a quarter of an import's time (docs/PERFORMANCE.md).
+ * edge is written back once, by mcg_journal_flush_all at the commit.  Per
+ * event, the only row the audit log adds is a node at levels 8, 16, ...
+ * (one per 256 events): storing every hash (schema version 2, 64 bytes an
+ * event) cost a quarter of an import's time (docs/PERFORMANCE.md).
  */
 static int load_edge(mcg_ledger *L, int64_t size, mcg_error *err)
 {
