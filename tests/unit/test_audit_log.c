@@ -29,20 +29,27 @@ static void fixture_remove(struct fixture *f)
 	ledger_fixture_remove(f);
 }
 
-/* Records one more event (a member admitted). */
+/* Event i: member Mi admitted (the caller frees it). */
+static void member_event(mcg_event *ev, int i)
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "M%04d", i);
+	mcg_event_init(ev, "member.add");
+	ev->date_days = 20455;
+	ev->date_given = 1;
+	mcg_strlcpy(ev->actor, "unit", sizeof(ev->actor));
+	cr_assert_eq(mcg_event_add(ev, "member", id), 0);
+	cr_assert_eq(mcg_event_add(ev, "name", "Firm"), 0);
+}
+
+/* Records one more event, in a transaction of its own. */
 static void add_event(struct fixture *f, int i)
 {
 	mcg_event ev;
 	mcg_error err;
-	char id[16];
 
-	snprintf(id, sizeof(id), "M%03d", i);
-	mcg_event_init(&ev, "member.add");
-	ev.date_days = 20455;
-	ev.date_given = 1;
-	mcg_strlcpy(ev.actor, "unit", sizeof(ev.actor));
-	cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
-	cr_assert_eq(mcg_event_add(&ev, "name", "Firm"), 0);
+	member_event(&ev, i);
 	cr_assert_eq(mcg_journal_record(f->L, &ev, NULL, &err), 0, "%s", err.msg);
 	mcg_event_free(&ev);
 }
@@ -165,15 +172,8 @@ static void add_events(struct fixture *f, int from, int to)
 	cr_assert_eq(mcg_journal_begin(f->L, &err), 0, "%s", err.msg);
 	for (int i = from; i <= to; i++) {
 		mcg_event ev;
-		char id[16];
 
-		snprintf(id, sizeof(id), "M%04d", i);
-		mcg_event_init(&ev, "member.add");
-		ev.date_days = 20455;
-		ev.date_given = 1;
-		mcg_strlcpy(ev.actor, "unit", sizeof(ev.actor));
-		cr_assert_eq(mcg_event_add(&ev, "member", id), 0);
-		cr_assert_eq(mcg_event_add(&ev, "name", "Firm"), 0);
+		member_event(&ev, i);
 		cr_assert_eq(mcg_journal_append(f->L, &ev, NULL, &err), 0, "%s", err.msg);
 		mcg_event_free(&ev);
 	}
