@@ -327,8 +327,9 @@ static int migrate_file(const char *path, int64_t version, mcg_error *err)
 	if (rc)
 		return mcg_error_prefix(err, "upgrading the ledger from schema version %lld",
 					(long long)version);
-	rc = mcg_db_use_wal(W, err);
-	rc = rc ? rc : migrate(W, version, err);
+	/* WAL only once upgraded: a refused file stays byte for byte. */
+	rc = migrate(W, version, err);
+	rc = rc ? rc : mcg_db_use_wal(W, err);
 	mcg_ledger_close(W);
 	return rc;
 }

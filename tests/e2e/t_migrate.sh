@@ -221,6 +221,19 @@ refused 1 "UPDATE audit_hashes SET hash = zeroblob(32) WHERE idx = 510" "$(diffe
 refused 2 "UPDATE events SET actor = 'mallory' WHERE seq = 5" "$(differs 7)"
 refused 1 "UPDATE postings SET amount = amount + 1 WHERE seq = (SELECT MIN(seq) FROM postings) AND line = 1" "$(differs "$(sqlite3 v2.db "SELECT MIN(seq) FROM postings" | awk '{ n = $1 - 1; i = 0; for (m = n; m > 0; m = int(m / 2)) i += m; print i }')")"
 refused 2 "UPDATE events SET date = date + 4294967296 WHERE seq = 9" "cannot upgrade the ledger to schema version 3: event 9: its stored date cannot be what the journal wrote (the event was changed)"
+# A ledger someone turned out of WAL (journal_mode delete): a refused
+# upgrade leaves it so too, byte for byte, by a reading or a writing
+# command (the switch to WAL comes only after the upgrade).
+for cmd in balance "contribute A 1 --kind fund --date 2026-01-22"; do
+	load_v2 bad.db
+	sqlite3 bad.db "PRAGMA journal_mode = DELETE; UPDATE events SET actor = 'mallory' WHERE seq = 5" >/dev/null
+	sum=$(sha256sum <bad.db)
+	# shellcheck disable=SC2086
+	expect_rc 4 --db bad.db --keys "$MCG_DB.keys" $cmd
+	expect_contains "$ERR" "$(differs 7)" "not in WAL, $cmd: refused"
+	expect_eq "$(sha256sum <bad.db)" "$sum" "not in WAL, $cmd: the file is as it was"
+	expect_eq "$(sqlite3 bad.db "PRAGMA journal_mode")" delete "not in WAL, $cmd: still not in WAL"
+done
 
 # ---- a reader who may not write ------------------------------------------------------
 # The upgrade writes; a user who may only read the ledger gets a clear
