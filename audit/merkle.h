@@ -4,12 +4,13 @@
  *   leaf hash      SHA-256(0x00 || leaf bytes)
  *   interior hash  SHA-256(0x01 || left || right)
  *
- * The tree is kept as "stored hashes", the scheme of Go's
- * golang.org/x/mod/sumdb/tlog: every complete subtree's hash is stored
- * once, at a fixed index, when its last leaf is appended.  Appending leaf n
- * stores 1 + (number of trailing 1 bits of n) hashes, so the journal keeps
- * the tree incrementally in its write transaction, and any tree hash or
- * proof needs O(log n) stored hashes.
+ * The tree is addressed as "stored hashes", the scheme of Go's
+ * golang.org/x/mod/sumdb/tlog: every complete subtree's hash has a fixed
+ * index, given when its last leaf is appended.  Appending leaf n makes 1 +
+ * (number of trailing 1 bits of n) of them, so the journal keeps the tree
+ * incrementally in its write transaction, and any tree hash or proof needs
+ * O(log n) of them.  Which are stored and which recomputed is the
+ * reader's business (the ledger stores a few: ledger/audit_log.c).
  *
  * This module never touches the database: the caller supplies a reader
  * callback that returns stored hashes by index.

@@ -210,13 +210,14 @@ static int event_leaf(const mcg_event *ev, mcg_buf *scratch, mcg_hash *out,
  *   level the latest complete subtree, the hashes the next append reads
  *   and the ones the root is folded from.
  *
- * Every other hash is recomputed when a root or a proof needs it: a node
- * of a level between from the 2 to 128 stored hashes of the level below,
- * a leaf from its event.  Leaves are recomputed a block of 256 at a time
- * (the leaves under one node of level 8) and checked against that node, or
- * against the edge for the last, incomplete block, before any of them is
- * used: a changed event never makes its way into a root or a proof, it
- * makes an error naming its block.
+ * Every other hash is recomputed when a root or a proof needs it: a leaf
+ * from its event, a node of levels 1 to 7 from the leaves below it, one of
+ * levels 9 to 15 (17 to 23, ...) from the stored nodes of level 8 (16,
+ * ...) below it, 2 to 128 hashes each.  Leaves are recomputed a block of
+ * 256 at a time (the leaves under one node of level 8) and checked against
+ * that node, or against the edge for the last, incomplete block, before
+ * any of them is used: a changed event never makes its way into a root or
+ * a proof, it makes an error naming its block.
  */
 
 /* The number of edge levels of a tree of size leaves: those with

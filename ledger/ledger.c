@@ -116,7 +116,7 @@ static int write_migrated_tile(mcg_ledger *L, sqlite3_stmt *wr, int64_t next,
 
 /*
  * Version 1 to 2: the audit tree's stored hashes move from audit_hashes,
- * one a row, to audit_tiles, 64 to a row (ledger_int.h).  The hashes are
+ * one a row, to audit_tiles, 64 to a row (V2_TILE_HASHES).  The hashes are
  * copied as they are, so every root, checkpoint and proof stays the same;
  * a log whose stored hashes are not exactly 0, 1, 2, ... (changed since
  * it was written) is not upgraded, so that the change stays for `audit

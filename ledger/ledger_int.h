@@ -6,12 +6,14 @@
  *   postings sum to zero.  Dates never decrease along the sequence.
  * - Every other table but meta's schema_version and checkpoints is a
  *   projection of the events: it is written only by the apply functions
- *   (apply_*.c) called from the journal, and `mcg check` rebuilds it from
+ *   (apply_*.c) called from the journal, or for audit_nodes and audit_edge
+ *   by the journal's audit leaf (below), and `mcg check` rebuilds it from
  *   the events into a scratch database and compares.
  * - audit_nodes and audit_edge hold what is stored of the RFC 9162 tree
  *   over the canonical bytes of the events (audit/merkle.h): the subtrees
  *   at levels 8, 16, 24, ... and the tree's right edge, written in the
- *   same transaction as the event (audit_log.c, "the stored tree").
+ *   same transaction as the event (journal.c, through audit_log.c's "the
+ *   stored tree").
  * - All writes happen inside one BEGIN IMMEDIATE transaction opened by the
  *   journal; apply functions never begin or commit.
  * - The transaction caches below (struct mcg_txn_cache) hold only what the
@@ -42,8 +44,9 @@ struct mcg_stmt_slot {
 #define MCG_TXN_HASHES 64
 /* The levels of the audit tree stored in audit_nodes (schema version 3):
  * every 8th above the leaves, tlog's tile height.  A node of level 8 is
- * one row per 256 events; the levels between are recomputed from at most
- * 128 hashes of the stored level below, and the leaves from the events. */
+ * one row per 256 events; the leaves are recomputed from the events, and
+ * the levels between from at most 128 hashes of the level below that is
+ * stored (or, for levels 1 to 7, of the leaves). */
 #define MCG_AUDIT_NODE_EVERY 8
 
 /* The right edge of the audit tree of `size` leaves, as audit_edge keeps
@@ -54,9 +57,10 @@ struct mcg_audit_edge {
 	int64_t size;
 	int levels;
 	mcg_hash h[MCG_TXN_HASHES];
-	/* The last block of 256 leaves recomputed and checked against this
-	 * edge (audit_log.c), kept for the other hashes a root or a proof
-	 * needs from it; NULL: none kept. */
+	/* The last block of 256 leaves recomputed and checked (against its
+	 * node of level 8, or this edge for the last block: audit_log.c),
+	 * kept for the other hashes a root or a proof needs from it; NULL:
+	 * none kept. */
 	struct mcg_audit_block *block;
 };
 
@@ -210,9 +214,10 @@ int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
  * rollback and after a failed append), dirty or not. */
 void mcg_txn_cache_drop(mcg_ledger *L);
 
-/* Writes what the open transaction holds only in memory (dirty loans,
- * totals 'total_ga') to the tables.  Call before reading the loans or
- * totals tables with SQL inside a journal transaction. */
+/* Writes the state the open transaction holds only in memory (dirty
+ * loans, totals 'total_ga') to the tables, not the audit edge (see
+ * mcg_journal_flush_all).  Call before reading the loans or totals tables
+ * with SQL inside a journal transaction. */
 int mcg_journal_flush(mcg_ledger *L, mcg_error *err);
 
 /* mcg_journal_flush, and the audit tree's edge to audit_edge: everything
