@@ -149,22 +149,27 @@ static int grow_entries(struct mcg_loan_cache *c)
 	return 0;
 }
 
-/* Room for n more entries without growing (a preload knows how many):
- * each doubling of the index places every entry again. */
-static void reserve(mcg_ledger *L, size_t n)
+/* The cache, made on first use, with room for n more entries without
+ * growing (a preload knows how many: each doubling of the index places
+ * every entry again); NULL when memory runs out, and then the caller goes
+ * without (every read and write goes to SQL). */
+static struct mcg_loan_cache *room_for(mcg_ledger *L, size_t n)
 {
 	struct mcg_loan_cache *c = L->loans;
 
 	if (!c) {
 		c = calloc(1, sizeof(*c));
 		if (!c)
-			return;
+			return NULL;
 		L->loans = c;
 	}
-	while ((c->used + n) * 2 > c->cap && grow_index(c) == 0)
-		;
-	while (c->used + n > c->room && grow_entries(c) == 0)
-		;
+	while ((c->used + n) * 2 > c->cap)
+		if (grow_index(c) != 0)
+			return NULL;
+	while (c->used + n > c->room)
+		if (grow_entries(c) != 0)
+			return NULL;
+	return c;
 }
 
 int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
@@ -179,21 +184,14 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 	*out = NULL;
 	if (!L->in_txn)
 		return MCG_OK;
-	if (!c) {
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return MCG_OK;  /* no cache: every read and write goes to SQL */
-		L->loans = c;
-	}
-	if (c->used >= MCG_LOAN_CACHE_MAX) {
+	if (c && c->used >= MCG_LOAN_CACHE_MAX) {
 		rc = mcg_journal_flush(L, err);
 		if (rc)
 			return rc;
 		mcg_loan_cache_clear(L);
 	}
-	if ((c->used + 1) * 2 > c->cap && grow_index(c) != 0)
-		return MCG_OK;
-	if (c->used == c->room && grow_entries(c) != 0)
+	c = room_for(L, 1);
+	if (!c)
 		return MCG_OK;
 	h = hash_id(row->id);
 	s = probe(c, row->id, h);
@@ -306,7 +304,7 @@ int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err
 		rc = mcg_db_error(L, err, "reading the loans");
 		goto out;
 	}
-	reserve(L, (size_t)open_loans);
+	room_for(L, (size_t)open_loans);   /* without it, the cache grows as it goes */
 	gs = sqlite3_step(gu);
 	while ((ls = sqlite3_step(lo)) == SQLITE_ROW) {
 		mcg_loan_cached *e;
