@@ -198,6 +198,112 @@ static int event_leaf(const mcg_event *ev, mcg_buf *scratch, mcg_hash *out,
 	return MCG_OK;
 }
 
+/* One query read row by row; `row` says whether st holds a row now. */
+struct cursor {
+	sqlite3_stmt *st;
+	int row;
+};
+
+static int cursor_open(mcg_ledger *L, struct cursor *c, const char *sql,
+		       mcg_error *err)
+{
+	c->row = 0;
+	if (sqlite3_prepare_v2(L->db, sql, -1, &c->st, NULL) != SQLITE_OK) {
+		c->st = NULL;
+		return mcg_db_error(L, err, "reading the audit log");
+	}
+	return MCG_OK;
+}
+
+static int cursor_next(mcg_ledger *L, struct cursor *c, mcg_error *err)
+{
+	int step = sqlite3_step(c->st);
+
+	c->row = step == SQLITE_ROW;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return mcg_db_error(L, err, "reading the audit log");
+	return MCG_OK;
+}
+
+/*
+ * The events and their postings in seq order, two queries read side by
+ * side: every row (for `audit verify` and the upgrade, which must see rows
+ * of any seq), or the events of a range (for a block of leaves).
+ */
+struct event_rows {
+	mcg_ledger *L;
+	struct cursor events, postings;
+};
+
+/* Opens r on every row (first == 0) or on events first .. last, and reads
+ * the first row of each. */
+static int event_rows_open(mcg_ledger *L, struct event_rows *r, int64_t first,
+			   int64_t last, mcg_error *err)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->L = L;
+	if (first == 0) {
+		rc = cursor_open(L, &r->events, "SELECT seq, type, ref, date, date_given,"
+				 " recorded_at, actor, fields FROM events ORDER BY seq", err);
+		rc = rc ? rc : cursor_open(L, &r->postings, "SELECT seq, line, account, amount"
+					   " FROM postings ORDER BY seq, line", err);
+	} else {
+		rc = cursor_open(L, &r->events, "SELECT seq, type, ref, date, date_given,"
+				 " recorded_at, actor, fields FROM events"
+				 " WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", err);
+		rc = rc ? rc : cursor_open(L, &r->postings, "SELECT seq, line, account, amount"
+					   " FROM postings WHERE seq BETWEEN ?1 AND ?2"
+					   " ORDER BY seq, line", err);
+		if (!rc) {
+			sqlite3_bind_int64(r->events.st, 1, first);
+			sqlite3_bind_int64(r->events.st, 2, last);
+			sqlite3_bind_int64(r->postings.st, 1, first);
+			sqlite3_bind_int64(r->postings.st, 2, last);
+		}
+	}
+	rc = rc ? rc : cursor_next(L, &r->events, err);
+	return rc ? rc : cursor_next(L, &r->postings, err);
+}
+
+static void event_rows_close(struct event_rows *r)
+{
+	sqlite3_finalize(r->events.st);
+	sqlite3_finalize(r->postings.st);
+}
+
+static int orphan_posting(struct event_rows *r, const char *why, mcg_error *err)
+{
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "posting line %lld of event %lld belongs to no event (%s)",
+			     (long long)sqlite3_column_int64(r->postings.st, 1),
+			     (long long)sqlite3_column_int64(r->postings.st, 0), why);
+}
+
+/* Reads the event at the events cursor with its postings (ev is
+ * initialised here; the caller frees it). */
+static int read_event(struct event_rows *r, mcg_event *ev, mcg_error *err)
+{
+	sqlite3_stmt *po = r->postings.st;
+	int rc = load_event_row(r->events.st, ev, err);
+
+	while (!rc && r->postings.row) {
+		int64_t pseq;
+
+		if (sqlite3_column_type(po, 0) != SQLITE_INTEGER)
+			return orphan_posting(r, "the postings were changed", err);
+		pseq = sqlite3_column_int64(po, 0);
+		if (pseq < ev->seq)
+			return orphan_posting(r, "rows were added", err);
+		if (pseq > ev->seq)
+			break;
+		rc = add_posting_row(po, ev, err);
+		rc = rc ? rc : cursor_next(r->L, &r->postings, err);
+	}
+	return rc;
+}
+
 /* ---- the stored tree (schema version 3) ---------------------------------- */
 
 /*
@@ -381,102 +487,36 @@ static void fold(mcg_hash *h, int64_t n)
 			mcg_merkle_node_hash(&h[2 * i], &h[2 * i + 1], &h[i]);
 }
 
-/* Steps st: SQLITE_ROW or SQLITE_DONE in *step, or the error (from the
- * step itself, so that a damaged page is named as one). */
-static int step_rows(mcg_ledger *L, sqlite3_stmt *st, int *step, const char *doing,
-		     mcg_error *err)
-{
-	*step = sqlite3_step(st);
-	if (*step == SQLITE_ROW || *step == SQLITE_DONE)
-		return MCG_OK;
-	return mcg_db_error(L, err, doing);
-}
-
 /* The leaf hashes of events first .. first + n - 1, from their rows. */
 static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 		       mcg_error *err)
 {
-	sqlite3_stmt *ev_st, *po_st;
+	struct event_rows r;
 	mcg_buf bytes = MCG_BUF_INIT;
-	int64_t seq = first;
-	int ev_step = SQLITE_DONE, po_step = SQLITE_DONE, rc;
+	int rc = event_rows_open(L, &r, first, first + n - 1, err);
 
-	ev_st = mcg_db_stmt(L, "SELECT seq, type, ref, date, date_given, recorded_at,"
-			    " actor, fields FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", err);
-	po_st = ev_st ? mcg_db_stmt(L, "SELECT seq, line, account, amount FROM postings"
-				    " WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq, line", err) : NULL;
-	if (!po_st)
-		return err->code;
-	sqlite3_bind_int64(ev_st, 1, first);
-	sqlite3_bind_int64(ev_st, 2, first + n - 1);
-	sqlite3_bind_int64(po_st, 1, first);
-	sqlite3_bind_int64(po_st, 2, first + n - 1);
-	rc = step_rows(L, po_st, &po_step, "reading the postings", err);
-	while (!rc && !(rc = step_rows(L, ev_st, &ev_step, "reading the events", err)) &&
-	       ev_step == SQLITE_ROW && sqlite3_column_int64(ev_st, 0) == seq) {
+	for (int64_t seq = first; !rc && seq < first + n; seq++) {
 		mcg_event ev;
 
-		rc = load_event_row(ev_st, &ev, err);
-		while (!rc && po_step == SQLITE_ROW &&
-		       sqlite3_column_int64(po_st, 0) <= seq) {
-			if (sqlite3_column_int64(po_st, 0) < seq)
-				rc = mcg_error_set(err, MCG_EINTEGRITY,
-						   "posting line %lld of event %lld belongs to no event (rows were added)",
-						   (long long)sqlite3_column_int64(po_st, 1),
-						   (long long)sqlite3_column_int64(po_st, 0));
-			else
-				rc = add_posting_row(po_st, &ev, err);
-			rc = rc ? rc : step_rows(L, po_st, &po_step, "reading the postings", err);
+		if (!r.events.row || sqlite3_column_int64(r.events.st, 0) != seq) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
+					   (long long)seq);
+			break;
 		}
+		rc = read_event(&r, &ev, err);
 		rc = rc ? rc : event_leaf(&ev, &bytes, &out[seq - first], err);
 		mcg_event_free(&ev);
-		seq++;
+		rc = rc ? rc : cursor_next(L, &r.events, err);
 	}
-	sqlite3_reset(ev_st);
-	sqlite3_reset(po_st);
+	event_rows_close(&r);
 	mcg_buf_free(&bytes);
-	if (!rc && seq != first + n)
-		rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
-				   (long long)seq);
 	return rc;
 }
 
 #define BLOCK_LEAVES ((int64_t)1 << MCG_AUDIT_NODE_EVERY)
 
-/*
- * The leaves of block b (events 256 b + 1 to 256 b + 256, or to the end of
- * the log) into out (room for 256), *count of them, recomputed from the
- * events and checked against the node of level 8 above them, or for the
- * last block against the edge's peaks below level 8.
- */
-static int block_checked(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
-			 int64_t first, int64_t n, mcg_hash *out, mcg_error *err);
-
-static int block_leaves(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
-			mcg_hash *out, int64_t *count, mcg_error *err)
-{
-	int64_t first = b * BLOCK_LEAVES;
-	int rc;
-
-	*count = e->size - first < BLOCK_LEAVES ? e->size - first : BLOCK_LEAVES;
-	if (*count <= 0)
-		return mcg_error_set(err, MCG_ESYS,
-				     "internal error: block %lld is beyond the log", (long long)b);
-	if (e->block && e->block->valid && e->block->b == b && e->block->count == *count) {
-		memcpy(out, e->block->leaves, (size_t)*count * sizeof(*out));
-		return MCG_OK;
-	}
-	rc = block_checked(L, e, b, first, *count, out, err);
-	if (!rc && e->block) {
-		e->block->valid = 1;
-		e->block->b = b;
-		e->block->count = *count;
-		memcpy(e->block->leaves, out, (size_t)*count * sizeof(*out));
-	}
-	return rc;
-}
-
-/* block_leaves' work: the n leaves from the events, then the check. */
+/* For block_leaves: the n leaves of block b (leaf `first` the first) from
+ * the events into out, then checked against the stored tree above them. */
 static int block_checked(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
 			 int64_t first, int64_t n, mcg_hash *out, mcg_error *err)
 {
@@ -512,6 +552,36 @@ static int block_checked(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t 
 		at += w;
 	}
 	return MCG_OK;
+}
+
+/*
+ * The leaves of block b (events 256 b + 1 to 256 b + 256, or to the end of
+ * the log) into out (room for 256), *count of them, recomputed from the
+ * events and checked against the node of level 8 above them, or for the
+ * last block against the edge's peaks below level 8.
+ */
+static int block_leaves(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t b,
+			mcg_hash *out, int64_t *count, mcg_error *err)
+{
+	int64_t first = b * BLOCK_LEAVES;
+	int rc;
+
+	*count = e->size - first < BLOCK_LEAVES ? e->size - first : BLOCK_LEAVES;
+	if (*count <= 0)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: block %lld is beyond the log", (long long)b);
+	if (e->block && e->block->valid && e->block->b == b && e->block->count == *count) {
+		memcpy(out, e->block->leaves, (size_t)*count * sizeof(*out));
+		return MCG_OK;
+	}
+	rc = block_checked(L, e, b, first, *count, out, err);
+	if (!rc && e->block) {
+		e->block->valid = 1;
+		e->block->b = b;
+		e->block->count = *count;
+		memcpy(e->block->leaves, out, (size_t)*count * sizeof(*out));
+	}
+	return rc;
 }
 
 int mcg_audit_hash_at(mcg_ledger *L, const struct mcg_audit_edge *e, int level,
@@ -962,37 +1032,11 @@ static void frontier_root(const struct frontier *f, mcg_hash *out)
 	}
 }
 
-/* One query read row by row; `row` says whether st holds a row now. */
-struct cursor {
-	sqlite3_stmt *st;
-	int row;
-};
-
-static int cursor_open(mcg_ledger *L, struct cursor *c, const char *sql,
-		       mcg_error *err)
-{
-	c->row = 0;
-	if (sqlite3_prepare_v2(L->db, sql, -1, &c->st, NULL) != SQLITE_OK) {
-		c->st = NULL;
-		return mcg_db_error(L, err, "reading the audit log");
-	}
-	return MCG_OK;
-}
-
-static int cursor_next(mcg_ledger *L, struct cursor *c, mcg_error *err)
-{
-	int step = sqlite3_step(c->st);
-
-	c->row = step == SQLITE_ROW;
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return mcg_db_error(L, err, "reading the audit log");
-	return MCG_OK;
-}
-
 /* Everything one verification pass holds. */
 struct verify {
 	mcg_ledger *L;
-	struct cursor events, postings, checkpoints;
+	struct event_rows rows;
+	struct cursor checkpoints;
 	struct mcg_audit_edge edge;     /* audit_edge as stored */
 	int64_t nodes;                  /* audit_nodes rows compared so far */
 	struct frontier f;
@@ -1000,6 +1044,11 @@ struct verify {
 	const mcg_checkpoint *outside;  /* NULL when none was given */
 	mcg_buf scratch;
 	mcg_audit_report *report;
+	/* Set by mcg_audit_rebuild_stored: every hash the pass makes goes to
+	 * rebuild, and the nodes of levels 8, 16, ... are written rather than
+	 * compared. */
+	mcg_audit_stored_check rebuild;
+	void *rebuild_ctx;
 };
 
 static int need_key(struct verify *v, mcg_error *err)
@@ -1008,36 +1057,6 @@ static int need_key(struct verify *v, mcg_error *err)
 		return MCG_OK;
 	return mcg_keys_load_public(mcg_ledger_keys_dir(v->L), MCG_KEY_CHECKPOINT,
 				    &v->key, err);
-}
-
-static int orphan_posting(struct verify *v, const char *why, mcg_error *err)
-{
-	return mcg_error_set(err, MCG_EINTEGRITY,
-			     "posting line %lld of event %lld belongs to no event (%s)",
-			     (long long)sqlite3_column_int64(v->postings.st, 1),
-			     (long long)sqlite3_column_int64(v->postings.st, 0), why);
-}
-
-/* Reads the event at the events cursor with its postings. */
-static int read_event(struct verify *v, mcg_event *ev, mcg_error *err)
-{
-	sqlite3_stmt *po = v->postings.st;
-	int rc = load_event_row(v->events.st, ev, err);
-
-	while (!rc && v->postings.row) {
-		int64_t pseq;
-
-		if (sqlite3_column_type(po, 0) != SQLITE_INTEGER)
-			return orphan_posting(v, "the postings were changed", err);
-		pseq = sqlite3_column_int64(po, 0);
-		if (pseq < ev->seq)
-			return orphan_posting(v, "rows were added", err);
-		if (pseq > ev->seq)
-			break;
-		rc = add_posting_row(po, ev, err);
-		rc = rc ? rc : cursor_next(v->L, &v->postings, err);
-	}
-	return rc;
 }
 
 /* Compares the nodes of levels 8, 16, ... that appending leaf seq made
@@ -1057,6 +1076,22 @@ static int compare_nodes(struct verify *v, int64_t seq, const mcg_hash *out,
 		v->nodes++;
 	}
 	return MCG_OK;
+}
+
+/* For the upgrade: hands every hash appending leaf seq made to the
+ * rebuild's check, and stores the nodes of levels 8, 16, .... */
+static int keep_nodes(struct verify *v, int64_t seq, const mcg_hash *out,
+		      size_t nout, mcg_error *err)
+{
+	int64_t first = mcg_merkle_stored_count(seq - 1);
+	int rc = MCG_OK;
+
+	for (size_t l = 0; !rc && l < nout; l++) {
+		rc = v->rebuild(v->rebuild_ctx, first + (int64_t)l, &out[l], err);
+		if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
+			rc = mcg_audit_node_write(v->L, (int)l, (seq - 1) >> l, &out[l], err);
+	}
+	return rc;
 }
 
 /* At the size audit_edge is for: each level's latest subtree, the
@@ -1147,7 +1182,9 @@ static int append_leaf(struct verify *v, int64_t seq, const mcg_hash *leaf,
 	int rc;
 
 	rc = mcg_merkle_append(seq - 1, leaf, frontier_read, &v->f, out, &nout, err);
-	rc = rc ? rc : compare_nodes(v, seq, out, nout, err);
+	if (!rc)
+		rc = v->rebuild ? keep_nodes(v, seq, out, nout, err) :
+			compare_nodes(v, seq, out, nout, err);
 	if (rc)
 		return rc;
 	/* out[l] is the subtree at level l that leaf seq-1 completes. */
@@ -1167,8 +1204,8 @@ static int verify_events(struct verify *v, mcg_error *err)
 	int rc;
 
 	rc = check_size_reached(v, err);
-	while (!rc && v->events.row) {
-		int64_t seq = sqlite3_column_int64(v->events.st, 0);
+	while (!rc && v->rows.events.row) {
+		int64_t seq = sqlite3_column_int64(v->rows.events.st, 0);
 		mcg_hash leaf;
 
 		if (seq < expected)
@@ -1179,12 +1216,12 @@ static int verify_events(struct verify *v, mcg_error *err)
 			return mcg_error_set(err, MCG_EINTEGRITY,
 					     "event %lld is missing (the log has a gap)",
 					     (long long)expected);
-		rc = read_event(v, &ev, err);
+		rc = read_event(&v->rows, &ev, err);
 		rc = rc ? rc : event_leaf(&ev, &v->scratch, &leaf, err);
 		mcg_event_free(&ev);
 		rc = rc ? rc : append_leaf(v, seq, &leaf, err);
 		rc = rc ? rc : check_size_reached(v, err);
-		rc = rc ? rc : cursor_next(v->L, &v->events, err);
+		rc = rc ? rc : cursor_next(v->L, &v->rows.events, err);
 		expected++;
 	}
 	return rc;
@@ -1218,8 +1255,8 @@ static int verify_tail(struct verify *v, mcg_error *err)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "the audit log holds hashes beyond event %lld, its last (events were deleted, or rows added)",
 				     (long long)n);
-	if (v->postings.row)
-		return orphan_posting(v, "events were deleted, or rows added", err);
+	if (v->rows.postings.row)
+		return orphan_posting(&v->rows, "events were deleted, or rows added", err);
 	return MCG_OK;
 }
 
@@ -1227,14 +1264,9 @@ static int open_cursors(struct verify *v, mcg_error *err)
 {
 	int rc;
 
-	rc = cursor_open(v->L, &v->events, "SELECT seq, type, ref, date, date_given,"
-			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
-	rc = rc ? rc : cursor_open(v->L, &v->postings, "SELECT seq, line, account, amount"
-				   " FROM postings ORDER BY seq, line", err);
+	rc = event_rows_open(v->L, &v->rows, 0, 0, err);
 	rc = rc ? rc : cursor_open(v->L, &v->checkpoints,
 				   "SELECT size, note FROM checkpoints ORDER BY size", err);
-	rc = rc ? rc : cursor_next(v->L, &v->events, err);
-	rc = rc ? rc : cursor_next(v->L, &v->postings, err);
 	rc = rc ? rc : mcg_audit_edge_read(v->L, &v->edge, err);
 	rc = rc ? rc : cursor_next(v->L, &v->checkpoints, err);
 	return rc;
@@ -1242,8 +1274,7 @@ static int open_cursors(struct verify *v, mcg_error *err)
 
 static void close_cursors(struct verify *v)
 {
-	sqlite3_finalize(v->events.st);
-	sqlite3_finalize(v->postings.st);
+	event_rows_close(&v->rows);
 	sqlite3_finalize(v->checkpoints.st);
 }
 
@@ -1297,48 +1328,21 @@ int mcg_audit_rebuild_stored(mcg_ledger *L, mcg_audit_stored_check check, void *
 {
 	struct verify v;
 	struct mcg_audit_edge edge;
-	mcg_event ev;
-	int64_t seq = 0;
 	int rc;
 
 	memset(&v, 0, sizeof(v));
 	v.L = L;
+	v.rebuild = check;
+	v.rebuild_ctx = ctx;
 	frontier_init(&v.f);
-	rc = cursor_open(L, &v.events, "SELECT seq, type, ref, date, date_given,"
-			 " recorded_at, actor, fields FROM events ORDER BY seq", err);
-	rc = rc ? rc : cursor_open(L, &v.postings, "SELECT seq, line, account, amount"
-				   " FROM postings ORDER BY seq, line", err);
-	rc = rc ? rc : cursor_next(L, &v.events, err);
-	rc = rc ? rc : cursor_next(L, &v.postings, err);
-	while (!rc && v.events.row) {
-		mcg_hash leaf, out[MCG_PROOF_MAX];
-		int64_t first;
-		size_t nout;
-
-		seq++;
-		if (sqlite3_column_int64(v.events.st, 0) != seq) {
-			rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
-					   (long long)seq);
-			break;
-		}
-		rc = read_event(&v, &ev, err);
-		rc = rc ? rc : event_leaf(&ev, &v.scratch, &leaf, err);
-		mcg_event_free(&ev);
-		rc = rc ? rc : mcg_merkle_append(seq - 1, &leaf, frontier_read, &v.f, out, &nout, err);
-		first = mcg_merkle_stored_count(seq - 1);
-		for (size_t l = 0; !rc && l < nout; l++) {
-			rc = check(ctx, first + (int64_t)l, &out[l], err);
-			if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
-				rc = mcg_audit_node_write(L, (int)l, (seq - 1) >> l, &out[l], err);
-			v.f.h[l] = out[l];
-			v.f.idx[l] = mcg_merkle_stored_index((int)l, (seq - 1) >> l);
-		}
-		v.f.leaves = seq;
-		rc = rc ? rc : cursor_next(L, &v.events, err);
-	}
-	if (!rc && v.postings.row)
-		rc = orphan_posting(&v, "events were deleted, or rows added", err);
-	close_cursors(&v);
+	/* The same pass as `audit verify`'s, with no checkpoint to meet and
+	 * no edge to compare: the edge is what it makes. */
+	v.edge.size = -1;
+	rc = event_rows_open(L, &v.rows, 0, 0, err);
+	rc = rc ? rc : verify_events(&v, err);
+	if (!rc && v.rows.postings.row)
+		rc = orphan_posting(&v.rows, "events were deleted, or rows added", err);
+	event_rows_close(&v.rows);
 	mcg_buf_free(&v.scratch);
 	if (rc)
 		return rc;
