@@ -1346,10 +1346,10 @@ int mcg_audit_rebuild_stored(mcg_ledger *L, mcg_audit_stored_check check, void *
 	mcg_buf_free(&v.scratch);
 	if (rc)
 		return rc;
+	/* The frontier is the edge: each level's latest complete subtree. */
 	memset(&edge, 0, sizeof(edge));
 	edge.size = v.f.leaves;
-	for (edge.levels = 0; edge.levels < MCG_TXN_HASHES && (edge.size >> edge.levels) >= 1;
-	     edge.levels++)
-		edge.h[edge.levels] = v.f.h[edge.levels];
+	edge.levels = edge_levels(edge.size);
+	memcpy(edge.h, v.f.h, (size_t)edge.levels * sizeof(edge.h[0]));
 	return mcg_audit_edge_write(L, &edge, err);
 }

@@ -184,15 +184,14 @@ struct v2_hashes {
 
 /* The next stored hash into *h; MCG_EINTEGRITY when there is none where
  * the log needs one, or the tiles are not as version 2 wrote them. */
-static int v2_next_hash(mcg_ledger *L, struct v2_hashes *v, mcg_hash *h,
-			mcg_error *err)
+static int v2_next_hash(struct v2_hashes *v, mcg_hash *h, mcg_error *err)
 {
 	if (v->pos == v->n) {
 		int step = sqlite3_step(v->st);
 		size_t bytes;
 
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return mcg_db_error(L, err, "upgrading the ledger");
+			return mcg_db_error(v->L, err, "upgrading the ledger");
 		bytes = step == SQLITE_ROW ? (size_t)sqlite3_column_bytes(v->st, 1) : 0;
 		/* Every tile but the last is full: a short one before more
 		 * tiles, or a missing or damaged one, is a changed log. */
@@ -219,7 +218,7 @@ static int compare_v2_hash(void *ctx, int64_t idx, const mcg_hash *h, mcg_error 
 {
 	struct v2_hashes *v = ctx;
 	mcg_hash stored;
-	int rc = v2_next_hash(v->L, v, &stored, err);
+	int rc = v2_next_hash(v, &stored, err);
 
 	if (rc)
 		return rc;
