@@ -27,22 +27,19 @@ old=$(cd "$(dirname "$old")" && pwd)/$(basename "$old")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcg-ledger-v2.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
+# The e2e tests' own consortium (tests/e2e/lib.sh, setup_consortium),
+# made by the old mcg.
+T_NAME=make.sh T_DIR=$tmp T_PASSED=0 T_FAILED=0 MCG=$old
+. "$here/../../e2e/lib.sh"
 export MCG_DB="$tmp/l.db" MCG_ACTOR=fixture
-unset MCG_KEYS
 run() { "$old" "$@" >/dev/null; }
 
-run init --name "Test Consortium" --date 2026-01-01
-[ "$(sqlite3 l.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 2 ] || {
-	echo "make.sh: $old does not write schema version 2" >&2
+setup_consortium
+if [ "$T_FAILED" != 0 ] || [ "$(sqlite3 l.db "SELECT value FROM meta WHERE key = 'schema_version'")" != 2 ]; then
+	echo "make.sh: $old failed, or does not write schema version 2" >&2
 	exit 1
-}
+fi
 # Events of several kinds, then contributions up to 270 events.
-for m in A B C D; do
-	run member add "$m" --name "Firm $m" --sector C23.31 --district Sassuolo --date 2026-01-02
-	run contribute "$m" 1000.00 --kind capital --date 2026-01-02
-done
-run bank add BANKITMM --name "Banca Test" --date 2026-01-02
-run contribute A 100000.00 --kind fund --date 2026-01-03
 run loan add L1 --borrower A --bank BANKITMM --principal 40000 --date 2026-01-10
 for m in B C D; do run assess L1 --assessor "$m" --score 7 --date 2026-01-11; done
 run guarantee L1 --coverage 50 --date 2026-01-12
