@@ -62,6 +62,10 @@ struct mcg_loan_cache {
 	size_t cap;               /* slots: a power of two, or 0 before the first use */
 	mcg_loan_cached *entries;
 	size_t used, room;        /* entries in use and allocated */
+	/* The first `in_order` entries are in ascending id order, as a preload
+	 * puts them: while that covers every entry, the flush orders the dirty
+	 * ones by entry number, without reading their ids. */
+	size_t in_order;
 	/* The entries waiting for mcg_loan_cache_flush, by number: a flush
 	 * runs before every event that is not write-back, so it must cost
 	 * what is dirty, not what is cached (`mcg check` replays a whole
@@ -196,6 +200,9 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 	h = hash_id(row->id);
 	s = probe(c, row->id, h);
 	if (!*s) {
+		if (c->in_order == c->used &&
+		    (c->used == 0 || strcmp(c->entries[c->used - 1].row.id, row->id) < 0))
+			c->in_order++;
 		e = &c->entries[c->used++];
 		memset(e, 0, sizeof(*e));
 		*s = make_slot(c->used, h);
@@ -236,6 +243,16 @@ static int dirty_desc(const void *a, const void *b, void *ctx)
 		      c->entries[*(const uint32_t *)a].row.id);
 }
 
+/* The same order when the entries are in id order themselves: comparing
+ * 100,000 ids read the entries in no order, a cache miss a comparison,
+ * and was 1% of a full-scale import. */
+static int dirty_desc_by_number(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y) - (x > y);
+}
+
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_loan_cache *c = L->loans;
@@ -247,7 +264,9 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 	 * loans in (no order) reads and writes a page per loan once the
 	 * table outgrows SQLite's page cache (100,000 loans: 12 MB against
 	 * 2 MiB); a file's flush took a fifth of its import so. */
-	if (c && c->n_dirty > 1)
+	if (c && c->n_dirty > 1 && c->in_order == c->used)
+		qsort(c->dirty, c->n_dirty, sizeof(c->dirty[0]), dirty_desc_by_number);
+	else if (c && c->n_dirty > 1)
 		qsort_r(c->dirty, c->n_dirty, sizeof(c->dirty[0]), dirty_desc, c);
 	for (; c && c->n_dirty > 0; c->n_dirty--) {
 		mcg_loan_cached *e = &c->entries[c->dirty[c->n_dirty - 1]];
@@ -348,6 +367,7 @@ void mcg_loan_cache_clear(mcg_ledger *L)
 		return;
 	memset(c->index, 0, c->cap * sizeof(*c->index));
 	c->used = 0;
+	c->in_order = 0;
 	c->n_dirty = 0;
 }
 

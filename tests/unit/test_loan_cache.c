@@ -45,11 +45,16 @@ static void contribution(mcg_event *ev, const char *member, const char *kind,
 	cr_assert_eq(mcg_event_add_int(ev, "amount", amount_minor), 0);
 }
 
-static void repayment(mcg_event *ev, int64_t principal_minor)
+static void loan_repayment(mcg_event *ev, const char *loan, int64_t principal_minor)
 {
 	mcg_event_init(ev, "repay");
-	cr_assert_eq(mcg_event_add(ev, "loan", "L1"), 0);
+	cr_assert_eq(mcg_event_add(ev, "loan", loan), 0);
 	cr_assert_eq(mcg_event_add_int(ev, "principal", principal_minor), 0);
+}
+
+static void repayment(mcg_event *ev, int64_t principal_minor)
+{
+	loan_repayment(ev, "L1", principal_minor);
 }
 
 static void record(mcg_ledger *L, mcg_event *ev, int32_t date)
@@ -73,6 +78,38 @@ static void member(mcg_ledger *L, const char *id)
 	record(L, &ev, 20455);
 }
 
+/* Loan `id` of `principal` (minor units) to `borrower`, at BANKITMM,
+ * added and assessed 7 by the three other members of ABCD on day `day`,
+ * guaranteed at 50% the day after. */
+static void guaranteed_loan(mcg_ledger *L, const char *id, const char *borrower,
+			    int64_t principal, int32_t day)
+{
+	mcg_event ev;
+
+	mcg_event_init(&ev, "loan.add");
+	cr_assert_eq(mcg_event_add(&ev, "loan", id), 0);
+	cr_assert_eq(mcg_event_add(&ev, "borrower", borrower), 0);
+	cr_assert_eq(mcg_event_add(&ev, "bank", "BANKITMM"), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "principal", principal), 0);
+	record(L, &ev, day);
+	for (const char *m = "ABCD"; *m; m++) {
+		char assessor[2] = { *m, 0 };
+
+		if (strcmp(assessor, borrower) == 0)
+			continue;
+		mcg_event_init(&ev, "assess");
+		cr_assert_eq(mcg_event_add(&ev, "loan", id), 0);
+		cr_assert_eq(mcg_event_add(&ev, "assessor", assessor), 0);
+		cr_assert_eq(mcg_event_add_int(&ev, "score", 7), 0);
+		record(L, &ev, day);
+	}
+	mcg_event_init(&ev, "guarantee");
+	cr_assert_eq(mcg_event_add(&ev, "loan", id), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "coverage", 5000), 0);
+	cr_assert_eq(mcg_event_add_int(&ev, "deposit", 0), 0);
+	record(L, &ev, day + 1);
+}
+
 /* A ledger with loan L1 of 10,000.00, guaranteed at 50%: GA 5,000.00. */
 static void fixture_make(struct fixture *f)
 {
@@ -89,26 +126,7 @@ static void fixture_make(struct fixture *f)
 	cr_assert_eq(mcg_event_add(&ev, "bic", "BANKITMM"), 0);
 	cr_assert_eq(mcg_event_add(&ev, "name", "Banca"), 0);
 	record(f->L, &ev, 20455);
-	mcg_event_init(&ev, "loan.add");
-	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
-	cr_assert_eq(mcg_event_add(&ev, "borrower", "A"), 0);
-	cr_assert_eq(mcg_event_add(&ev, "bank", "BANKITMM"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "principal", 1000000), 0);
-	record(f->L, &ev, 20456);
-	for (const char *m = "BCD"; *m; m++) {
-		char id[2] = { *m, 0 };
-
-		mcg_event_init(&ev, "assess");
-		cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
-		cr_assert_eq(mcg_event_add(&ev, "assessor", id), 0);
-		cr_assert_eq(mcg_event_add_int(&ev, "score", 7), 0);
-		record(f->L, &ev, 20456);
-	}
-	mcg_event_init(&ev, "guarantee");
-	cr_assert_eq(mcg_event_add(&ev, "loan", "L1"), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "coverage", 5000), 0);
-	cr_assert_eq(mcg_event_add_int(&ev, "deposit", 0), 0);
-	record(f->L, &ev, 20457);
+	guaranteed_loan(f->L, "L1", "A", 1000000, 20456);
 }
 
 static void fixture_remove(struct fixture *f)
@@ -269,4 +287,69 @@ Test(loan_cache, a_large_import_reads_the_open_loans_and_their_terms_in_one_pass
 	table_state(f.L, t, sizeof(t));
 	cr_assert_str_eq(t, "750000 375000 375000");
 	fixture_remove(&f);
+}
+
+/* The outstanding and GA of loan `id` in the loans table: "outstanding ga". */
+static void loan_row_state(mcg_ledger *L, const char *id, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+
+	cr_assert_eq(sqlite3_prepare_v2(mcg_ledger_db(L),
+					"SELECT outstanding, ga FROM loans WHERE id = ?1",
+					-1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, outsz, "%lld %lld", (long long)sqlite3_column_int64(st, 0),
+		 (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+}
+
+/* The flush writes the dirty loans in id order: by entry number when the
+ * cache holds them in id order (a preload), by id otherwise.  Either way
+ * every repaid loan reaches the table. */
+static void repay_three_out_of_order(int preload)
+{
+	struct fixture f;
+	mcg_error err;
+	mcg_event ev;
+	char t[96];
+
+	fixture_make(&f);
+	guaranteed_loan(f.L, "L2", "B", 2000000, 20457);
+	guaranteed_loan(f.L, "L3", "C", 3000000, 20458);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	if (preload) {
+		cr_assert_eq(mcg_loan_cache_preload(f.L, 1000, &err), MCG_OK, "%s", err.msg);
+		cr_assert_not_null(mcg_loan_cache_find(f.L, "L2"));
+	} else {
+		cr_assert_null(mcg_loan_cache_find(f.L, "L2"));
+	}
+	loan_repayment(&ev, "L3", 300000);
+	append(f.L, &ev, 20460);
+	loan_repayment(&ev, "L1", 100000);
+	append(f.L, &ev, 20460);
+	loan_repayment(&ev, "L2", 200000);
+	append(f.L, &ev, 20460);
+	loan_repayment(&ev, "L3", 300000);
+	append(f.L, &ev, 20461);
+	cr_assert_eq(mcg_journal_commit(f.L, &err), MCG_OK, "%s", err.msg);
+	loan_row_state(f.L, "L1", t, sizeof(t));
+	cr_assert_str_eq(t, "900000 450000");
+	loan_row_state(f.L, "L2", t, sizeof(t));
+	cr_assert_str_eq(t, "1800000 900000");
+	loan_row_state(f.L, "L3", t, sizeof(t));
+	cr_assert_str_eq(t, "2400000 1200000");
+	table_state(f.L, t, sizeof(t));
+	cr_assert_str_eq(t, "900000 450000 2550000", "L1's row and the total of the three GAs");
+	fixture_remove(&f);
+}
+
+Test(loan_cache, the_flush_writes_every_loan_a_preload_put_in_id_order)
+{
+	repay_three_out_of_order(1);
+}
+
+Test(loan_cache, the_flush_writes_every_loan_read_in_no_order)
+{
+	repay_three_out_of_order(0);
 }
