@@ -109,6 +109,9 @@ typedef struct mcg_loan_cached {
 /* The loan's entry, or NULL (not read yet in this transaction, or no
  * transaction open). */
 mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id);
+
+/* A hint: loan `id` will be looked up soon (loan_cache.c).  Changes nothing. */
+void mcg_loan_cache_prefetch(mcg_ledger *L, const char *id);
 /* Keeps a clean copy of row and points *out at it.  *out is NULL when
  * there is no transaction or no memory (the caller then goes to SQL).
  * Fails only when the table is full and flushing it fails. */

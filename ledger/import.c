@@ -616,6 +616,9 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 		return mcg_error_prefix(err, "column 'ref'");
 	if (!cell(im, COL_LOAN)[0])
 		return mcg_error_set(err, MCG_EINPUT, "column 'loan' is empty");
+	/* The event's loan is read after its row is inserted: time enough for
+	 * the cached entry to arrive. */
+	mcg_loan_cache_prefetch(im->L, cell(im, COL_LOAN));
 	rc = check_cells(im, t, err);
 	if (rc)
 		return rc;

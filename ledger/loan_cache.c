@@ -119,6 +119,33 @@ mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id)
 	return *s ? &c->entries[(*s & SLOT_ENTRY_MASK) - 1] : NULL;
 }
 
+/* An import's loans come in no order, so the first touch of a loan's
+ * entry is a cache miss (5% of a full-scale import under `perf`).  This
+ * asks the CPU for the entry early, while the caller does other work:
+ * the first slot whose tag matches is taken without comparing the id,
+ * which would wait for the very line asked for; a wrong guess costs one
+ * useless prefetch. */
+void mcg_loan_cache_prefetch(mcg_ledger *L, const char *id)
+{
+	const struct mcg_loan_cache *c = L->loans;
+	uint64_t h;
+	slot_t tag;
+
+	if (!L->in_txn || !c || !c->used)
+		return;
+	h = hash_id(id);
+	tag = make_slot(0, h);
+	for (size_t i = (size_t)h & (c->cap - 1); c->index[i]; i = (i + 1) & (c->cap - 1)) {
+		if ((c->index[i] & ~SLOT_ENTRY_MASK) == tag) {
+			const char *e = (const char *)&c->entries[(c->index[i] & SLOT_ENTRY_MASK) - 1];
+
+			for (size_t off = 0; off < sizeof(mcg_loan_cached); off += 64)
+				__builtin_prefetch(e + off);
+			return;
+		}
+	}
+}
+
 /* Doubles the index, placing every entry again; -1 when out of memory. */
 static int grow_index(struct mcg_loan_cache *c)
 {
