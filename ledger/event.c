@@ -152,13 +152,18 @@ int mcg_event_encode_fields(const mcg_event *ev, mcg_buf *out)
 		rc = mcg_buf_puts(out, ev->fields[i].key);
 		if (!rc)
 			rc = mcg_buf_putc(out, '=');
-		for (const char *v = ev->fields[i].value; *v && !rc; v++) {
-			if (*v == '\\')
-				rc = mcg_buf_puts(out, "\\\\");
-			else if (*v == '\n')
-				rc = mcg_buf_puts(out, "\\n");
-			else
-				rc = mcg_buf_putc(out, *v);
+		/* Runs without a backslash or a newline are copied whole: a
+		 * character at a time was 2% of an import. */
+		for (const char *v = ev->fields[i].value; *v && !rc;) {
+			size_t run = strcspn(v, "\\\n");
+
+			if (run) {
+				rc = mcg_buf_append(out, v, run);
+				v += run;
+			} else {
+				rc = mcg_buf_puts(out, *v == '\\' ? "\\\\" : "\\n");
+				v++;
+			}
 		}
 		if (!rc)
 			rc = mcg_buf_putc(out, '\n');
@@ -170,16 +175,17 @@ int mcg_event_encode_fields(const mcg_event *ev, mcg_buf *out)
 static int decode_value(const char *start, const char *end, mcg_buf *out)
 {
 	for (const char *p = start; p < end; p++) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
 		int rc;
 
-		if (*p == '\\') {
-			p++;
-			if (p == end || (*p != '\\' && *p != 'n'))
-				return MCG_EINPUT;
-			rc = mcg_buf_putc(out, *p == 'n' ? '\n' : '\\');
-		} else {
-			rc = mcg_buf_putc(out, *p);
-		}
+		/* The run up to the next backslash, whole. */
+		rc = mcg_buf_append(out, p, (size_t)((bs ? bs : end) - p));
+		if (rc || !bs)
+			return rc;
+		p = bs + 1;
+		if (p == end || (*p != '\\' && *p != 'n'))
+			return MCG_EINPUT;
+		rc = mcg_buf_putc(out, *p == 'n' ? '\n' : '\\');
 		if (rc)
 			return rc;
 	}

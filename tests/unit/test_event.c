@@ -129,6 +129,36 @@ Test(event, stored_fields_round_trip_with_escapes)
 	mcg_event_free(&b);
 }
 
+/* Escapes first, last, back to back, alone; an empty value; a long run. */
+Test(event, stored_fields_round_trip_escapes_at_the_edges)
+{
+	static const char *const values[] = { "\\", "\n", "\\\n\\", "\n\nx", "x\\\\",
+					      "", "abcdefghijklmnopqrstuvwxyz0123456789" };
+	static const char *const stored[] = { "\\\\", "\\n", "\\\\\\n\\\\", "\\n\\nx",
+					      "x\\\\\\\\", "", "abcdefghijklmnopqrstuvwxyz0123456789" };
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		mcg_event a, b;
+		mcg_buf text = MCG_BUF_INIT;
+		mcg_buf want = MCG_BUF_INIT;
+		mcg_error err;
+
+		mcg_event_init(&a, "x");
+		cr_assert_eq(mcg_event_add(&a, "k", values[i]), 0);
+		cr_assert_eq(mcg_event_encode_fields(&a, &text), 0);
+		cr_assert_eq(mcg_buf_printf(&want, "k=%s\n", stored[i]), 0);
+		cr_assert_str_eq(mcg_buf_str(&text), mcg_buf_str(&want), "value %zu", i);
+		mcg_event_init(&b, "x");
+		cr_assert_eq(mcg_event_decode_fields(&b, mcg_buf_str(&text), &err), 0, "%s", err.msg);
+		cr_assert_eq(b.n_fields, 1);
+		cr_assert_str_eq(b.fields[0].value, values[i], "value %zu", i);
+		mcg_buf_free(&text);
+		mcg_buf_free(&want);
+		mcg_event_free(&a);
+		mcg_event_free(&b);
+	}
+}
+
 Test(event, malformed_stored_fields_are_refused)
 {
 	static const char *const bad[] = { "noequals\n", "k=v", "k=bad\\escape\n",
