@@ -21,6 +21,8 @@ WARN     := -Wall -Wextra -Wconversion -Wshadow -Wstrict-prototypes \
 CPPFLAGS_ALL = -I. -Icommon -DMCG_VERSION='"$(VERSION)"' \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS_ALL     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# What mcg itself links: no libxml2, no xmlsec (cli/xml_helper.c).
+LIBS_CORE    = $(shell pkg-config --libs sqlite3 libcrypto 2>/dev/null) -lm
 TEST_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null)
 
 # V=1 shows the full compiler command lines.
@@ -34,24 +36,34 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANITIZE) -MMD -MP $(CFLAGS
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 LIB_SRC  := $(wildcard common/*.c ledger/*.c rules/*.c audit/*.c reports/*.c)
-CLI_SRC  := $(wildcard cli/*.c)
+# Two executables (cli/xml_helper.c).  mcg-xml has every command.  mcg has
+# every command but those that read or write XML (CLI_XML_SRC), which it
+# hands over to the mcg-xml beside it, and so links without libxml2 and
+# xmlsec: a third of a short command's time is loading them.
+CLI_HELPER_SRC := cli/xml_helper.c
+CLI_XML_SRC    := cli/cmd_init.c cli/cmd_rules.c cli/cmd_reports.c
+CLI_SRC  := $(filter-out $(CLI_HELPER_SRC),$(wildcard cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_CORE_OBJ := $(filter-out $(CLI_XML_SRC:%.c=$(BUILD)/%.o),$(CLI_OBJ)) \
+                $(CLI_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 FUZZ_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay.o
 
 MCG      := $(BUILD)/mcg
+MCG_XML  := $(BUILD)/mcg-xml
+BINS     := $(MCG) $(MCG_XML)
 LIBMCG   := $(BUILD)/libmcg.a
 UNIT     := $(BUILD)/unit-tests
 
 .PHONY: man all check-deps deps test unit e2e asan demo bench crashtest \
         crashtest-short fuzz fuzz-build fuzz-replay valgrind install uninstall clean
 
-all: $(MCG)
+all: $(BINS)
 
 # Files pulled into objects with .incbin (schemas, default rules): the
 # compiler's -MMD cannot see them, so say so here.
@@ -69,7 +81,11 @@ $(LIBMCG): $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(MCG): $(CLI_OBJ) $(LIBMCG)
+$(MCG): $(CLI_CORE_OBJ) $(LIBMCG)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_CORE_OBJ) $(LIBMCG) $(LIBS_CORE)
+
+$(MCG_XML): $(CLI_OBJ) $(LIBMCG)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBMCG) $(LIBS_ALL)
 
@@ -87,7 +103,7 @@ deps check-deps:
 unit: $(UNIT)
 	$(UNIT) --jobs 2
 
-e2e: $(MCG)
+e2e: $(BINS)
 	MCG=$(abspath $(MCG)) sh tests/e2e/run.sh
 
 test: deps
@@ -146,12 +162,12 @@ crashtest: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
-crashtest-short: $(MCG)
+crashtest-short: $(BINS)
 	CRASH_KILLS=8 CRASH_SINGLE=8 CRASH_ROWS=10000 CRASH_LOANS=8 \
 	  MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
 # Memcheck over a representative set of commands (tests/fault/valgrind.sh).
-valgrind: $(MCG)
+valgrind: $(BINS)
 	@sh scripts/deps.sh valgrind
 	MCG=$(abspath $(MCG)) sh tests/fault/valgrind.sh
 
@@ -173,7 +189,7 @@ $(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIBMCG)
 
 # The same targets without libFuzzer, over the seed corpora and the kept
 # crashers (tests/fuzz/regressions/): regression tests for any build.
-fuzz-replay: $(MCG) $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
+fuzz-replay: $(BINS) $(FUZZ_TARGETS:%=$(BUILD)/replay-%)
 	@for t in $(FUZZ_TARGETS); do \
 	  r=tests/fuzz/regressions/$$t; [ -d $$r ] || r=; \
 	  MCG=$(abspath $(MCG)) $(BUILD)/replay-$$t tests/fuzz/corpus/$$t $$r || exit 1; \
@@ -188,18 +204,19 @@ $(BUILD)/replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(L
 
 # The man page is made from the binary's own help (scripts/gen-man.sh);
 # tests/e2e/t_docs.sh fails when docs/mcg.1 is stale.
-man: $(MCG)
+man: $(BINS)
 	sh scripts/gen-man.sh $(MCG) > docs/mcg.1
 
-install: $(MCG)
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(MCG) $(DESTDIR)$(PREFIX)/bin/mcg
 	install -m 0644 docs/mcg.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mcg $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/mcg $(DESTDIR)$(PREFIX)/bin/mcg-xml \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(CLI_HELPER_SRC:%.c=$(BUILD)/%.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

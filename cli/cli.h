@@ -24,6 +24,7 @@ typedef struct mcg_cli {
 	mcg_ledger *L;            /* opened by cli_open */
 	int stdout_is_tty;
 	int stderr_is_tty;
+	char **argv;              /* main's, whole: what xml_helper.c hands over */
 } mcg_cli;
 
 /* ---- flags ---------------------------------------------------------------- */

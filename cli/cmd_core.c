@@ -1,5 +1,6 @@
-/* Commands of the consortium itself: init, members, banks, contributions,
- * settlements, the trial balance and the consistency check. */
+/* Commands of the consortium itself: members, banks, contributions,
+ * settlements, the trial balance and the consistency check (`init` is
+ * cmd_init.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,44 +8,6 @@
 #include "date.h"
 #include "ledger/check.h"
 #include "money.h"
-
-int cmd_init(mcg_cli *cli, int argc, char **argv, mcg_error *err)
-{
-	cli_flag flags[] = { { "name", 1, 0, 0, NULL, { 0 }, 0 },
-			     { "currency", 1, 0, 0, NULL, { 0 }, 0 },
-			     { "rules", 1, 0, 0, NULL, { 0 }, 0 },
-			     { "date", 1, 0, 0, NULL, { 0 }, 0 } };
-	cli_args a = { flags, 4, { 0 }, 0 };
-	mcg_init_opts o = { 0 };
-	const char *date;
-	int rc;
-
-	rc = cli_parse(argc, argv, &a, 0, 0, "init --name NAME [--currency EUR] [--rules FILE]", err);
-	if (rc)
-		return rc;
-	o.name = cli_value(&a, "name");
-	if (!o.name)
-		return mcg_error_set(err, MCG_EINPUT, "--name is required");
-	o.currency = cli_value(&a, "currency") ? cli_value(&a, "currency") : "EUR";
-	o.rules_path = cli_value(&a, "rules");
-	o.keys_dir = cli->keys_dir;
-	o.actor = cli->actor;
-	date = cli_value(&a, "date");
-	o.date_days = mcg_date_today();
-	if (date) {
-		rc = mcg_date_parse(date, &o.date_days, err);
-		if (rc)
-			return mcg_error_prefix(err, "--date");
-		o.date_given = 1;
-	}
-	rc = mcg_ledger_create(cli->db_path, &o, err);
-	if (rc)
-		return rc;
-	printf("created ledger %s for %s (%s); keys in %s%s\n", cli->db_path, o.name,
-	       o.currency, cli->keys_dir ? cli->keys_dir : cli->db_path,
-	       cli->keys_dir ? "" : ".keys");
-	return MCG_OK;
-}
 
 int cmd_member_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {

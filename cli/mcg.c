@@ -122,6 +122,7 @@ static int run(int argc, char **argv, mcg_error *err)
 	cli.actor = default_actor();
 	cli.stdout_is_tty = isatty(STDOUT_FILENO);
 	cli.stderr_is_tty = isatty(STDERR_FILENO);
+	cli.argv = argv;
 	i = global_options(argc, argv, &cli, err);
 	if (i < 0)
 		return i;

@@ -231,4 +231,8 @@ int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err);
 
+/* Sets L->keys_dir: keys_dir, or "<path>.keys" when it is NULL.  MCG_ESYS
+ * when memory runs out (ledger.c; create.c uses it too). */
+int mcg_ledger_set_keys_dir(mcg_ledger *L, const char *path, const char *keys_dir);
+
 #endif

@@ -134,6 +134,15 @@ The ledger (SQLite, WAL mode; also \fImcg.db\-wal\fR and \fImcg.db\-shm\fR).
 The keys folder (mode 0700): \fIcheckpoint.key\fR (Ed25519) and
 \fIstatement.key\fR (ECDSA P\-256), mode 0600, with their \fI.pub\fR
 public keys.
+.TP
+.I mcg\-xml
+In the folder of the \fBmcg\fR executable: the same program with the XML
+libraries linked in.  \fBmcg\fR itself is linked without them, to start
+faster, and replaces itself with \fImcg\-xml\fR (same arguments,
+environment and streams) for \fBinit\fR, the \fBrules\fR commands,
+\fBstatement\fR, \fBstatement verify\fR, \fBreport regulatory\fR and
+\fBexposure \-\-format xml\fR.  Without it those commands fail (exit 1)
+and write nothing.
 .SH EXAMPLES
 .nf
 mcg init \-\-name "Confidi Ceramiche" \-\-currency EUR

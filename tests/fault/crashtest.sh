@@ -39,9 +39,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcg-crash.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# A private copy of the binary: a rebuild during the run must not change
-# what runs (or make an exec fail with "text file busy").
+# A private copy of the binaries: a rebuild during the run must not change
+# what runs (or make an exec fail with "text file busy").  mcg hands `init`
+# and the XML commands to the mcg-xml beside it (cli/xml_helper.c).
 cp "$MCG" "$work/mcg" || exit 1
+cp "$(dirname "$MCG")/mcg-xml" "$work/mcg-xml" || exit 1
 MCG=$work/mcg
 cd "$work" || exit 1
 

@@ -1,0 +1,49 @@
+# mcg and mcg-xml (cli/xml_helper.c): mcg is linked without libxml2 and
+# xmlsec and hands init, the rules commands, statements, reports and
+# `exposure --format xml` to the mcg-xml in its own folder, with the same
+# arguments, environment and streams.  Without mcg-xml those commands fail
+# clearly and write nothing; every other command works.
+
+helper=$(dirname "$MCG")/mcg-xml
+if [ -x "$helper" ]; then ok; else fail "no mcg-xml beside $MCG"; fi
+
+# What makes mcg start fast: none of the XML libraries is loaded.
+libs=$(ldd "$MCG")
+case "$libs" in
+*libxml2* | *libxmlsec* | *libxslt*) fail "mcg loads the XML libraries: $libs" ;;
+*libsqlite3*) ok ;;
+*) fail "ldd $MCG: $libs" ;;
+esac
+case "$(ldd "$helper")" in *libxmlsec1-openssl*) ok ;; *) fail "mcg-xml lacks xmlsec" ;; esac
+
+# Handed over: the output, the exit status and the error line are
+# mcg-xml's, global options and environment included.
+setup_consortium
+ok_run rules show
+expect_contains "$OUT" "coverage_max" "rules show through mcg-xml"
+expect_rc 2 rules check no-such-file.xml
+expect_contains "$ERR" "no-such-file.xml" "the error line of mcg-xml"
+expect_rc 0 --db "$MCG_DB" exposure A --format xml
+expect_contains "$OUT" "<MemberStatement" "exposure --format xml"
+expect_rc 2 init --name X
+expect_contains "$ERR" "already exists" "init through mcg-xml refuses an existing ledger"
+
+# mcg alone in a folder: the XML commands say what is missing, and
+# nothing is written; the others work.
+mkdir alone
+cp "$MCG" alone/mcg
+before=$(snapshot)
+alone/mcg exposure A --format xml >alone.out 2>alone.err
+rc=$?
+expect_eq "$rc" 1 "exit status without mcg-xml"
+expect_contains "$(cat alone.err)" "mcg: error: this command is run by $PWD/alone/mcg-xml, which cannot be run" "the error names the helper it looked for"
+expect_contains "$(cat alone.err)" "install it beside mcg" "the error says what to do"
+expect_eq "$(cat alone.out)" "" "nothing on standard output"
+alone/mcg --db alone/new.db init --name Y >/dev/null 2>&1
+expect_eq "$?" 1 "init without mcg-xml"
+if [ -e alone/new.db ]; then fail "init without mcg-xml made a file"; else ok; fi
+expect_eq "$(snapshot)" "$before" "the ledger is unchanged"
+alone/mcg member add E --name "Firm E" --date 2026-01-03 >/dev/null 2>alone.err
+expect_eq "$?" 0 "a recording command needs no mcg-xml: $(cat alone.err)"
+alone/mcg exposure A >/dev/null 2>alone.err
+expect_eq "$?" 0 "exposure as text needs no mcg-xml: $(cat alone.err)"
