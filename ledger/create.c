@@ -46,6 +46,15 @@ static int make_origin(const char *name, char *out, size_t outsz, mcg_error *err
 	return MCG_OK;
 }
 
+/* An event of `mcg init`: dated and signed as its options say. */
+static void init_event(mcg_event *ev, const char *type, const mcg_init_opts *o)
+{
+	mcg_event_init(ev, type);
+	ev->date_days = o->date_days;
+	ev->date_given = o->date_given;
+	mcg_strlcpy(ev->actor, o->actor, sizeof(ev->actor));
+}
+
 static int record_first_events(mcg_ledger *L, const mcg_init_opts *o,
 			       const mcg_rules *rules, mcg_error *err)
 {
@@ -56,10 +65,7 @@ static int record_first_events(mcg_ledger *L, const mcg_init_opts *o,
 	rc = make_origin(o->name, origin, sizeof(origin), err);
 	if (rc)
 		return rc;
-	mcg_event_init(&ev, "ledger.init");
-	ev.date_days = o->date_days;
-	ev.date_given = o->date_given;
-	mcg_strlcpy(ev.actor, o->actor, sizeof(ev.actor));
+	init_event(&ev, "ledger.init", o);
 	rc = mcg_event_add(&ev, "name", o->name);
 	rc = rc ? rc : mcg_event_add(&ev, "currency", o->currency);
 	rc = rc ? rc : mcg_event_add(&ev, "origin", origin);
@@ -69,10 +75,7 @@ static int record_first_events(mcg_ledger *L, const mcg_init_opts *o,
 	mcg_event_free(&ev);
 	if (rc)
 		return rc;
-	mcg_event_init(&ev, "rules.load");
-	ev.date_days = o->date_days;
-	ev.date_given = o->date_given;
-	mcg_strlcpy(ev.actor, o->actor, sizeof(ev.actor));
+	init_event(&ev, "rules.load", o);
 	rc = mcg_rules_to_text(rules, text, sizeof(text));
 	rc = rc ? rc : mcg_event_add(&ev, "rules", text);
 	if (rc)
