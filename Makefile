@@ -41,7 +41,7 @@ LIB_SRC  := $(wildcard common/*.c ledger/*.c rules/*.c audit/*.c reports/*.c)
 # hands over to the mcg-xml beside it, and so links without libxml2 and
 # xmlsec: a third of a short command's time is loading them.
 CLI_HELPER_SRC := cli/xml_helper.c
-CLI_XML_SRC    := cli/cmd_init.c cli/cmd_rules.c cli/cmd_reports.c
+CLI_XML_SRC    := cli/cmd_init.c cli/cmd_rules_file.c cli/cmd_reports.c
 CLI_SRC  := $(filter-out $(CLI_HELPER_SRC),$(wildcard cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -210,6 +210,7 @@ man: $(BINS)
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(MCG) $(DESTDIR)$(PREFIX)/bin/mcg
+	install -m 0755 $(MCG_XML) $(DESTDIR)$(PREFIX)/bin/mcg-xml
 	install -m 0644 docs/mcg.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcg.1
 
 uninstall:

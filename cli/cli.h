@@ -25,7 +25,13 @@ typedef struct mcg_cli {
 	int stdout_is_tty;
 	int stderr_is_tty;
 	char **argv;              /* main's, whole: what xml_helper.c hands over */
+	int handed_over;          /* started by an mcg handing a command over */
 } mcg_cli;
+
+/* Set by an mcg that execs mcg-xml (xml_helper.c), to its version: the
+ * mcg-xml started so checks it is of the same version, and an mcg started
+ * so refuses to hand the command on again. */
+#define CLI_HANDED_OVER_ENV "MCG_HANDED_OVER"
 
 /* ---- flags ---------------------------------------------------------------- */
 
@@ -142,6 +148,8 @@ int cmd_recover(mcg_cli *, int, char **, mcg_error *);
 int cmd_writeoff(mcg_cli *, int, char **, mcg_error *);
 int cmd_export(mcg_cli *, int, char **, mcg_error *);
 int cmd_rules_show(mcg_cli *, int, char **, mcg_error *);
+/* Prints a rules version as a readable table (cmd_rules.c). */
+void cli_print_rules(const mcg_rules *r, int digits, const char *currency);
 int cmd_rules_load(mcg_cli *, int, char **, mcg_error *);
 int cmd_rules_check(mcg_cli *, int, char **, mcg_error *);
 /* The read-side views: cmd_views.c. */

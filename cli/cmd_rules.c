@@ -1,4 +1,5 @@
-/* rules show | rules load FILE | rules check FILE */
+/* rules show, and the table of a rules version that `rules check` prints
+ * too (`rules load` and `rules check` read XML: cmd_rules_file.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,8 +8,7 @@
 #include "money.h"
 #include "rules/rules.h"
 
-/* Prints one rules version as a readable table. */
-static void print_rules(const mcg_rules *r, int digits, const char *currency)
+void cli_print_rules(const mcg_rules *r, int digits, const char *currency)
 {
 	char a[MCG_AMOUNT_TEXT_MAX + 16], b[MCG_AMOUNT_TEXT_MAX];
 	cli_table *t = cli_table_new(3);
@@ -80,53 +80,6 @@ int cmd_rules_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 		       (const char *)sqlite3_column_text(st, 2),
 		       (const char *)sqlite3_column_text(st, 3));
 	sqlite3_finalize(st);
-	print_rules(&r, mcg_ledger_minor_digits(cli->L), mcg_ledger_currency(cli->L));
-	return MCG_OK;
-}
-
-int cmd_rules_load(mcg_cli *cli, int argc, char **argv, mcg_error *err)
-{
-	cli_flag flags[] = { CLI_RECORD_FLAGS };
-	cli_args a = { flags, 2, { 0 }, 0 };
-	mcg_rules r;
-	mcg_event ev;
-	char text[2048];
-	int rc;
-
-	rc = cli_parse(argc, argv, &a, 1, 1, "rules load FILE", err);
-	rc = rc ? rc : cli_open(cli, 0, err);
-	rc = rc ? rc : mcg_rules_load_file(a.pos[0], mcg_ledger_minor_digits(cli->L), &r, err);
-	if (rc)
-		return rc;
-	if (mcg_rules_to_text(&r, text, sizeof(text)))
-		return mcg_error_set(err, MCG_ESYS, "cannot encode the rules");
-	mcg_event_init(&ev, "rules.load");
-	rc = cli_event_prepare(cli, &a, &ev, err);
-	rc = rc ? rc : mcg_event_add(&ev, "rules", text);
-	rc = rc ? rc : cli_record(cli, &ev, "new rules version loaded", err);
-	mcg_event_free(&ev);
-	return rc;
-}
-
-int cmd_rules_check(mcg_cli *cli, int argc, char **argv, mcg_error *err)
-{
-	cli_args a = { NULL, 0, { 0 }, 0 };
-	mcg_rules r;
-	int digits = 2;
-	int rc;
-
-	rc = cli_parse(argc, argv, &a, 1, 1, "rules check FILE", err);
-	if (rc)
-		return rc;
-	/* The ledger, when there is one, says how many decimals amounts take;
-	 * without one, the file is checked as for EUR. */
-	if (cli_open(cli, 1, err) == MCG_OK)
-		digits = mcg_ledger_minor_digits(cli->L);
-	mcg_error_clear(err);
-	rc = mcg_rules_load_file(a.pos[0], digits, &r, err);
-	if (rc)
-		return rc;
-	printf("%s: valid rules\n\n", a.pos[0]);
-	print_rules(&r, digits, cli->L ? mcg_ledger_currency(cli->L) : "EUR");
+	cli_print_rules(&r, mcg_ledger_minor_digits(cli->L), mcg_ledger_currency(cli->L));
 	return MCG_OK;
 }

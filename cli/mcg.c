@@ -123,6 +123,16 @@ static int run(int argc, char **argv, mcg_error *err)
 	cli.stdout_is_tty = isatty(STDOUT_FILENO);
 	cli.stderr_is_tty = isatty(STDERR_FILENO);
 	cli.argv = argv;
+	if (getenv(CLI_HANDED_OVER_ENV)) {
+		const char *from = getenv(CLI_HANDED_OVER_ENV);
+
+		if (strcmp(from, MCG_VERSION) != 0)
+			return mcg_error_set(err, MCG_ESYS,
+					     "this is mcg-xml %s, started by mcg %.20s:"
+					     " install the two of the same build", MCG_VERSION, from);
+		cli.handed_over = 1;
+		unsetenv(CLI_HANDED_OVER_ENV);
+	}
 	i = global_options(argc, argv, &cli, err);
 	if (i < 0)
 		return i;

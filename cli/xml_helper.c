@@ -6,8 +6,8 @@
  * Why two executables: loading libxml2 (which brings ICU and libstdc++),
  * xmlsec and libxslt costs about 12 ms of every process's start here,
  * more than all the rest of a recording command or of `exposure MEMBER`
- * (docs/PERFORMANCE.md, "One mcg process").  Only `init`, the `rules`
- * commands, statements, reports and `exposure --format xml` need them, so
+ * (docs/PERFORMANCE.md, "One mcg process").  Only `init`, `rules load`,
+ * `rules check`, statements, reports and `exposure --format xml` need them, so
  * `mcg` is linked without them (the Makefile's link of mcg fails if
  * anything in it comes to need them) and this file stands in for those
  * commands: the same arguments, the same environment, the same standard
@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,6 +52,13 @@ static int hand_over(mcg_cli *cli, mcg_error *err)
 
 	if (rc)
 		return rc;
+	/* Handed a command by a mcg, and about to hand it on: what stands as
+	 * mcg-xml is another mcg (a copy, a link), and would exec forever. */
+	if (cli->handed_over)
+		return mcg_error_set(err, MCG_ESYS, "%s is not the mcg-xml that runs this command"
+				     " (it is an mcg): install the mcg-xml of the same build", path);
+	if (setenv(CLI_HANDED_OVER_ENV, MCG_VERSION, 1) != 0)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
 	/* mcg-xml opens the ledger itself; a connection of ours would keep
 	 * its file locks across exec. */
 	mcg_ledger_close(cli->L);
@@ -71,7 +79,6 @@ static int hand_over(mcg_cli *cli, mcg_error *err)
 	}
 
 HANDED_OVER(cmd_init)
-HANDED_OVER(cmd_rules_show)
 HANDED_OVER(cmd_rules_load)
 HANDED_OVER(cmd_rules_check)
 HANDED_OVER(cmd_statement)

@@ -139,10 +139,13 @@ public keys.
 In the folder of the \fBmcg\fR executable: the same program with the XML
 libraries linked in.  \fBmcg\fR itself is linked without them, to start
 faster, and replaces itself with \fImcg\-xml\fR (same arguments,
-environment and streams) for \fBinit\fR, the \fBrules\fR commands,
+environment and streams) for \fBinit\fR, \fBrules load\fR, \fBrules check\fR,
 \fBstatement\fR, \fBstatement verify\fR, \fBreport regulatory\fR and
 \fBexposure \-\-format xml\fR.  Without it those commands fail (exit 1)
-and write nothing.
+and write nothing.  \fBmcg\fR finds its folder through \fI/proc/self/exe\fR
+and passes its version in \fBMCG_HANDED_OVER\fR; an \fImcg\-xml\fR of
+another version refuses to run.  Everything \fBmcg\fR does,
+\fImcg\-xml\fR does too.
 .SH EXAMPLES
 .nf
 mcg init \-\-name "Confidi Ceramiche" \-\-currency EUR

@@ -1,7 +1,7 @@
 # mcg and mcg-xml (cli/xml_helper.c): mcg is linked without libxml2 and
-# xmlsec and hands init, the rules commands, statements, reports and
-# `exposure --format xml` to the mcg-xml in its own folder, with the same
-# arguments, environment and streams.  Without mcg-xml those commands fail
+# xmlsec and hands init, `rules load`, `rules check`, statements, reports
+# and `exposure --format xml` to the mcg-xml in its own folder, with the
+# same arguments, environment and streams.  Without mcg-xml those commands fail
 # clearly and write nothing; every other command works.
 
 helper=$(dirname "$MCG")/mcg-xml
@@ -19,8 +19,8 @@ case "$(ldd "$helper")" in *libxmlsec1-openssl*) ok ;; *) fail "mcg-xml lacks xm
 # Handed over: the output, the exit status and the error line are
 # mcg-xml's, global options and environment included.
 setup_consortium
-ok_run rules show
-expect_contains "$OUT" "coverage_max" "rules show through mcg-xml"
+ok_run rules check "$MCG_SRC/rules/default.xml"
+expect_contains "$OUT" "coverage_max" "rules check through mcg-xml"
 expect_rc 2 rules check no-such-file.xml
 expect_contains "$ERR" "no-such-file.xml" "the error line of mcg-xml"
 expect_rc 0 --db "$MCG_DB" exposure A --format xml
@@ -47,3 +47,20 @@ alone/mcg member add E --name "Firm E" --date 2026-01-03 >/dev/null 2>alone.err
 expect_eq "$?" 0 "a recording command needs no mcg-xml: $(cat alone.err)"
 alone/mcg exposure A >/dev/null 2>alone.err
 expect_eq "$?" 0 "exposure as text needs no mcg-xml: $(cat alone.err)"
+alone/mcg rules show >alone.out 2>alone.err
+expect_eq "$?" 0 "rules show needs no mcg-xml: $(cat alone.err)"
+expect_contains "$(cat alone.out)" "coverage_max" "rules show without mcg-xml"
+
+# An mcg standing as mcg-xml (a copy, a link) would hand the command back
+# for ever: the second hand-over is refused.
+mkdir twice
+cp "$MCG" twice/mcg
+cp "$MCG" twice/mcg-xml
+timeout 20 twice/mcg rules check "$MCG_SRC/rules/default.xml" >twice.out 2>twice.err
+expect_eq "$?" 1 "an mcg as mcg-xml: exit status"
+expect_contains "$(cat twice.err)" "twice/mcg-xml is not the mcg-xml that runs this command" "an mcg as mcg-xml: the error"
+
+# An mcg-xml of another version than the mcg that started it refuses.
+MCG_HANDED_OVER=0.0.0-other "$helper" rules show >/dev/null 2>vers.err
+expect_eq "$?" 1 "versions differ: exit status"
+expect_contains "$(cat vers.err)" "started by mcg 0.0.0-other: install the two of the same build" "versions differ: the error"
