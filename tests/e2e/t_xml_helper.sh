@@ -64,3 +64,13 @@ expect_contains "$(cat twice.err)" "twice/mcg-xml is not the mcg-xml that runs t
 MCG_HANDED_OVER=0.0.0-other "$helper" rules show >/dev/null 2>vers.err
 expect_eq "$?" 1 "versions differ: exit status"
 expect_contains "$(cat vers.err)" "started by mcg 0.0.0-other: install the two of the same build" "versions differ: the error"
+# Hostile values of MCG_HANDED_OVER: quoted short, on one line.
+big=$(head -c 100000 /dev/zero | tr '\0' x)
+MCG_HANDED_OVER=$big "$helper" rules show >/dev/null 2>vers.err
+expect_eq "$?" 1 "a 100 KB MCG_HANDED_OVER: exit status"
+expect_eq "$(wc -l <vers.err | tr -d ' ')" 1 "a 100 KB MCG_HANDED_OVER: one error line"
+if [ "$(wc -c <vers.err)" -lt 200 ]; then ok; else fail "a 100 KB MCG_HANDED_OVER: the error is $(wc -c <vers.err) bytes"; fi
+MCG_HANDED_OVER="x
+mcg: error: forged" "$helper" rules show >/dev/null 2>vers.err
+expect_eq "$?" 1 "a newline in MCG_HANDED_OVER: exit status"
+expect_eq "$(wc -l <vers.err | tr -d ' ')" 1 "a newline in MCG_HANDED_OVER: one error line"
