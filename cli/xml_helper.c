@@ -52,7 +52,7 @@ static int hand_over(mcg_cli *cli, mcg_error *err)
 
 	if (rc)
 		return rc;
-	/* Handed a command by a mcg, and about to hand it on: what stands as
+	/* Handed a command by an mcg, and about to hand it on: what stands as
 	 * mcg-xml is another mcg (a copy, a link), and would exec forever. */
 	if (cli->handed_over)
 		return mcg_error_set(err, MCG_ESYS, "%s is not the mcg-xml that runs this command"
