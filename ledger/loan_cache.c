@@ -139,8 +139,11 @@ void mcg_loan_cache_prefetch(mcg_ledger *L, const char *id)
 		if ((c->index[i] & ~SLOT_ENTRY_MASK) == tag) {
 			const char *e = (const char *)&c->entries[(c->index[i] & SLOT_ENTRY_MASK) - 1];
 
+			/* Entries are not aligned to the 64-byte line: the last
+			 * byte's line too (the dirty flag lives there). */
 			for (size_t off = 0; off < sizeof(mcg_loan_cached); off += 64)
 				__builtin_prefetch(e + off);
+			__builtin_prefetch(e + sizeof(mcg_loan_cached) - 1);
 			return;
 		}
 	}
