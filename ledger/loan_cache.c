@@ -276,10 +276,11 @@ static int dirty_desc(const void *a, const void *b, void *ctx)
 /* The same order when the entries are in id order themselves: comparing
  * 100,000 ids read the entries in no order, a cache miss a comparison,
  * and was 1% of a full-scale import. */
-static int dirty_desc_by_number(const void *a, const void *b)
+static int dirty_desc_by_number(const void *a, const void *b, void *ctx)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
+	(void)ctx;
 	return (x < y) - (x > y);
 }
 
@@ -294,10 +295,9 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 	 * loans in (no order) reads and writes a page per loan once the
 	 * table outgrows SQLite's page cache (100,000 loans: 12 MB against
 	 * 2 MiB); a file's flush took a fifth of its import so. */
-	if (c && c->n_dirty > 1 && c->in_order == c->used)
-		qsort(c->dirty, c->n_dirty, sizeof(c->dirty[0]), dirty_desc_by_number);
-	else if (c && c->n_dirty > 1)
-		qsort_r(c->dirty, c->n_dirty, sizeof(c->dirty[0]), dirty_desc, c);
+	if (c && c->n_dirty > 1)
+		qsort_r(c->dirty, c->n_dirty, sizeof(c->dirty[0]),
+			c->in_order == c->used ? dirty_desc_by_number : dirty_desc, c);
 	for (; c && c->n_dirty > 0; c->n_dirty--) {
 		mcg_loan_cached *e = &c->entries[c->dirty[c->n_dirty - 1]];
 
