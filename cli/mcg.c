@@ -114,6 +114,7 @@ static int run(int argc, char **argv, mcg_error *err)
 {
 	mcg_cli cli = { 0 };
 	const cli_command *cmd;
+	const char *handed_from;
 	int words = 0;
 	int i, rc;
 
@@ -123,13 +124,13 @@ static int run(int argc, char **argv, mcg_error *err)
 	cli.stdout_is_tty = isatty(STDOUT_FILENO);
 	cli.stderr_is_tty = isatty(STDERR_FILENO);
 	cli.argv = argv;
-	if (getenv(CLI_HANDED_OVER_ENV)) {
-		const char *from = getenv(CLI_HANDED_OVER_ENV);
-
-		if (strcmp(from, MCG_VERSION) != 0)
+	handed_from = getenv(CLI_HANDED_OVER_ENV);
+	if (handed_from) {
+		if (strcmp(handed_from, MCG_VERSION) != 0)
 			return mcg_error_set(err, MCG_ESYS,
 					     "this is mcg-xml %s, started by mcg %.20s:"
-					     " install the two of the same build", MCG_VERSION, from);
+					     " install the two of the same build", MCG_VERSION,
+					     handed_from);
 		cli.handed_over = 1;
 		unsetenv(CLI_HANDED_OVER_ENV);
 	}
