@@ -163,7 +163,7 @@ crashtest: deps
 	MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
 crashtest-short: $(BINS)
-	CRASH_KILLS=8 CRASH_SINGLE=8 CRASH_ROWS=10000 CRASH_LOANS=8 \
+	CRASH_KILLS=8 CRASH_SINGLE=8 CRASH_ROWS=10000 CRASH_ROWS_LARGE=100000 CRASH_LOANS=8 \
 	  MCG=$(abspath $(MCG)) sh tests/fault/crashtest.sh
 
 # Memcheck over a representative set of commands (tests/fault/valgrind.sh).

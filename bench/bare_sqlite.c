@@ -8,11 +8,17 @@
  * there).  What mcg does on top of this is what its import costs.
  *
  * usage: bare_sqlite --from LEDGER --first SEQ --last SEQ --into COPY
- *                    [--commit-after SEQ]...
+ *                    [--commit-after SEQ]... [--file-bytes N]...
  *
  * --commit-after ends a transaction after that event and begins the next:
  * the same transactions as `mcg import` of the same rows in several files
  * (one a file), so that both pay the same commits and checkpoints.
+ *
+ * --file-bytes, once a transaction in order, gives the size of the file
+ * the import read for it: a transaction whose file reached
+ * MCG_IMPORT_ROLLBACK_JOURNAL_BYTES leaves WAL for the rollback journal
+ * and comes back after its commit, both timed, as mcg's import does
+ * (ledger/import.c); a transaction with no --file-bytes stays in WAL.
  *
  * Reads events FIRST..LAST and their postings from LEDGER into memory
  * (not timed), then inserts them into COPY (timed, wall and CPU) and
@@ -26,6 +32,8 @@
 #include <time.h>
 
 #include <sqlite3.h>
+
+#include "ledger/import.h"
 
 /* One event row as stored. */
 struct ev_row {
@@ -165,6 +173,25 @@ static void exec(sqlite3 *db, const char *sql)
 		die(db, sql);
 }
 
+static int rollback_journal(const int64_t *file_bytes, size_t n_files, size_t txn)
+{
+	return txn < n_files && file_bytes[txn] >= (int64_t)MCG_IMPORT_ROLLBACK_JOURNAL_BYTES;
+}
+
+static void begin(sqlite3 *db, int rollback)
+{
+	if (rollback)
+		exec(db, "PRAGMA journal_mode = DELETE");
+	exec(db, "BEGIN IMMEDIATE");
+}
+
+static void commit(sqlite3 *db, int rollback)
+{
+	exec(db, "COMMIT");
+	if (rollback)
+		exec(db, "PRAGMA journal_mode = WAL");
+}
+
 int main(int argc, char **argv)
 {
 	const char *from = NULL, *into = NULL;
@@ -176,7 +203,8 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ins_ev, *ins_po;
 	double t0, t, c0, c;
 	int64_t commit_after[8];
-	size_t n_commits = 0;
+	int64_t file_bytes[9];
+	size_t n_commits = 0, n_files = 0, txn = 0;
 	int bad = argc % 2 == 0;
 
 	for (int i = 1; !bad && i + 1 < argc; i += 2) {
@@ -190,12 +218,14 @@ int main(int argc, char **argv)
 			bad = parse_i64(argv[i + 1], &last) != 0;
 		else if (strcmp(argv[i], "--commit-after") == 0 && n_commits < 8)
 			bad = parse_i64(argv[i + 1], &commit_after[n_commits++]) != 0;
+		else if (strcmp(argv[i], "--file-bytes") == 0 && n_files < 9)
+			bad = parse_i64(argv[i + 1], &file_bytes[n_files++]) != 0;
 		else
 			bad = 1;
 	}
 	if (bad || !from || !into || first < 1 || last < first) {
 		fprintf(stderr, "usage: bare_sqlite --from LEDGER --first SEQ --last SEQ --into COPY"
-			" [--commit-after SEQ]...\n");
+			" [--commit-after SEQ]... [--file-bytes N]...\n");
 		return 2;
 	}
 
@@ -220,7 +250,7 @@ int main(int argc, char **argv)
 
 	t0 = clock_seconds(CLOCK_MONOTONIC);
 	c0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
-	exec(dst, "BEGIN IMMEDIATE");
+	begin(dst, rollback_journal(file_bytes, n_files, txn));
 	for (size_t i = 0; i < n_ev; i++) {
 		const struct ev_row *r = &ev[i];
 
@@ -249,11 +279,12 @@ int main(int argc, char **argv)
 		}
 		for (size_t k = 0; k < n_commits; k++)
 			if (commit_after[k] == r->seq && i + 1 < n_ev) {
-				exec(dst, "COMMIT");
-				exec(dst, "BEGIN IMMEDIATE");
+				commit(dst, rollback_journal(file_bytes, n_files, txn));
+				txn++;
+				begin(dst, rollback_journal(file_bytes, n_files, txn));
 			}
 	}
-	exec(dst, "COMMIT");
+	commit(dst, rollback_journal(file_bytes, n_files, txn));
 	t = clock_seconds(CLOCK_MONOTONIC) - t0;
 	c = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
 

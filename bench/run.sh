@@ -180,7 +180,10 @@ for run in 1 2 3; do
 	timed "bare$run" "$BENCH_BIN/bare_sqlite" --from "$W/mcg.db" --first "$first_seq" \
 		--last "$last_seq" --into "$W/bare-$run.db" \
 		--commit-after $((first_seq + GEN_ROWS_1 - 1)) \
-		--commit-after $((first_seq + GEN_ROWS_1 + GEN_ROWS_2 - 1))
+		--commit-after $((first_seq + GEN_ROWS_1 + GEN_ROWS_2 - 1)) \
+		--file-bytes "$(wc -c <"$W/data/import-1.csv")" \
+		--file-bytes "$(wc -c <"$W/data/import-2.csv")" \
+		--file-bytes "$(wc -c <"$W/data/import-3.csv")"
 	say "   $(cat "$W/bare$run.out")"
 	rm -f "$W/bare-$run.db" "$W/bare-$run.db-wal" "$W/bare-$run.db-shm"
 done

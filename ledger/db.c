@@ -218,6 +218,54 @@ int mcg_db_use_wal(mcg_ledger *L, mcg_error *err)
 	return MCG_OK;
 }
 
+/*
+ * A large import writes its pages once through SQLite's rollback journal
+ * instead of twice in WAL mode (to the -wal file, then again to the
+ * ledger at the checkpoint): the journal holds only the few pages the
+ * import changes, not those it appends.  Measured on the bench's million
+ * events: bare SQLite 2.7 to 2.9 s -> 1.9 s, mcg's import -20%
+ * (docs/PERFORMANCE.md).  Durability is the same (synchronous = FULL: the
+ * journal is synced before the ledger is written, a crash rolls back);
+ * what changes is that readers wait for the import's commit instead of
+ * reading the state before it.
+ *
+ * Leaving WAL needs the ledger to itself: with another connection open
+ * (a reader, a writer queued) the switch fails at once (no busy wait) and
+ * the import runs in WAL as any other command.
+ */
+int mcg_db_try_rollback_journal(mcg_ledger *L)
+{
+	sqlite3_stmt *st = NULL;
+	int switched = 0;
+
+	sqlite3_busy_timeout(L->db, 0);
+	if (sqlite3_prepare_v2(L->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		switched = sqlite3_strnicmp((const char *)sqlite3_column_text(st, 0),
+					    "delete", 7) == 0;
+	sqlite3_finalize(st);
+	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
+	return switched;
+}
+
+int mcg_db_roll_back_cut_import(const char *path, mcg_error *err)
+{
+	mcg_ledger *W;
+	int64_t n;
+	int rc = mcg_db_connect(path, SQLITE_OPEN_READWRITE, &W, err);
+
+	/* The first read of a connection that may write rolls the journal
+	 * back (SQLite's hot journal recovery). */
+	rc = rc ? rc : mcg_db_query_int(W, "SELECT COUNT(*) FROM sqlite_master",
+					NULL, NULL, &n, NULL, err);
+	if (W)
+		mcg_ledger_close(W);
+	if (rc)
+		return mcg_error_prefix(err, "rolling back an import cut short (%s-journal)",
+					path);
+	return MCG_OK;
+}
+
 /* The URI that opens path read-only and immutable: every byte outside
  * [A-Za-z0-9/._~-] percent-encoded, so that ? # % in a path stay a path. */
 static char *immutable_uri(const char *path)
@@ -265,20 +313,44 @@ static int configure(mcg_ledger *L, mcg_error *err)
  * ledger and can be read as immutable, without locks.  Such a read does
  * not see a writer who starts meanwhile (SECURITY.md says so).
  */
+/* SQLite's test of a hot journal, less its locks: the file is there and
+ * its first byte is not zero (a committed or abandoned one is zeroed or
+ * empty, and SQLite ignores it). */
+static int journal_is_hot(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int first;
+
+	if (!f)
+		return 0;
+	first = fgetc(f);
+	fclose(f);
+	return first != EOF && first != 0;
+}
+
 static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 {
-	mcg_buf wal = MCG_BUF_INIT;
+	static const char *const beside[] = {"-wal", "-journal"};
 	char *uri;
 	int rc;
 
-	if (mcg_buf_printf(&wal, "%s-wal", L->path))
-		return mcg_error_set(err, MCG_ESYS, "out of memory");
-	rc = access(mcg_buf_str(&wal), F_OK) == 0;
-	mcg_buf_free(&wal);
-	if (rc)
-		return mcg_error_set(err, MCG_EINPUT,
-				     "cannot read ledger '%s': its folder is not writable and it has a write-ahead log (%s-wal) only a connection that can write may read; ask whoever keeps the ledger to run any command on it",
-				     L->path, L->path);
+	/* A hot -journal file is a large import under way or cut short (see
+	 * mcg_db_try_rollback_journal): the file alone may then hold half of
+	 * it, which only a connection that can write may roll back. */
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		mcg_buf other = MCG_BUF_INIT;
+
+		if (mcg_buf_printf(&other, "%s%s", L->path, beside[i]))
+			return mcg_error_set(err, MCG_ESYS, "out of memory");
+		rc = i == 0 ? access(mcg_buf_str(&other), F_OK) == 0
+			    : journal_is_hot(mcg_buf_str(&other));
+		mcg_buf_free(&other);
+		if (rc)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "cannot read ledger '%s': its folder is not writable and it has a %s (%s%s) only a connection that can write may read; ask whoever keeps the ledger to run any command on it",
+					     L->path, i == 0 ? "write-ahead log" : "rollback journal",
+					     L->path, beside[i]);
+	}
 	uri = immutable_uri(L->path);
 	if (!uri)
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
@@ -319,6 +391,12 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		return rc;
 	}
 	rc = configure(L, err);
+	if (rc && (flags & SQLITE_OPEN_READONLY) &&
+	    sqlite3_extended_errcode(L->db) == SQLITE_READONLY_ROLLBACK) {
+		/* An import cut short left its rollback journal. */
+		rc = mcg_db_roll_back_cut_import(path, err);
+		rc = rc ? rc : configure(L, err);
+	}
 	if (rc && (flags & SQLITE_OPEN_READONLY)) {
 		int primary = sqlite3_extended_errcode(L->db) & 0xff;
 

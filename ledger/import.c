@@ -762,9 +762,11 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	im.next_mark = im.mark_step;
 	rc = mcg_csv_open(f, path, NULL, &im.r, err);
 	rc = rc ? rc : check_header(&im, err);
+	if (!rc && !opts->dry_run && im.total_bytes >= MCG_IMPORT_ROLLBACK_JOURNAL_BYTES)
+		out->rollback_journal = mcg_db_try_rollback_journal(L);
 	rc = rc ? rc : mcg_journal_begin(L, err);
 	if (rc)
-		goto out_close;
+		goto out_wal;
 	/* A bank's report touches most open loans: read them in one pass.
 	 * A row is 60 to 90 bytes. */
 	rc = mcg_loan_cache_preload(L, im.total_bytes / 64, err);
@@ -775,7 +777,12 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 		rc = mcg_journal_commit(L, err);
 	if (!rc && opts->progress)
 		opts->progress(opts->progress_ctx, out->rows, mcg_csv_bytes(im.r), im.total_bytes);
-out_close:
+out_wal:
+	/* Back to WAL, committed or not.  If that fails (a full disk), the
+	 * import stands and the ledger works in rollback-journal mode until
+	 * the next command that may write switches it (mcg_ledger_open). */
+	if (out->rollback_journal)
+		mcg_db_use_wal(L, NULL);
 	mcg_csv_free(im.r);
 	fclose(f);
 	return rc;

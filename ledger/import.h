@@ -112,7 +112,18 @@ typedef struct mcg_import_summary {
 	uint64_t recorded;            /* new events */
 	uint64_t skipped;             /* already recorded with the same content */
 	int64_t first_seq, last_seq;  /* of the new events; 0 when none */
+	int rollback_journal;         /* ran in SQLite's rollback-journal mode */
 } mcg_import_summary;
+
+/*
+ * A file of at least this many bytes (about 60,000 rows) is imported in
+ * SQLite's rollback-journal mode when no other connection has the ledger
+ * open: its pages are written once, not twice as in WAL mode, and readers
+ * wait for its commit meanwhile (ledger/db.c, mcg_db_try_rollback_journal).
+ * Smaller files, the usual monthly report of a bank, stay in WAL, where
+ * readers never wait.
+ */
+#define MCG_IMPORT_ROLLBACK_JOURNAL_BYTES (4ULL << 20)
 
 /*
  * Imports the file at path (see the top of this header).  On any error

@@ -227,6 +227,17 @@ int mcg_journal_flush_all(mcg_ledger *L, mcg_error *err);
 /* Switches the file to WAL (persistent in the file). */
 int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
 
+/* Leaves WAL for SQLite's rollback journal if no other connection has the
+ * ledger open; 1 if it did (a large import: see db.c), 0 if it stays in
+ * WAL.  Back with mcg_db_use_wal. */
+int mcg_db_try_rollback_journal(mcg_ledger *L);
+
+/* A connection opened read-only cannot roll back the journal of an import
+ * cut short (a crash, a kill: SQLITE_READONLY_ROLLBACK when mcg_db_connect
+ * configures it):
+ * this opens one that may write, which does, and closes it. */
+int mcg_db_roll_back_cut_import(const char *path, mcg_error *err);
+
 /* Opens a connection on path with mcg's pragmas; flags as sqlite3_open_v2. */
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err);

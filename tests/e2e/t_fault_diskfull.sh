@@ -63,6 +63,17 @@ else
 	ok_run import big.csv
 	expect_contains "$OUT" "3000 recorded" "the import once there is room"
 
+	# A large import (4 MiB or more: through SQLite's rollback journal,
+	# ledger/import.h) needs more than the whole tmpfs: it fails whole,
+	# and the ledger is back in WAL.
+	awk 'BEGIN { print "ref,date,type,loan,principal,interest,dpd,amount"
+		for (i = 1; i <= 120000; i++) printf "x-%d,2026-02-02,repay,L1,0.01,0.01,,\n", i }' > large.csv
+	full_run 1024 "large import" import large.csv
+	expect_eq "$RC" 1 "a large import on a full disk fails"
+	expect_contains "$ERR" "disk full" "the error says the disk is full"
+	expect_eq "$(sqlite3 "$MCG_DB" 'PRAGMA journal_mode')" wal "the ledger is back in WAL"
+	ok_run check
+
 	# Single commands with 0 to 256 KB free.
 	fails=0
 	n=0

@@ -207,6 +207,19 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	expect_eq "$RC" 2 "a ledger with a -wal file in a folder one may not write"
 	expect_contains "$ERR" "write-ahead log" "the refusal says why"
 	rm -f ro/l.db-wal
+	# A -journal file is a large import under way or cut short: the file
+	# alone may hold half of it (ledger/db.c, mcg_db_try_rollback_journal).
+	cp ro/l.db ro/l.db-journal
+	as_nobody balance
+	expect_eq "$RC" 2 "a ledger with a -journal file in a folder one may not write"
+	expect_contains "$ERR" "rollback journal" "the refusal says why"
+	expect_contains "$ERR" "l.db-journal" "and names the file"
+	# One whose first byte is zero was committed or abandoned before it
+	# held anything: SQLite ignores it, and so may the reader.
+	head -c 4616 /dev/zero > ro/l.db-journal
+	as_nobody balance --format csv
+	expect_eq "$RC" 0 "a ledger with a zeroed -journal file is read ($ERR)"
+	rm -f ro/l.db-journal
 	chmod 0700 "$T_DIR"
 fi
 

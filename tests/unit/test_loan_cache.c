@@ -2,7 +2,9 @@
  * Unit tests for the journal's loan cache (ledger/loan_cache.c): inside a
  * transaction the write-back events change the cached loan only, the
  * tables catch up at mcg_journal_flush and COMMIT, a rollback forgets
- * them, and a commit after a failed append is refused.
+ * them, and a commit after a failed append is refused.  Then the large
+ * import's journal mode (ledger/import.c, suite large_import), on the same
+ * ledger with one loan.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "ledger/apply.h"
+#include "ledger/import.h"
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_int.h"
@@ -380,4 +383,143 @@ Test(loan_cache, a_prefetch_changes_nothing)
 	table_state(f.L, t, sizeof(t));
 	cr_assert_str_eq(t, "900000 450000 450000");
 	fixture_remove(&f);
+}
+
+/* ---- large_import: the rollback journal ------------------------------------------- */
+
+/* Writes an import file of arrears rows (0 days past due) on L1, at least
+ * MCG_IMPORT_ROLLBACK_JOURNAL_BYTES long; with bad_last its last row has
+ * a type no bank reports.  Returns the number of rows. */
+static unsigned write_large_file(const char *path, int bad_last)
+{
+	FILE *f = fopen(path, "w");
+	unsigned rows = 0;
+	long bytes;
+
+	cr_assert_not_null(f);
+	fprintf(f, "ref,date,type,loan,principal,interest,dpd,amount\n");
+	do {
+		fprintf(f, "BANKITMM-2026-01-10-%09u,2026-01-10,arrears,L1,,,0,\n", ++rows);
+		bytes = ftell(f);
+	} while (bytes < (long)MCG_IMPORT_ROLLBACK_JOURNAL_BYTES);
+	if (bad_last)
+		fprintf(f, "BANKITMM-2026-01-10-bad,2026-01-10,writeoff,L1,,,,1.00\n");
+	cr_assert_eq(fclose(f), 0);
+	return rows + (bad_last != 0);
+}
+
+/* The journal mode the import ran in, as its progress calls saw it. */
+struct mode_seen {
+	mcg_ledger *L;
+	char mode[16];
+	unsigned calls;
+};
+
+static void journal_mode(sqlite3 *db, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static void note_mode(void *ctx, uint64_t rows, uint64_t bytes, uint64_t total)
+{
+	struct mode_seen *m = ctx;
+
+	(void)bytes;
+	(void)total;
+	if (rows == 0)
+		return;
+	journal_mode(mcg_ledger_db(m->L), m->mode, sizeof(m->mode));
+	m->calls++;
+}
+
+static int64_t event_count(mcg_ledger *L)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	cr_assert_eq(sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT COUNT(*) FROM events",
+					-1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int journal_file_exists(const struct fixture *f)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s-journal", f->db);
+	return access(path, F_OK) == 0;
+}
+
+/* Imports a large file of good rows (or one bad row last) and checks what
+ * the import ran in, what it wrote, and the mode the ledger is left in. */
+static void large_import(int other_connection, int bad_last)
+{
+	struct fixture f;
+	struct mode_seen seen = { 0 };
+	mcg_import_opts o = { 0 };
+	mcg_import_summary s;
+	sqlite3 *other = NULL;
+	char path[160], mode[16];
+	mcg_error err;
+	int64_t before;
+	unsigned rows;
+	int rc;
+
+	fixture_make(&f);
+	snprintf(path, sizeof(path), "%s/big.csv", f.root);
+	rows = write_large_file(path, bad_last);
+	if (other_connection) {
+		/* Open and idle, as a reader between two queries. */
+		cr_assert_eq(sqlite3_open(f.db, &other), SQLITE_OK);
+		cr_assert_eq(sqlite3_exec(other, "SELECT COUNT(*) FROM events", NULL, NULL, NULL),
+			     SQLITE_OK);
+	}
+	before = event_count(f.L);
+	seen.L = f.L;
+	o.actor = "unit";
+	o.progress = note_mode;
+	o.progress_ctx = &seen;
+	rc = mcg_import_file(f.L, path, &o, &s, &err);
+	if (bad_last) {
+		cr_assert_eq(rc, MCG_EINPUT);
+		cr_assert(strstr(err.msg, "writeoff") != NULL, "%s", err.msg);
+		cr_assert_eq(event_count(f.L), before, "nothing written");
+	} else {
+		cr_assert_eq(rc, MCG_OK, "%s", err.msg);
+		cr_assert_eq(s.recorded, rows);
+		cr_assert_eq(event_count(f.L), before + rows);
+	}
+	cr_assert_gt(seen.calls, 0, "the progress was reported during the import");
+	cr_assert_str_eq(seen.mode, other_connection ? "wal" : "delete");
+	cr_assert_eq(s.rollback_journal, !other_connection);
+	journal_mode(mcg_ledger_db(f.L), mode, sizeof(mode));
+	cr_assert_str_eq(mode, "wal", "the ledger is back in WAL");
+	cr_assert(!journal_file_exists(&f), "no rollback journal is left");
+	if (other)
+		sqlite3_close(other);
+	unlink(path);
+	fixture_remove(&f);
+}
+
+Test(large_import, runs_in_the_rollback_journal_then_returns_to_wal)
+{
+	large_import(0, 0);
+}
+
+Test(large_import, stays_in_wal_while_another_connection_has_the_ledger_open)
+{
+	large_import(1, 0);
+}
+
+Test(large_import, that_fails_writes_nothing_and_returns_to_wal)
+{
+	large_import(0, 1);
 }
