@@ -115,6 +115,10 @@ const cli_command cli_commands[] = {
 	  "                     other cells stay empty.  ref is required on every row.\n"
 	  "                     One transaction: a bad row (FILE:LINE: ...) leaves the\n"
 	  "                     ledger as it was; rows already recorded are skipped.\n"
+	  "                     A file of 4 MiB or more is written through SQLite's\n"
+	  "                     rollback journal (once, not twice as in WAL) when no\n"
+	  "                     other command has the ledger open: readers then wait\n"
+	  "                     for its commit.\n"
 	  "  --dry-run          check and apply every row, then roll back\n" },
 	{ "exposure", cmd_exposure,
 	  "exposure [MEMBER] [--format text|csv|xml]",

@@ -128,7 +128,9 @@ The actor recorded on events, when \fB\-\-actor\fR is not given.
 .SH FILES
 .TP
 .I mcg.db
-The ledger (SQLite, WAL mode; also \fImcg.db\-wal\fR and \fImcg.db\-shm\fR).
+The ledger (SQLite, WAL mode; also \fImcg.db\-wal\fR and \fImcg.db\-shm\fR;
+\fImcg.db\-journal\fR while a large import runs, or after one was cut short,
+until the next command rolls it back).
 .TP
 .I mcg.db.keys/
 The keys folder (mode 0700): \fIcheckpoint.key\fR (Ed25519) and
