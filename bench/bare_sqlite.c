@@ -17,8 +17,9 @@
  * --file-bytes, once a transaction in order, gives the size of the file
  * the import read for it: a transaction whose file reached
  * MCG_IMPORT_ROLLBACK_JOURNAL_BYTES leaves WAL for the rollback journal
- * and comes back after its commit, both timed, as mcg's import does
- * (ledger/import.c); a transaction with no --file-bytes stays in WAL.
+ * (synchronous = EXTRA, BEGIN EXCLUSIVE) and comes back after its commit,
+ * both timed, as mcg's import does (ledger/import.c, ledger/db.c); a
+ * transaction with no --file-bytes stays in WAL.
  *
  * Reads events FIRST..LAST and their postings from LEDGER into memory
  * (not timed), then inserts them into COPY (timed, wall and CPU) and
@@ -181,15 +182,17 @@ static int rollback_journal(const int64_t *file_bytes, size_t n_files, size_t tx
 static void begin(sqlite3 *db, int rollback)
 {
 	if (rollback)
-		exec(db, "PRAGMA journal_mode = DELETE");
-	exec(db, "BEGIN IMMEDIATE");
+		exec(db, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = EXTRA;"
+			 " BEGIN EXCLUSIVE");
+	else
+		exec(db, "BEGIN IMMEDIATE");
 }
 
 static void commit(sqlite3 *db, int rollback)
 {
 	exec(db, "COMMIT");
 	if (rollback)
-		exec(db, "PRAGMA journal_mode = WAL");
+		exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
 }
 
 int main(int argc, char **argv)

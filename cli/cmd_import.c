@@ -60,7 +60,8 @@ int cmd_import(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	       o.dry_run ? "would be " : "");
 	if (s.recorded && !o.dry_run)
 		printf(" (events %lld to %lld)", (long long)s.first_seq, (long long)s.last_seq);
-	printf(", %llu already recorded (skipped)%s\n", (unsigned long long)s.skipped,
-	       o.dry_run ? "; nothing was written" : "");
+	printf(", %llu already recorded (skipped)%s%s\n", (unsigned long long)s.skipped,
+	       o.dry_run ? "; nothing was written" : "",
+	       s.rollback_journal ? "; written through the rollback journal" : "");
 	return MCG_OK;
 }

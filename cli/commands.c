@@ -118,7 +118,7 @@ const cli_command cli_commands[] = {
 	  "                     A file of 4 MiB or more is written through SQLite's\n"
 	  "                     rollback journal (once, not twice as in WAL) when no\n"
 	  "                     other command has the ledger open: readers then wait\n"
-	  "                     for its commit.\n"
+	  "                     for its commit (30 s at most).\n"
 	  "  --dry-run          check and apply every row, then roll back\n" },
 	{ "exposure", cmd_exposure,
 	  "exposure [MEMBER] [--format text|csv|xml]",

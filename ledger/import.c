@@ -764,7 +764,11 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	rc = rc ? rc : check_header(&im, err);
 	if (!rc && !opts->dry_run && im.total_bytes >= MCG_IMPORT_ROLLBACK_JOURNAL_BYTES)
 		out->rollback_journal = mcg_db_try_rollback_journal(L);
-	rc = rc ? rc : mcg_journal_begin(L, err);
+	/* EXCLUSIVE in the rollback journal: readers wait from the start,
+	 * rather than hold a lock the import needs to write its pages. */
+	if (!rc)
+		rc = out->rollback_journal ? mcg_journal_begin_exclusive(L, err)
+					   : mcg_journal_begin(L, err);
 	if (rc)
 		goto out_wal;
 	/* A bank's report touches most open loans: read them in one pass.
@@ -782,7 +786,7 @@ out_wal:
 	 * import stands and the ledger works in rollback-journal mode until
 	 * the next command that may write switches it (mcg_ledger_open). */
 	if (out->rollback_journal)
-		mcg_db_use_wal(L, NULL);
+		mcg_db_leave_rollback_journal(L, NULL);
 	mcg_csv_free(im.r);
 	fclose(f);
 	return rc;

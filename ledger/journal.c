@@ -75,18 +75,28 @@ int mcg_journal_flush_all(mcg_ledger *L, mcg_error *err)
 	return rc || !L->in_txn ? rc : write_edge(L, err);
 }
 
-int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
+static int begin(mcg_ledger *L, const char *sql, mcg_error *err)
 {
 	int rc;
 
 	assert(!L->in_txn);
 	mcg_txn_cache_drop(L);
-	/* IMMEDIATE takes the write lock now, so two treasurers' commands
-	 * queue behind each other (busy timeout) instead of failing late. */
-	rc = mcg_db_exec(L, "BEGIN IMMEDIATE", err);
+	rc = mcg_db_exec(L, sql, err);
 	if (!rc)
 		L->in_txn = 1;
 	return rc;
+}
+
+int mcg_journal_begin(mcg_ledger *L, mcg_error *err)
+{
+	/* IMMEDIATE takes the write lock now, so two treasurers' commands
+	 * queue behind each other (busy timeout) instead of failing late. */
+	return begin(L, "BEGIN IMMEDIATE", err);
+}
+
+int mcg_journal_begin_exclusive(mcg_ledger *L, mcg_error *err)
+{
+	return begin(L, "BEGIN EXCLUSIVE", err);
 }
 
 int mcg_journal_commit(mcg_ledger *L, mcg_error *err)

@@ -34,6 +34,9 @@ int mcg_journal_record(mcg_ledger *L, mcg_event *ev, int *replayed,
 /* For batches (`mcg import`): begin, append any number, then commit; on
  * any error, rollback (the ledger is then exactly as before begin). */
 int mcg_journal_begin(mcg_ledger *L, mcg_error *err);
+/* The same with the ledger to itself: readers wait for the commit (an
+ * import in the rollback journal, ledger/db.c). */
+int mcg_journal_begin_exclusive(mcg_ledger *L, mcg_error *err);
 int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		       mcg_error *err);
 int mcg_journal_commit(mcg_ledger *L, mcg_error *err);

@@ -352,7 +352,10 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
 	}
 	/* Nothing is written before the file is known to be a ledger: not
-	 * even the switch to WAL, which rewrites another database's header. */
+	 * even the switch to WAL, which rewrites another database's header.
+	 * (A hot rollback journal beside it was rolled back by now, as SQLite
+	 * does at the first read of any connection that may write: see
+	 * mcg_db_connect.) */
 	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
 			      " AND name IN ('meta', 'events', 'postings', 'ledger_facts')",
 			      NULL, NULL, &version, NULL, err);

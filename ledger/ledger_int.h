@@ -227,10 +227,13 @@ int mcg_journal_flush_all(mcg_ledger *L, mcg_error *err);
 /* Switches the file to WAL (persistent in the file). */
 int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
 
-/* Leaves WAL for SQLite's rollback journal if no other connection has the
- * ledger open; 1 if it did (a large import: see db.c), 0 if it stays in
- * WAL.  Back with mcg_db_use_wal. */
+/* Leaves WAL for SQLite's rollback journal (and synchronous = EXTRA) if no
+ * other connection has the ledger open; 1 if it did (a large import: see
+ * db.c), 0 if it stays in WAL.  Back with mcg_db_leave_rollback_journal. */
 int mcg_db_try_rollback_journal(mcg_ledger *L);
+
+/* Back to WAL and synchronous = FULL. */
+int mcg_db_leave_rollback_journal(mcg_ledger *L, mcg_error *err);
 
 /* A connection opened read-only cannot roll back the journal of an import
  * cut short (a crash, a kill: SQLITE_READONLY_ROLLBACK when mcg_db_connect

@@ -207,19 +207,68 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	expect_eq "$RC" 2 "a ledger with a -wal file in a folder one may not write"
 	expect_contains "$ERR" "write-ahead log" "the refusal says why"
 	rm -f ro/l.db-wal
-	# A -journal file is a large import under way or cut short: the file
-	# alone may hold half of it (ledger/db.c, mcg_db_try_rollback_journal).
+	# A hot -journal file beside a ledger still in WAL (a kill while a
+	# large import left WAL, ledger/db.c mcg_db_try_rollback_journal): the
+	# file alone may not be the ledger.
 	cp ro/l.db ro/l.db-journal
 	as_nobody balance
-	expect_eq "$RC" 2 "a ledger with a -journal file in a folder one may not write"
+	expect_eq "$RC" 2 "a ledger with a hot -journal file in a folder one may not write"
 	expect_contains "$ERR" "rollback journal" "the refusal says why"
 	expect_contains "$ERR" "l.db-journal" "and names the file"
+	expect_eq "$(sha256sum < ro/l.db)" "$sum" "the refusal changed nothing"
 	# One whose first byte is zero was committed or abandoned before it
 	# held anything: SQLite ignores it, and so may the reader.
 	head -c 4616 /dev/zero > ro/l.db-journal
 	as_nobody balance --format csv
 	expect_eq "$RC" 0 "a ledger with a zeroed -journal file is read ($ERR)"
 	rm -f ro/l.db-journal
+
+	# A real one: a ledger in rollback-journal mode whose writer was
+	# killed with pages of its transaction already in the file, as a
+	# large import cut short leaves it.  sqlite3 inserts 20,000 rows
+	# with a ten-page cache (so pages go to the file, after the journal's
+	# header) and waits; it is killed once its journal is hot.
+	cp ro/l.db ro/h.db
+	sqlite3 ro/h.db "PRAGMA journal_mode = DELETE" >/dev/null
+	want=$("$MCG" --db ro/h.db balance --format csv)
+	( printf '%s\n' "PRAGMA cache_size = 10;" "BEGIN;" \
+		"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)
+		 INSERT INTO ledger_facts SELECT 'junk' || i, hex(randomblob(40)) FROM c;"
+		while [ ! -e stop-writer ]; do sleep 0.1; done ) | sqlite3 ro/h.db &
+	writer=$!
+	hot() {
+		[ -s ro/h.db-journal ] && [ "$(od -An -tu1 -N1 ro/h.db-journal | tr -d ' ')" != 0 ]
+	}
+	tries=0
+	while [ "$tries" -lt 200 ] && ! hot; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+	# The insert takes a few tens of milliseconds: then it idles, with
+	# its pages in the file and its transaction open.
+	sleep 1
+	kill -9 "$writer" 2>/dev/null
+	# The feeding subshell too: wait waits for the whole pipeline.
+	touch stop-writer
+	wait "$writer" 2>/dev/null
+	hot && ok || fail "the killed writer left no hot rollback journal"
+	hsum=$(sha256sum < ro/h.db)
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		env MCG_ACTOR=nobody "$MCG" --db "$T_DIR/ro/h.db" balance >"$T_DIR/.out" 2>"$T_DIR/.err"
+	RC=$?
+	ERR=$(cat "$T_DIR/.err")
+	expect_eq "$RC" 2 "a ledger with an import cut short, for a reader who may not write"
+	expect_contains "$ERR" "cut short" "the refusal says why"
+	expect_contains "$ERR" "h.db-journal" "and names the journal"
+	expect_eq "$(sha256sum < ro/h.db)" "$hsum" "the refused reader changed nothing"
+	# Whoever may write reads the ledger as it was: the first read rolls
+	# the journal back, even for a command that only reads.
+	expect_eq "$("$MCG" --db ro/h.db balance --format csv 2>&1)" "$want" \
+		"a reader who may write sees the ledger as before the cut transaction"
+	expect_eq "$(sqlite3 ro/h.db "SELECT COUNT(*) FROM ledger_facts WHERE key LIKE 'junk%'")" 0 \
+		"the cut transaction was rolled back"
+	hot && fail "the journal is still hot" || ok
+	rm -f ro/h.db ro/h.db-journal
 	chmod 0700 "$T_DIR"
 fi
 

@@ -408,18 +408,20 @@ static unsigned write_large_file(const char *path, int bad_last)
 	return rows + (bad_last != 0);
 }
 
-/* The journal mode the import ran in, as its progress calls saw it. */
+/* The journal mode and synchronous setting the import ran with, as its
+ * progress calls saw them. */
 struct mode_seen {
 	mcg_ledger *L;
 	char mode[16];
+	char sync[16];
 	unsigned calls;
 };
 
-static void journal_mode(sqlite3 *db, char *out, size_t outsz)
+static void pragma(sqlite3 *db, const char *sql, char *out, size_t outsz)
 {
 	sqlite3_stmt *st;
 
-	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
 	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -433,7 +435,8 @@ static void note_mode(void *ctx, uint64_t rows, uint64_t bytes, uint64_t total)
 	(void)total;
 	if (rows == 0)
 		return;
-	journal_mode(mcg_ledger_db(m->L), m->mode, sizeof(m->mode));
+	pragma(mcg_ledger_db(m->L), "PRAGMA journal_mode", m->mode, sizeof(m->mode));
+	pragma(mcg_ledger_db(m->L), "PRAGMA synchronous", m->sync, sizeof(m->sync));
 	m->calls++;
 }
 
@@ -499,9 +502,14 @@ static void large_import(int other_connection, int bad_last)
 	}
 	cr_assert_gt(seen.calls, 0, "the progress was reported during the import");
 	cr_assert_str_eq(seen.mode, other_connection ? "wal" : "delete");
+	/* EXTRA (3) syncs the folder after the journal is deleted; FULL (2)
+	 * is the ledger's setting otherwise. */
+	cr_assert_str_eq(seen.sync, other_connection ? "2" : "3");
 	cr_assert_eq(s.rollback_journal, !other_connection);
-	journal_mode(mcg_ledger_db(f.L), mode, sizeof(mode));
+	pragma(mcg_ledger_db(f.L), "PRAGMA journal_mode", mode, sizeof(mode));
 	cr_assert_str_eq(mode, "wal", "the ledger is back in WAL");
+	pragma(mcg_ledger_db(f.L), "PRAGMA synchronous", mode, sizeof(mode));
+	cr_assert_str_eq(mode, "2", "and synchronous FULL");
 	cr_assert(!journal_file_exists(&f), "no rollback journal is left");
 	if (other)
 		sqlite3_close(other);
