@@ -3,7 +3,8 @@
  * and posting rows that an import wrote, with nothing else: no CSV, no
  * checks, no rules, no state tables, no audit leaf.  Prepared statements,
  * one transaction, the same SQLite settings as the ledger (WAL,
- * synchronous = FULL, foreign keys on), into a copy of the ledger as it
+ * synchronous = FULL, foreign keys on, no memory statistics; the
+ * rollback journal as below), into a copy of the ledger as it
  * was before the import (same tables, same indexes, same rows already
  * there).  What mcg does on top of this is what its import costs.
  *
@@ -232,6 +233,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* The ledger's process-wide setting (ledger/db.c): no memory
+	 * statistics, so no global mutex around each allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		die(src, from);
 	n_ev = load_events(src, first, last, &ev);

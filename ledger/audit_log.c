@@ -113,7 +113,8 @@ static int read_int(sqlite3_stmt *st, int col, int64_t min, int64_t max,
 /*
  * Loads an event from a row of
  *   SELECT seq, type, ref, date, date_given, recorded_at, actor, fields
- * into ev (initialised here; the caller frees it), without its postings.
+ * into ev (reset here: the caller initialises it once, before a loop of
+ * events, and frees it after), without its postings.
  */
 static int load_event_row(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 {
@@ -122,7 +123,7 @@ static int load_event_row(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 	int64_t seq = sqlite3_column_int64(st, 0), date, given;
 	int rc;
 
-	mcg_event_init(ev, "");
+	mcg_event_reset(ev, "");
 	ev->seq = seq;
 	rc = read_text(st, 1, type, sizeof(type), 0, seq, "type", err);
 	rc = rc ? rc : read_text(st, 2, ev->ref, sizeof(ev->ref), 1, seq, "ref", err);
@@ -281,8 +282,8 @@ static int orphan_posting(struct event_rows *r, const char *why, mcg_error *err)
 			     (long long)sqlite3_column_int64(r->postings.st, 0), why);
 }
 
-/* Reads the event at the events cursor with its postings (ev is
- * initialised here; the caller frees it). */
+/* Reads the event at the events cursor with its postings into ev (as
+ * load_event_row). */
 static int read_event(struct event_rows *r, mcg_event *ev, mcg_error *err)
 {
 	sqlite3_stmt *po = r->postings.st;
@@ -493,11 +494,11 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 {
 	struct event_rows r;
 	mcg_buf bytes = MCG_BUF_INIT;
+	mcg_event ev;
 	int rc = event_rows_open(L, &r, first, first + n - 1, err);
 
+	mcg_event_init(&ev, "");
 	for (int64_t seq = first; !rc && seq < first + n; seq++) {
-		mcg_event ev;
-
 		if (!r.events.row || sqlite3_column_int64(r.events.st, 0) != seq) {
 			rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing (the log has a gap)",
 					   (long long)seq);
@@ -505,9 +506,9 @@ static int leaf_hashes(mcg_ledger *L, int64_t first, int64_t n, mcg_hash *out,
 		}
 		rc = read_event(&r, &ev, err);
 		rc = rc ? rc : event_leaf(&ev, &bytes, &out[seq - first], err);
-		mcg_event_free(&ev);
 		rc = rc ? rc : cursor_next(L, &r.events, err);
 	}
+	mcg_event_free(&ev);
 	event_rows_close(&r);
 	mcg_buf_free(&bytes);
 	return rc;
@@ -1203,27 +1204,33 @@ static int verify_events(struct verify *v, mcg_error *err)
 	int64_t expected = 1;
 	int rc;
 
+	/* One event, reset for each row: its fields keep their room. */
+	mcg_event_init(&ev, "");
 	rc = check_size_reached(v, err);
 	while (!rc && v->rows.events.row) {
 		int64_t seq = sqlite3_column_int64(v->rows.events.st, 0);
 		mcg_hash leaf;
 
-		if (seq < expected)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld: not a sequence number (the log starts at event 1)",
-					     (long long)seq);
-		if (seq > expected)
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "event %lld is missing (the log has a gap)",
-					     (long long)expected);
+		if (seq < expected) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "event %lld: not a sequence number (the log starts at event 1)",
+					   (long long)seq);
+			break;
+		}
+		if (seq > expected) {
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "event %lld is missing (the log has a gap)",
+					   (long long)expected);
+			break;
+		}
 		rc = read_event(&v->rows, &ev, err);
 		rc = rc ? rc : event_leaf(&ev, &v->scratch, &leaf, err);
-		mcg_event_free(&ev);
 		rc = rc ? rc : append_leaf(v, seq, &leaf, err);
 		rc = rc ? rc : check_size_reached(v, err);
 		rc = rc ? rc : cursor_next(v->L, &v->rows.events, err);
 		expected++;
 	}
+	mcg_event_free(&ev);
 	return rc;
 }
 

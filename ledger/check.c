@@ -30,6 +30,8 @@ static int column_text(sqlite3_stmt *st, int col, char *out, size_t outsz,
 	return mcg_strlcpy(out, v, outsz) ? MCG_EINTEGRITY : MCG_OK;
 }
 
+/* The event of the row at st into ev, reset here (the caller initialises
+ * it once and frees it after the loop). */
 static int load_event(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 {
 	char type[MCG_EVENT_TYPE_MAX + 1];
@@ -38,7 +40,7 @@ static int load_event(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 	int rc;
 
 	rc = column_text(st, 1, type, sizeof(type), 0);
-	mcg_event_init(ev, rc ? "" : type);
+	mcg_event_reset(ev, rc ? "" : type);
 	ev->seq = sqlite3_column_int64(st, 0);
 	rc = rc ? rc : column_text(st, 2, ev->ref, sizeof(ev->ref), 1);
 	rc = rc ? rc : column_text(st, 5, ev->recorded_at, sizeof(ev->recorded_at), 0);
@@ -56,6 +58,7 @@ static int load_event(sqlite3_stmt *st, mcg_event *ev, mcg_error *err)
 
 static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
 {
+	mcg_event ev;
 	sqlite3_stmt *st;
 	int rc = MCG_OK;
 	int step;
@@ -65,13 +68,14 @@ static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
 			       " recorded_at, actor, fields FROM orig.events ORDER BY seq",
 			       -1, &st, NULL) != SQLITE_OK)
 		return mcg_db_error(R, err, "reading the events");
+	/* One event, reset for each row (load_event): its fields keep their
+	 * room from one event to the next. */
+	mcg_event_init(&ev, "");
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		mcg_event ev;
 		int64_t seq = sqlite3_column_int64(st, 0);
 
 		rc = load_event(st, &ev, err);
 		rc = rc ? rc : mcg_journal_append(R, &ev, NULL, err);
-		mcg_event_free(&ev);
 		if (rc) {
 			mcg_error_prefix(err, "event %lld does not replay", (long long)seq);
 			err->code = MCG_EINTEGRITY;
@@ -80,6 +84,7 @@ static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
 		}
 		(*count)++;
 	}
+	mcg_event_free(&ev);
 	if (!rc && step != SQLITE_DONE)
 		rc = mcg_db_error(R, err, "reading the events");
 	sqlite3_finalize(st);

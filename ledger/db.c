@@ -401,6 +401,24 @@ static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 	return configure(L, err);
 }
 
+/*
+ * SQLite's process-wide settings, before its first use.  Its memory
+ * statistics (sqlite3_memory_used and the like, which mcg never asks for)
+ * cost a global mutex around every allocation: 3% of the instructions of
+ * an import (docs/PERFORMANCE.md).  sqlite3_config refuses once SQLite is
+ * initialised (a library linked in the same process got there first):
+ * then the statistics stay, which costs only time.
+ */
+static void configure_sqlite_once(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 		   mcg_error *err)
 {
@@ -410,6 +428,7 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
 	*out = NULL;
 	if (!L)
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	configure_sqlite_once();
 	L->path = strdup(path);
 	if (!L->path) {
 		free(L);

@@ -17,7 +17,8 @@ void mcg_event_free(mcg_event *ev)
 {
 	if (!ev)
 		return;
-	for (size_t i = 0; i < ev->n_fields; i++)
+	/* Every slot: those past n_fields may keep a value since a reset. */
+	for (size_t i = 0; i < ev->cap_fields; i++)
 		free(ev->fields[i].value);
 	free(ev->fields);
 	free(ev->postings);
@@ -26,6 +27,23 @@ void mcg_event_free(mcg_event *ev)
 	ev->n_fields = ev->cap_fields = 0;
 	ev->n_postings = ev->cap_postings = 0;
 }
+
+void mcg_event_reset(mcg_event *ev, const char *type)
+{
+	mcg_field *fields = ev->fields;
+	mcg_posting *postings = ev->postings;
+	size_t cap_fields = ev->cap_fields, cap_postings = ev->cap_postings;
+
+	mcg_event_init(ev, type);
+	ev->fields = fields;
+	ev->cap_fields = cap_fields;
+	ev->postings = postings;
+	ev->cap_postings = cap_postings;
+}
+
+/* A field value's room: at least 32 bytes, so that the short values of a
+ * loop of events (ids, amounts) fit the room the first one made. */
+#define FIELD_VALUE_ROOM_MIN 32
 
 int mcg_event_add(mcg_event *ev, const char *key, const char *value)
 {
@@ -41,13 +59,22 @@ int mcg_event_add(mcg_event *ev, const char *key, const char *value)
 
 		if (!p)
 			return MCG_ESYS;
+		/* New slots hold no value yet (mcg_event_free frees them all). */
+		memset(p + ev->cap_fields, 0, (cap - ev->cap_fields) * sizeof(*p));
 		ev->fields = p;
 		ev->cap_fields = cap;
 	}
 	f = &ev->fields[ev->n_fields];
-	f->value = malloc(len + 1);
-	if (!f->value)
-		return MCG_ESYS;
+	if (f->value_cap < len + 1) {
+		size_t room = len + 1 < FIELD_VALUE_ROOM_MIN ? FIELD_VALUE_ROOM_MIN : len + 1;
+		char *v = malloc(room);
+
+		if (!v)
+			return MCG_ESYS;
+		free(f->value);
+		f->value = v;
+		f->value_cap = room;
+	}
 	memcpy(f->value, value, len + 1);
 	mcg_strlcpy(f->key, key, sizeof(f->key));
 	ev->n_fields++;

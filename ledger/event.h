@@ -35,6 +35,7 @@
 typedef struct mcg_field {
 	char key[MCG_FIELD_KEY_MAX + 1];
 	char *value;
+	size_t value_cap;               /* bytes allocated at value, kept by a reset */
 } mcg_field;
 
 typedef struct mcg_posting {
@@ -62,6 +63,10 @@ void mcg_event_init(mcg_event *ev, const char *type);
 /* Releases fields and postings; ev may be NULL.  The event may be reused
  * after mcg_event_init. */
 void mcg_event_free(mcg_event *ev);
+
+/* Empties an event for the next one of a type, keeping what it allocated
+ * (a loop over many events: an import, a replay) for the next fields. */
+void mcg_event_reset(mcg_event *ev, const char *type);
 
 /* Appends a field (keys may repeat: a guarantee's pledges).  MCG_EINPUT if
  * the value is too long or there are too many fields, MCG_ESYS on memory. */

@@ -442,6 +442,7 @@ struct importer {
 	size_t n_fields;
 	int digits;
 	mcg_csv_record rec;
+	mcg_event ev;                         /* the row's, reset for each */
 	mcg_import_summary *sum;
 	uint64_t total_bytes, next_mark, mark_step;
 };
@@ -622,7 +623,7 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 	rc = check_cells(im, t, err);
 	if (rc)
 		return rc;
-	mcg_event_init(ev, t->type);
+	mcg_event_reset(ev, t->type);
 	mcg_strlcpy(ev->ref, ref, sizeof(ev->ref));
 	mcg_strlcpy(ev->actor, im->opts->actor, sizeof(ev->actor));
 	if (mcg_date_parse(cell(im, COL_DATE), &ev->date_days, err))
@@ -663,27 +664,27 @@ static void maybe_progress(struct importer *im)
 	im->opts->progress(im->opts->progress_ctx, im->sum->rows, bytes, im->total_bytes);
 }
 
-/* One data row: build its event and append it to the open transaction. */
+/* One data row: build its event and append it to the open transaction.
+ * The event is the importer's, reset for each row: its fields keep the
+ * room the rows before made (no malloc a field a row). */
 static int import_row(struct importer *im, mcg_error *err)
 {
-	mcg_event ev;
+	mcg_event *ev = &im->ev;
 	int replayed = 0;
 	int rc;
 
-	mcg_event_init(&ev, "repay");
-	rc = row_event(im, &ev, err);
-	rc = rc ? rc : mcg_journal_append(im->L, &ev, &replayed, err);
+	rc = row_event(im, ev, err);
+	rc = rc ? rc : mcg_journal_append(im->L, ev, &replayed, err);
 	if (!rc) {
 		if (replayed) {
 			im->sum->skipped++;
 		} else {
 			im->sum->recorded++;
 			if (!im->sum->first_seq)
-				im->sum->first_seq = ev.seq;
-			im->sum->last_seq = ev.seq;
+				im->sum->first_seq = ev->seq;
+			im->sum->last_seq = ev->seq;
 		}
 	}
-	mcg_event_free(&ev);
 	if (rc)
 		return mcg_error_prefix(err, "%s:%llu", im->path,
 					(unsigned long long)im->rec.line);
@@ -754,6 +755,7 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	im.opts = opts;
 	im.sum = out;
 	im.digits = mcg_ledger_minor_digits(L);
+	mcg_event_init(&im.ev, "repay");
 	rc = mcg_journal_check_actor(opts->actor, err);
 	rc = rc ? rc : open_file(path, &f, &im.total_bytes, err);
 	if (rc)
@@ -787,6 +789,7 @@ out_wal:
 	 * the next command that may write switches it (mcg_ledger_open). */
 	if (out->rollback_journal)
 		mcg_db_leave_rollback_journal(L, NULL);
+	mcg_event_free(&im.ev);
 	mcg_csv_free(im.r);
 	fclose(f);
 	return rc;

@@ -200,3 +200,47 @@ Test(event, canonical_integers_only)
 	cr_assert_neq(mcg_parse_int64("", &v), 0);
 	cr_assert_neq(mcg_parse_int64("1e3", &v), 0);
 }
+
+/* A reset keeps the event's room but nothing of its content: refilled,
+ * it encodes exactly as a fresh event with the same content, whatever
+ * the event before held (more fields, longer values, postings). */
+Test(event, a_reset_event_encodes_as_a_fresh_one)
+{
+	mcg_event fresh, reused;
+	mcg_buf a = MCG_BUF_INIT, b = MCG_BUF_INIT;
+	char long_value[200];
+
+	memset(long_value, 'v', sizeof(long_value) - 1);
+	long_value[sizeof(long_value) - 1] = '\0';
+	reused = sample();
+	for (int i = 0; i < 12; i++)
+		cr_assert_eq(mcg_event_add(&reused, "extra", long_value), MCG_OK);
+
+	mcg_event_reset(&reused, "repay");
+	cr_assert_eq(reused.n_fields, 0);
+	cr_assert_eq(reused.n_postings, 0);
+	cr_assert_null(mcg_event_get(&reused, "member"), "no field survives a reset");
+	cr_assert_str_eq(reused.ref, "");
+	cr_assert_eq(reused.seq, 0);
+
+	mcg_event_init(&fresh, "repay");
+	for (mcg_event *e = &fresh; e; e = e == &fresh ? &reused : NULL) {
+		e->seq = 7;
+		mcg_strlcpy(e->ref, "r-7", sizeof(e->ref));
+		mcg_strlcpy(e->actor, "unit", sizeof(e->actor));
+		/* A value longer than the room the first event made, then
+		 * shorter ones. */
+		cr_assert_eq(mcg_event_add(e, "loan", "L0000000000000000000000000000000000000001"), MCG_OK);
+		cr_assert_eq(mcg_event_add_int(e, "principal", 12345), MCG_OK);
+		cr_assert_eq(mcg_event_add(e, "note", ""), MCG_OK);
+	}
+	cr_assert_eq(mcg_event_canonical(&fresh, &a), MCG_OK);
+	cr_assert_eq(mcg_event_canonical(&reused, &b), MCG_OK);
+	cr_assert_eq(a.len, b.len);
+	cr_assert_eq(memcmp(a.data, b.data, a.len), 0, "the same bytes");
+	cr_assert_str_eq(mcg_event_get(&reused, "loan"), "L0000000000000000000000000000000000000001");
+	mcg_buf_free(&a);
+	mcg_buf_free(&b);
+	mcg_event_free(&fresh);
+	mcg_event_free(&reused);
+}
