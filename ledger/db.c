@@ -259,6 +259,18 @@ int mcg_db_try_rollback_journal(mcg_ledger *L)
 	return switched;
 }
 
+int mcg_db_in_rollback_journal(mcg_ledger *L)
+{
+	sqlite3_stmt *st = NULL;
+	int in = 0;
+
+	if (sqlite3_prepare_v2(L->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		in = sqlite3_strnicmp((const char *)sqlite3_column_text(st, 0), "delete", 7) == 0;
+	sqlite3_finalize(st);
+	return in;
+}
+
 int mcg_db_leave_rollback_journal(mcg_ledger *L, mcg_error *err)
 {
 	int rc = mcg_db_use_wal(L, err);

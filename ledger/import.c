@@ -746,6 +746,7 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 {
 	struct importer im;
 	FILE *f;
+	int switched = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -765,14 +766,16 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	rc = mcg_csv_open(f, path, NULL, &im.r, err);
 	rc = rc ? rc : check_header(&im, err);
 	if (!rc && !opts->dry_run && im.total_bytes >= MCG_IMPORT_ROLLBACK_JOURNAL_BYTES)
-		out->rollback_journal = mcg_db_try_rollback_journal(L);
+		switched = mcg_db_try_rollback_journal(L);
 	/* EXCLUSIVE in the rollback journal: readers wait from the start,
 	 * rather than hold a lock the import needs to write its pages. */
 	if (!rc)
-		rc = out->rollback_journal ? mcg_journal_begin_exclusive(L, err)
-					   : mcg_journal_begin(L, err);
+		rc = switched ? mcg_journal_begin_exclusive(L, err) : mcg_journal_begin(L, err);
 	if (rc)
 		goto out_wal;
+	/* Another writer opening the ledger between the switch and BEGIN
+	 * puts it back in WAL, which the transaction then uses. */
+	out->rollback_journal = switched && mcg_db_in_rollback_journal(L);
 	/* A bank's report touches most open loans: read them in one pass.
 	 * A row is 60 to 90 bytes. */
 	rc = mcg_loan_cache_preload(L, im.total_bytes / 64, err);
@@ -787,7 +790,7 @@ out_wal:
 	/* Back to WAL, committed or not.  If that fails (a full disk), the
 	 * import stands and the ledger works in rollback-journal mode until
 	 * the next command that may write switches it (mcg_ledger_open). */
-	if (out->rollback_journal)
+	if (switched)
 		mcg_db_leave_rollback_journal(L, NULL);
 	mcg_event_free(&im.ev);
 	mcg_csv_free(im.r);

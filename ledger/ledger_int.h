@@ -232,6 +232,9 @@ int mcg_db_use_wal(mcg_ledger *L, mcg_error *err);
  * db.c), 0 if it stays in WAL.  Back with mcg_db_leave_rollback_journal. */
 int mcg_db_try_rollback_journal(mcg_ledger *L);
 
+/* 1 when the connection writes through the rollback journal now. */
+int mcg_db_in_rollback_journal(mcg_ledger *L);
+
 /* Back to WAL and synchronous = FULL. */
 int mcg_db_leave_rollback_journal(mcg_ledger *L, mcg_error *err);
 
