@@ -353,14 +353,6 @@ static int configure(mcg_ledger *L, mcg_error *err)
 	return MCG_OK;
 }
 
-/*
- * A reader who may not write the ledger's folder: SQLite cannot create the
- * -shm file a WAL database needs for its locks, and refuses even to read.
- * When there is no -wal file beside the ledger (mcg's last connection
- * folds it into the file and deletes it), the file alone is the whole
- * ledger and can be read as immutable, without locks.  Such a read does
- * not see a writer who starts meanwhile (SECURITY.md says so).
- */
 /* SQLite's test of a hot journal, less its locks: the file is there and
  * its first byte is not zero (a committed or abandoned one is zeroed or
  * empty, and SQLite ignores it). */
@@ -376,6 +368,14 @@ static int journal_is_hot(const char *path)
 	return first != EOF && first != 0;
 }
 
+/*
+ * A reader who may not write the ledger's folder: SQLite cannot create the
+ * -shm file a WAL database needs for its locks, and refuses even to read.
+ * When there is no -wal file beside the ledger (mcg's last connection
+ * folds it into the file and deletes it), the file alone is the whole
+ * ledger and can be read as immutable, without locks.  Such a read does
+ * not see a writer who starts meanwhile (SECURITY.md says so).
+ */
 static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 {
 	static const char *const beside[] = {"-wal", "-journal"};
