@@ -239,17 +239,27 @@ int mcg_db_use_wal(mcg_ledger *L, mcg_error *err)
  * the import runs in WAL as any other command.  Readers opened immutable
  * (reopen_immutable) hold no lock and do not count: SECURITY.md.
  */
-int mcg_db_try_rollback_journal(mcg_ledger *L)
+/* Runs a journal_mode pragma (a query or a change); 1 when the mode it
+ * answers, the connection's mode after it, is the rollback journal. */
+static int journal_mode_is_delete(mcg_ledger *L, const char *pragma)
 {
 	sqlite3_stmt *st = NULL;
-	int switched = 0;
+	int is_delete = 0;
+
+	if (sqlite3_prepare_v2(L->db, pragma, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		is_delete = sqlite3_strnicmp((const char *)sqlite3_column_text(st, 0),
+					     "delete", 7) == 0;
+	sqlite3_finalize(st);
+	return is_delete;
+}
+
+int mcg_db_try_rollback_journal(mcg_ledger *L)
+{
+	int switched;
 
 	sqlite3_busy_timeout(L->db, 0);
-	if (sqlite3_prepare_v2(L->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		switched = sqlite3_strnicmp((const char *)sqlite3_column_text(st, 0),
-					    "delete", 7) == 0;
-	sqlite3_finalize(st);
+	switched = journal_mode_is_delete(L, "PRAGMA journal_mode = DELETE");
 	sqlite3_busy_timeout(L->db, MCG_BUSY_TIMEOUT_MS);
 	if (switched && sqlite3_exec(L->db, "PRAGMA synchronous = EXTRA", NULL, NULL, NULL) != SQLITE_OK) {
 		/* Not without the folder's sync: back to WAL. */
@@ -261,14 +271,7 @@ int mcg_db_try_rollback_journal(mcg_ledger *L)
 
 int mcg_db_in_rollback_journal(mcg_ledger *L)
 {
-	sqlite3_stmt *st = NULL;
-	int in = 0;
-
-	if (sqlite3_prepare_v2(L->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		in = sqlite3_strnicmp((const char *)sqlite3_column_text(st, 0), "delete", 7) == 0;
-	sqlite3_finalize(st);
-	return in;
+	return journal_mode_is_delete(L, "PRAGMA journal_mode");
 }
 
 int mcg_db_leave_rollback_journal(mcg_ledger *L, mcg_error *err)
@@ -376,28 +379,38 @@ static int journal_is_hot(const char *path)
  * ledger and can be read as immutable, without locks.  Such a read does
  * not see a writer who starts meanwhile (SECURITY.md says so).
  */
+static int file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
 static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 {
-	static const char *const beside[] = {"-wal", "-journal"};
+	/* The files beside the ledger that hold what the file alone lacks.  A
+	 * hot -journal is a large import cut short (see
+	 * mcg_db_try_rollback_journal): the file may then hold half of it,
+	 * which only a connection that can write may roll back. */
+	static const struct {
+		const char *suffix, *what;
+		int (*holds_more)(const char *path);
+	} beside[] = {
+		{ "-wal", "write-ahead log", file_exists },
+		{ "-journal", "rollback journal", journal_is_hot },
+	};
 	char *uri;
 	int rc;
 
-	/* A hot -journal file is a large import cut short (see
-	 * mcg_db_try_rollback_journal): the file alone may then hold half of
-	 * it, which only a connection that can write may roll back. */
 	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
 		mcg_buf other = MCG_BUF_INIT;
 
-		if (mcg_buf_printf(&other, "%s%s", L->path, beside[i]))
+		if (mcg_buf_printf(&other, "%s%s", L->path, beside[i].suffix))
 			return mcg_error_set(err, MCG_ESYS, "out of memory");
-		rc = i == 0 ? access(mcg_buf_str(&other), F_OK) == 0
-			    : journal_is_hot(mcg_buf_str(&other));
+		rc = beside[i].holds_more(mcg_buf_str(&other));
 		mcg_buf_free(&other);
 		if (rc)
 			return mcg_error_set(err, MCG_EINPUT,
 					     "cannot read ledger '%s': its folder is not writable and it has a %s (%s%s) only a connection that can write may read; ask whoever keeps the ledger to run any command on it",
-					     L->path, i == 0 ? "write-ahead log" : "rollback journal",
-					     L->path, beside[i]);
+					     L->path, beside[i].what, L->path, beside[i].suffix);
 	}
 	uri = immutable_uri(L->path);
 	if (!uri)
