@@ -1,0 +1,43 @@
+# The independent oracle: tests/oracle/oracle.py recomputes, from
+# DOMAIN.md sections 2-7 alone, every figure of a consortium (postings,
+# GA, the loss waterfall, recoveries, exposure, the rules) and decides for
+# every command whether it must be accepted or refused (exit 0, 2, 3, 5).
+# tests/oracle/gen.py generates a few hundred commands from a seed (every
+# event of DOMAIN.md section 5, odd cents and ties, guarantees passing and
+# failing each rule, refusals of every kind; some bank events sent through
+# `mcg import`), and tests/oracle/run.py runs them one at a time against
+# $MCG, comparing each exit status, and at checkpoints every balance,
+# every member's exposure, every loan's status, outstanding, GA, coverage,
+# score and PD, every member's status and the eligible peer assessments.
+# Scenarios: the fixed corners (edges), the default rules, other figures
+# for every rule (custom), a thin fund that goes into deficit (thin) and a
+# currency without minor digits (jpy).  Needs python3 (standard library).
+# ORACLE_SEEDS overrides the list (SEED:PROFILE ...); ORACLE_VERBOSE=1
+# prints each scenario's counts and time.
+
+if ! command -v python3 >/dev/null 2>&1; then
+	fail "python3 is needed to run the oracle"
+else
+	python3 -B "$MCG_SRC/tests/oracle/run.py" --mcg "$MCG" --dir "$T_DIR" \
+		--steps 300 --every 20 --repro "$T_DIR/repro" \
+		${ORACLE_SEEDS:-0:edges 1:default 2:custom 8:thin 4:jpy} \
+		>"$T_DIR/oracle.out" 2>&1
+	oracle_rc=$?
+	oracle_result=
+	while IFS= read -r line; do
+		case "$line" in
+		"FAIL "*) fail "oracle: ${line#FAIL }" ;;
+		"INFO "*) [ -n "${ORACLE_VERBOSE:-}" ] && echo "    $line" ;;
+		"RESULT "*) oracle_result=${line#RESULT } ;;
+		esac
+	done <"$T_DIR/oracle.out"
+	case "$oracle_result" in
+	*" "*)
+		T_PASSED=$((T_PASSED + ${oracle_result% *}))
+		if [ "${oracle_result#* }" != 0 ]; then
+			echo "    (oracle: repro scripts of the first mismatch of each seed in $T_DIR/repro.*.sh)" >&2
+		fi
+		;;
+	*) fail "the oracle driver died (exit $oracle_rc): $(tail -n 5 "$T_DIR/oracle.out")" ;;
+	esac
+fi
