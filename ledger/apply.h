@@ -110,7 +110,10 @@ typedef struct mcg_loan_cached {
  * transaction open). */
 mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id);
 
-/* A hint: loan `id` will be looked up soon (loan_cache.c).  Changes nothing. */
+/* Hints, in two steps: loan `id` will be looked up soon (loan_cache.c).
+ * The first asks for the index line where its slot is; the second, some
+ * work later, reads that slot and asks for the entry.  Change nothing. */
+void mcg_loan_cache_prefetch_slot(mcg_ledger *L, const char *id);
 void mcg_loan_cache_prefetch(mcg_ledger *L, const char *id);
 /* Keeps a clean copy of row and points *out at it.  *out is NULL when
  * there is no transaction or no memory (the caller then goes to SQL).

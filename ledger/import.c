@@ -617,9 +617,11 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 		return mcg_error_prefix(err, "column 'ref'");
 	if (!cell(im, COL_LOAN)[0])
 		return mcg_error_set(err, MCG_EINPUT, "column 'loan' is empty");
-	/* The event's loan is read after its row is inserted: time enough for
-	 * the cached entry to arrive. */
-	mcg_loan_cache_prefetch(im->L, cell(im, COL_LOAN));
+	/* The loan's cached entry is two cache misses away (the index, then
+	 * the entry): ask for the index line now, and, once the row is
+	 * parsed, for the entry, which the event reads after its row is
+	 * inserted. */
+	mcg_loan_cache_prefetch_slot(im->L, cell(im, COL_LOAN));
 	rc = check_cells(im, t, err);
 	if (rc)
 		return rc;
@@ -646,6 +648,7 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 		rc = cell_amount(im, COL_AMOUNT, 1, &v, err);
 		rc = rc ? rc : add_amount(ev, "amount", v, err);
 	}
+	mcg_loan_cache_prefetch(im->L, cell(im, COL_LOAN));
 	return rc;
 }
 
