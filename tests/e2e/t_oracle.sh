@@ -9,16 +9,25 @@
 # $MCG, comparing each exit status, and at checkpoints every balance,
 # every member's exposure, every loan's status, outstanding, GA, coverage,
 # score and PD, every member's status and the eligible peer assessments.
-# Scenarios: the fixed corners (edges), the default rules, other figures
-# for every rule (custom), a thin fund that goes into deficit (thin) and a
-# currency without minor digits (jpy).  Needs python3 (standard library).
+# Every 100 commands and at the end it also checks the signed documents
+# (docs/REPORTS.md; tests/oracle/docs.py): bank statements (also as of a
+# past date, and in pages), member statements and the regulatory report,
+# every figure against the model's own state as of the cut and its own
+# log of events, each passing `mcg statement verify` and xmllint against
+# its schema.  The scenarios also load a second rules version mid-run and
+# send several bank events in one `mcg import` file (all or nothing).
+# Scenarios: the fixed corners (edges: also a rules change and a deficit
+# of the fund), the ratios of the documents half way between two
+# hundredths (ratios), the default rules, other figures for every rule
+# (custom), a thin fund (thin) and a currency without minor digits (jpy).
+# Needs python3 (standard library); xmllint if installed.
 # ORACLE_SEEDS overrides the list (SEED:PROFILE ...); ORACLE_VERBOSE=1
 # prints each scenario's counts and time.
 
 # Under AddressSanitizer a command costs five times as much (4 minutes for
 # the whole list): the sanitized run takes the corner cases and one shorter
 # random scenario, for the sanitizers' sake; the plain run checks the rest.
-oracle_seeds="0:edges 1:default 2:custom 8:thin 4:jpy"
+oracle_seeds="0:edges 0:ratios 1:default 2:custom 8:thin 4:jpy"
 oracle_steps=300
 case "$MCG" in */asan/*) oracle_seeds="0:edges 1:default" oracle_steps=150 ;; esac
 

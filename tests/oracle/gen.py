@@ -10,9 +10,11 @@ and that fail each rule, and refusals of every kind.
 """
 
 import datetime
+import os
 import random
+import tempfile
 
-from oracle import default_rules, fmt_amount, pct
+from oracle import default_rules, fmt_amount, pct, rules_xml
 
 # Member ids whose byte order differs from a case-blind order: digits, then
 # upper case, then '_', then lower case; '-' and '.' before digits.
@@ -39,6 +41,9 @@ PROFILES = {
     'edges': {'rules': None, 'fund': (0, 0), 'currency': 'EUR'},
     # a currency without minor digits
     'jpy': {'rules': None, 'fund': (3000000, 9000000), 'currency': 'JPY'},
+    # the fixed scenario of class Ratios: the documents' ratios exactly
+    # half way between two hundredths (one assessment is a quorum)
+    'ratios': {'rules': dict(peer_quorum=1), 'fund': (0, 0), 'currency': 'EUR'},
 }
 
 
@@ -65,6 +70,11 @@ class Gen:
         self.with_ref = []              # accepted-or-not commands that carried a ref
         self.next_member = 0
         self.started = False
+        # the multi-row imports and the rules change draw from their own
+        # generator, so that the rest of a scenario draws as it did
+        self.r2 = random.Random('%s/%s/extra' % (seed, profile))
+        self.workdir = tempfile.gettempdir()   # where files are written (run.py sets it)
+        self.batches = 0
 
     # -- helpers
     def scale(self, units):
@@ -150,8 +160,21 @@ class Gen:
         fns = [a for a, _ in actions]
         weights = [w for _, w in actions]
         count = 0
+        new_rules_at = self.steps // 2
+        batch_at = 17
         while count < self.steps:
             self.advance()
+            if count >= new_rules_at:
+                new_rules_at = self.steps * 10
+                count += 1
+                yield self.new_rules()
+            if count >= batch_at:
+                items = list(self.batch())      # (the second is the same file again)
+                batch_at += 30 if items else 3
+                for item in items:
+                    count += 1
+                    yield item
+                continue
             fn = r.choices(fns, weights)[0]
             for argv in fn():
                 count += 1
@@ -168,6 +191,90 @@ class Gen:
         for m in self.members('active')[:4]:
             yield self.finish(['member', 'withdraw', m])
 
+    def new_rules(self):
+        """`rules load` of a second version (DOMAIN.md section 7: loading
+        a rules file is an event; later guarantees are decided on it):
+        other prices, a tighter coverage, another master scale and lgd,
+        an earlier default."""
+        r = dict(self.led.rules)
+        r['coverage_max'] -= 500
+        r['fee'] += 25
+        r['fund_contribution'] += 25
+        r['lgd'] -= 500
+        r['default_dpd'] -= 15
+        r['master_scale'] = {g: min(10000, pd * 3 // 2) for g, pd in r['master_scale'].items()}
+        path = os.path.join(self.workdir, 'rules2-%s-%s.xml' % (self.seed, self.profile))
+        with open(path, 'w') as f:
+            f.write(rules_xml(r, self.digits))
+        return self.finish(['rules', 'load', path], ref_p=0)
+
+    def batch(self):
+        """A multi-row `mcg import` (CLI.md: one transaction, all or
+        nothing): two to four bank events on the same date, each with a
+        ref of its own; one time in three a row that must fail (a
+        repayment beyond what is owed, or one made impossible by an
+        earlier row of the same file), which leaves the ledger as it was.
+        A file that went through is sometimes imported again: every row
+        is then a replay, nothing changes."""
+        r = self.r2
+        led = self.led
+        self.batches += 1
+        rows = []
+        sim = {}        # loan -> outstanding after the rows so far (repays only)
+        used = set()
+        for i in range(r.randint(2, 4)):
+            cand = []
+            for lid in self.loans('active'):
+                if lid not in used:
+                    cand.append(('repay', lid))
+                    cand.append(('arrears', lid))
+            cand += [('call', l) for l in self.loans('defaulted') if l not in used]
+            cand += [('recover', l) for l in self.loans('called') if l not in used]
+            if not cand:
+                break
+            kind, lid = r.choice(cand)
+            used.add(lid)
+            loan = led.s['loans'][lid]
+            if kind == 'repay':
+                out = loan['outstanding']
+                p = out if r.random() < 0.3 else r.randint(1, max(1, out // 4))
+                sim[lid] = out - p
+                row = ['repay', lid, '--principal', self.amt(p)]
+                if r.random() < 0.5:
+                    row += ['--interest', self.amt(r.randint(0, self.scale(50)))]
+            elif kind == 'arrears':
+                dpd = led.rules['default_dpd']
+                row = ['arrears', lid, '--dpd', str(r.choice([10, dpd - 1, dpd, dpd + 30]))]
+            elif kind == 'call':
+                ga = loan['ga_frozen']
+                row = ['call', lid, '--amount', self.amt(r.choice([ga, max(1, ga // 2), max(1, ga - 1)]))]
+            else:
+                owed = sum(max(0, w) for _, w in led.still_owed(loan))
+                if owed <= 0:
+                    continue
+                row = ['recover', lid, '--amount', self.amt(r.randint(1, owed))]
+            rows.append(row)
+        if not rows:
+            return
+        if r.random() < 0.33:
+            repays = [row for row in rows if row[0] == 'repay']
+            if repays and r.random() < 0.5:
+                # the same loan again: more than the earlier row left owed
+                lid = repays[0][1]
+                rows.append(['repay', lid, '--principal', self.amt(sim[lid] + 1)])
+            else:
+                pos = r.randrange(len(rows) + 1)
+                lid = self.pick(self.loans('active')) or rows[0][1]
+                out = led.s['loans'][lid]['outstanding'] if lid in led.s['loans'] else 0
+                rows.insert(pos, ['repay', lid, '--principal', self.amt(out + 1)])
+        out = []
+        for i, row in enumerate(rows):
+            out.append(row + ['--date', self.date.isoformat(), '--ref',
+                              'b%s-%s-%d-%d' % (self.seed, self.profile, self.batches, i + 1)])
+        yield ('import', out)
+        if r.random() < 0.3:
+            yield ('import', out)
+
     def add_member(self):
         r = self.r
         if r.random() < 0.08 and self.members():
@@ -178,7 +285,18 @@ class Gen:
         else:
             m = 'N%d' % self.next_member
             self.next_member += 1
-        yield self.finish(['member', 'add', m, '--name', 'Firm ' + m, '--sector', 'C23.31'])
+        # sector and district from the id (no draw of the generator, so
+        # the scenarios stay as they were): some without either, for the
+        # regulatory report's buckets without a key
+        argv = ['member', 'add', m, '--name', 'Firm ' + m]
+        h = sum(map(ord, m))
+        sector = ['C23.31', 'C13.20', 'C23.31', 'F41.20', None][h % 5]
+        district = ['Prato', None, 'Sassuolo', 'Biella'][h % 4]
+        if sector:
+            argv += ['--sector', sector]
+        if district:
+            argv += ['--district', district]
+        yield self.finish(argv)
         if self.started and self.led.active(m):
             yield from self.capital(m)
 
@@ -611,6 +729,7 @@ class Edges:
     def __init__(self, seed, profile, led, steps):
         self.led = led
         self.date = led.s['last_date']
+        self.workdir = tempfile.gettempdir()   # where files are written (run.py sets it)
 
     def d(self, days):
         self.date += datetime.timedelta(days=days)
@@ -668,6 +787,7 @@ class Edges:
         # to pct(3,000.00, 62.55%) = 1,876.50, below the pledges 2,500.00:
         # pledged 1,876.50 split 500:1000:1000
         yield ['repay', 'L1', '--principal', '7000.01', '--interest', '1'] + d(5)
+        yield ('docs', ['W', 'b', 'E', 'C'])    # their statements: AtRisk 375.30, 750.60, 750.60 of L1; L2
         yield ['arrears', 'L1', '--dpd', '89'] + d(1)
         yield ['arrears', 'L1', '--dpd', '90'] + d(1)
         yield ['arrears', 'L1', '--dpd', '120'] + d(0)                            # exit 2: defaulted
@@ -696,12 +816,46 @@ class Edges:
         yield ['recover', 'L2', '--amount', '1000.03'] + d(1)
         yield ['settle', 'b', '333.35'] + d(0)                                    # exit 2: b is owed 333.34 (oracle decides)
         yield ['settle', 'b', '0.01'] + d(0)                                      # a withdrawn member is paid
+        yield ('docs', ['b', 'C'])      # Loss 800.00, Recovered 333.34 / 333.35 of L2; b withdrawn, owed
         yield ['recover', 'L2', '--amount', '1399.96'] + d(1)
         yield ['recover', 'L2', '--amount', '0.02'] + d(0)                        # exit 2 (oracle decides)
         yield ['recover', 'L2', '--amount', '0.01'] + d(0)
         yield ['settle', 'b', self.due('b')] + d(0)
         yield ['writeoff', 'L2'] + d(0)
         yield ['writeoff', 'L2'] + d(0)                                           # exit 2
+        # a second rules version (single_name_max 100%, lgd 40%, default
+        # at 60 days, PDs x 1.5), three guarantees decided on it, then
+        # losses beyond the fund: a deficit, with a guarantee still active
+        # (the documents then show no multiplier, no coverage ratio, no
+        # share of the fund).  ('docs', MEMBERS) asks run.py for the documents
+        # now (these members' statements, every bank's, the report).
+        # L6 is decided on version 1 (grade 6, PD 1.00%) and stays active:
+        # its expected loss keeps that PD under version 2 (REPORTS.md)
+        yield ['loan', 'add', 'L6', '--borrower', 'B', '--bank', 'BANKITMM', '--principal', '2000.02'] + d(1)
+        for a, sc in [('C', 6), ('D', 6), ('E', 7)]:
+            yield ['assess', 'L6', '--assessor', a, '--score', str(sc)] + d(0)
+        yield ['guarantee', 'L6', '--coverage', '55.55'] + d(0)
+        r2 = dict(self.led.rules, single_name_max=10000, lgd=4000, default_dpd=60)
+        r2['master_scale'] = {g: min(10000, pd * 3 // 2) for g, pd in r2['master_scale'].items()}
+        path = os.path.join(self.workdir, 'rules-edges-2.xml')
+        with open(path, 'w') as f:
+            f.write(rules_xml(r2, 2))
+        yield ['rules', 'load', path] + d(1)
+        for lid, b, p, cov, scores in [('L3', 'C', '50000', '80', [('B', 6), ('D', 7), ('E', 8)]),
+                                       ('L4', 'D', '50000', '80', [('B', 4), ('C', 5), ('E', 6)]),
+                                       ('L5', 'E', '20000.01', '50', [('B', 9), ('C', 10), ('D', 9)])]:
+            yield ['loan', 'add', lid, '--borrower', b, '--bank', 'BANKITMM', '--principal', p] + d(0)
+            for a, sc in scores:
+                yield ['assess', lid, '--assessor', a, '--score', str(sc)] + d(0)
+            yield ['guarantee', lid, '--coverage', cov] + d(0)
+        yield ('docs', ['C', 'E'])
+        yield ['arrears', 'L3', '--dpd', '60'] + d(1)      # a default under version 2 only
+        yield ['call', 'L3', '--amount', '40000'] + d(0)
+        yield ['arrears', 'L4', '--dpd', '61'] + d(1)
+        yield ['call', 'L4', '--amount', '40000'] + d(0)    # the fund goes below zero
+        yield ['recover', 'L4', '--amount', '5000'] + d(2)
+        yield ['writeoff', 'L3'] + d(0)
+        yield ('docs', ['D', 'b'])
         # overflow and syntax: all exit 2
         yield ['contribute', 'C', '92233720368547758.08', '--kind', 'fund'] + d(0)
         yield ['contribute', 'C', '1500.505', '--kind', 'fund'] + d(0)
@@ -710,3 +864,43 @@ class Edges:
         yield ['repay', 'L2', '--principal', '1'] + d(0)
         # back-dating: exit 2
         yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
+
+
+class Ratios:
+    """A fixed scenario for the ratios of the documents (docs/REPORTS.md:
+    two decimals, rounded half up), each exactly half way: a share of the
+    fund of 0.005% (GA 0.01 of a fund of 200.00), a multiplier of 0.005
+    (GA 1.00), and, with a fund contribution of 0 (a second rules
+    version), a coverage ratio of 1953.125% (fund 200.00, GA 10.24)."""
+
+    def __init__(self, seed, profile, led, steps):
+        self.led = led
+        self.date = led.s['last_date']
+        self.workdir = tempfile.gettempdir()
+
+    def __iter__(self):
+        d = ['--date', self.date.isoformat()]
+        yield ['bank', 'add', 'BANKITMM', '--name', 'B'] + d
+        for m in ['A', 'B', 'C']:
+            yield ['member', 'add', m, '--name', 'Firm ' + m] + d
+            yield ['contribute', m, '1000', '--kind', 'capital'] + d
+        yield ['contribute', 'A', '200', '--kind', 'fund'] + d
+        for lid, b, a, p in [('L1', 'A', 'B', '0.02'), ('L2', 'B', 'C', '1.98')]:
+            yield ['loan', 'add', lid, '--borrower', b, '--bank', 'BANKITMM', '--principal', p] + d
+            yield ['assess', lid, '--assessor', a, '--score', '7'] + d
+            yield ['guarantee', lid, '--coverage', '50'] + d
+            yield ('docs', [b])
+        r2 = dict(self.led.rules, fund_contribution=0)
+        path = os.path.join(self.workdir, 'rules-ratios-2.xml')
+        with open(path, 'w') as f:
+            f.write(rules_xml(r2, 2))
+        self.date += datetime.timedelta(days=1)
+        d = ['--date', self.date.isoformat()]
+        yield ['rules', 'load', path] + d
+        yield ['loan', 'add', 'L3', '--borrower', 'C', '--bank', 'BANKITMM', '--principal', '18.48'] + d
+        yield ['assess', 'L3', '--assessor', 'A', '--score', '7'] + d
+        yield ['guarantee', 'L3', '--coverage', '50'] + d
+        # Interest reported as 0 is shown (0.00); not reported, absent
+        yield ['repay', 'L3', '--principal', '1', '--interest', '0'] + d
+        yield ['repay', 'L3', '--principal', '1'] + d
+        yield ('docs', ['C'])

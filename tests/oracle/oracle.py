@@ -7,7 +7,9 @@ whether DOMAIN.md / CLI.md say it must be accepted (exit 0), refused as bad
 input or wrong state (2), refused by a rule (3) or a ref conflict (5), and,
 when accepted, applies it: postings, states, GA, losses and recoveries.  It
 then answers the views the test compares: the trial balance, every member's
-exposure and every loan's row of `mcg guarantees`.
+exposure and every loan's row of `mcg guarantees`.  For the signed
+documents (docs.py) it also keeps a log of its own events and a copy of
+its state after each, so that it can answer "as of" any past cut.
 
 Python 3 standard library only.  Amounts are Python ints (minor units), so
 arithmetic is exact; pct() and allocate() are DOMAIN.md section 2 verbatim.
@@ -16,6 +18,7 @@ arithmetic is exact; pct() and allocate() are DOMAIN.md section 2 verbatim.
 import copy
 import datetime
 import re
+import xml.etree.ElementTree as ET
 
 ID_RE = re.compile(r'^[A-Za-z0-9._-]{1,32}$')
 BIC_RE = re.compile(r'^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$')
@@ -161,6 +164,60 @@ def rules_xml(rules, digits):
     return '\n'.join(lines)
 
 
+def read_rules_xml(path, digits):
+    """The figures of a rules file in the form rules_xml writes (the
+    oracle reads back only what it wrote itself; a file it cannot read is
+    bad input)."""
+    ns = '{urn:mcg:rules:1}'
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        bad('unreadable rules file %s' % path)
+    if root.tag != ns + 'rules':
+        bad('not a rules file')
+
+    def txt(name):
+        e = root.find(ns + name)
+        if e is None or e.text is None:
+            bad('rules file without %s' % name)
+        return e.text.strip()
+
+    def intval(name):
+        t = txt(name)
+        if not re.fullmatch(r'[0-9]{1,6}', t):
+            bad('bad %s' % name)
+        return int(t)
+    r = {
+        'coverage_max': parse_pct(txt('coverage_max')),
+        'capital_min': parse_amount(txt('capital_min'), digits),
+        'peer_quorum': intval('peer_quorum'),
+        'peer_max_age_days': intval('peer_max_age_days'),
+        'deposit_min': parse_pct(txt('deposit_min')),
+        'single_name_max': parse_pct(txt('single_name_max')),
+        'fee': parse_pct(txt('fee')),
+        'fund_contribution': parse_pct(txt('fund_contribution')),
+        'default_dpd': intval('default_dpd'),
+        'lgd': parse_pct(txt('lgd')),
+    }
+    m = re.fullmatch(r'([0-9]+)\.([0-9])', txt('peer_score_min'))
+    if not m:
+        bad('bad peer_score_min')
+    r['peer_score_min_x10'] = int(m.group(1)) * 10 + int(m.group(2))
+    for name in ('multiplier_max', 'pledge_leverage_max'):
+        m = re.fullmatch(r'([0-9]+)\.([0-9]{2})', txt(name))
+        if not m:
+            bad('bad %s' % name)
+        r[name + '_x100'] = int(m.group(1)) * 100 + int(m.group(2))
+    scale = {}
+    ms = root.find(ns + 'master_scale')
+    for g in (ms if ms is not None else []):
+        scale[int(g.get('score'))] = parse_pct(g.get('pd'))
+    if sorted(scale) != list(range(1, 11)):
+        bad('master scale incomplete')
+    r['master_scale'] = scale
+    return r
+
+
 # ---- the command line ---------------------------------------------------------
 
 # command -> (number of positionals, {flag: 'one'|'many'}, required flags)
@@ -180,6 +237,7 @@ COMMANDS = {
     ('call',): (1, {'--amount': 'one'}, ['--amount']),
     ('recover',): (1, {'--amount': 'one'}, ['--amount']),
     ('writeoff',): (1, {}, []),
+    ('rules', 'load'): (1, {}, []),
 }
 
 
@@ -235,7 +293,17 @@ class Ledger:
             'refs': {},         # ref -> content
             'last_date': parse_date(date),
             'seq': 2,           # init records the ledger and rules version 1
+            'bank_names': {},   # BIC -> name
         }
+        self.rules_version = 1
+        # What the documents of docs/REPORTS.md need to answer "as of" a
+        # past cut: the model's own log of its events (seq, date, kind,
+        # loan and the figures of the event) and a copy of its state after
+        # every event (with the rules in force), oldest first.  Kept
+        # outside self.s so that the per-command copy stays small.
+        self.log = []
+        self.snaps = [(2, self.s['last_date'], copy.deepcopy(self.s), self.rules, 1)]
+        self.ev = {}
 
     # -- helpers over the state
     def bal(self, acct):
@@ -309,15 +377,68 @@ class Ledger:
             if date < self.s['last_date']:
                 bad('back-dated %s before %s' % (date, self.s['last_date']))
             handler = getattr(self, 'do_' + '_'.join(key))
+            self.ev = {}
             msg = handler(pos, opts, date)
             self.s['seq'] += 1
             self.s['last_date'] = date
             if ref is not None:
                 self.s['refs'][ref] = content
+            ev = dict(self.ev, seq=self.s['seq'], date=date, kind='.'.join(key))
+            self.log.append(ev)
+            self.snaps.append((self.s['seq'], date, copy.deepcopy(self.s), self.rules, self.rules_version))
             return 0, msg or 'ok'
         except Refusal as r:
             self.s = saved
             return r.code, r.msg
+
+    def apply_batch(self, argvs):
+        """An `mcg import` of several rows (CLI.md: the whole file is one
+        transaction): every row is applied in order; if one is refused the
+        model is left as it was and the batch gets that row's code (the
+        refusal of a bad row is exit 2).  -> (code, message)."""
+        saved = (copy.deepcopy(self.s), len(self.log), len(self.snaps), self.rules, self.rules_version)
+        for i, argv in enumerate(argvs):
+            code, msg = self.apply(argv)
+            if code != 0:
+                self.s = saved[0]
+                del self.log[saved[1]:]
+                del self.snaps[saved[2]:]
+                self.rules, self.rules_version = saved[3], saved[4]
+                return code, 'row %d: %s' % (i + 1, msg)
+        return 0, 'ok'
+
+    def view(self, seq):
+        """A read-only model of the ledger as it was after event `seq`
+        (REPORTS.md "As of a date"), with the rules then in force; its
+        rules_version and seq attributes say which."""
+        if seq < self.snaps[0][0]:
+            # before the first event (a period that ends before init):
+            # nothing recorded; the first rules version is reported
+            first = self.snaps[0]
+            v = Ledger(self.digits, first[3], first[1].isoformat())
+            v.log = []
+            return v
+        for snap in reversed(self.snaps):
+            if snap[0] <= seq:
+                break
+        v = Ledger.__new__(Ledger)
+        v.digits = self.digits
+        v.s = snap[2]
+        v.rules = snap[3]
+        v.rules_version = snap[4]
+        v.log = [e for e in self.log if e['seq'] <= snap[0]]
+        v.snaps = []
+        return v
+
+    def cut(self, to):
+        """REPORTS.md: the figures at the end of a period ending `to` are
+        those after the last event dated on or before it. -> (seq, date),
+        (0, to) when the period ends before the first event."""
+        best = (0, to)
+        for seq, d, _, _, _ in self.snaps:
+            if d <= to:
+                best = (seq, d)
+        return best
 
     # -- section 5: events
     def do_member_add(self, pos, opts, date):
@@ -326,7 +447,9 @@ class Ledger:
             bad('bad member id')
         if m in self.s['members']:
             bad('member %s exists' % m)
-        self.s['members'][m] = {'status': 'active'}
+        self.s['members'][m] = {'status': 'active', 'name': opts['--name'],
+                                'sector': opts.get('--sector'), 'district': opts.get('--district')}
+        self.ev = {'member': m}
 
     def do_bank_add(self, pos, opts, date):
         b = pos[0]
@@ -335,6 +458,7 @@ class Ledger:
         if b in self.s['banks']:
             bad('bank exists')
         self.s['banks'].add(b)
+        self.s['bank_names'][b] = opts['--name']
 
     def do_contribute(self, pos, opts, date):
         m, a = pos[0], self.amount(pos[1])
@@ -386,8 +510,10 @@ class Ledger:
             'status': 'applied', 'coverage': None, 'cap': None, 'deposit': 0,
             'pledges': {}, 'ga_frozen': 0, 'score_x2': None, 'pd': None,
             'loss_fund': 0, 'rec_fund': 0, 'loss_p': {}, 'rec_p': {},
+            'issued': None, 'ga0': None,
         }
         self.s['assessments'][lid] = []
+        self.ev = {'loan': lid, 'borrower': b, 'principal': p}
 
     def do_assess(self, pos, opts, date):
         loan = self.loan(pos[0])
@@ -494,7 +620,9 @@ class Ledger:
         if fails:
             raise Refusal(3, 'rules fail: ' + ', '.join(fails))
         loan.update(status='active', coverage=cov, cap=cap, deposit=dep, pledges=pledges,
-                    score_x2=med, pd=r['master_scale'][med // 2])
+                    score_x2=med, pd=r['master_scale'][med // 2],
+                    issued=(self.s['seq'] + 1, date), ga0=ga0, rules_version=self.rules_version)
+        self.ev = {'loan': lid, 'coverage': cov, 'ga0': ga0, 'deposit': dep, 'pledges': dict(pledges)}
         self.post([('cash', fee + k + dep), ('fees', -fee), ('fund', -k), ('deposit:' + lid, -dep)])
         return 'GA0 %d fee %d K %d' % (ga0, fee, k)
 
@@ -502,17 +630,22 @@ class Ledger:
         lid = pos[0]
         loan = self.loan(lid)
         p = self.amount(opts['--principal'])
-        if '--interest' in opts and self.amount(opts['--interest']) < 0:
+        interest = self.amount(opts['--interest']) if '--interest' in opts else None
+        if interest is not None and interest < 0:
             bad('interest < 0')
         if loan['status'] != 'active':
             bad('loan not active')
         if not 0 < p <= loan['outstanding']:
             bad('repay not in (0, outstanding]')
         loan['outstanding'] -= p
+        self.ev = {'loan': lid, 'principal': p, 'interest': interest,
+                   'outstanding_after': loan['outstanding'], 'deposit_returned': None}
         if loan['outstanding'] == 0:
             loan['status'] = 'repaid'
             d = -self.bal('deposit:' + lid)
             self.post([('deposit:' + lid, d), ('cash', -d)])
+            if d:
+                self.ev['deposit_returned'] = d
 
     def do_arrears(self, pos, opts, date):
         loan = self.loan(pos[0])
@@ -521,9 +654,11 @@ class Ledger:
             bad('bad dpd')
         if loan['status'] != 'active':
             bad('loan not active')
+        self.ev = {'loan': pos[0], 'dpd': int(d), 'default': False}
         if int(d) >= self.rules['default_dpd']:
             loan['ga_frozen'] = self.ga(loan)
             loan['status'] = 'defaulted'
+            self.ev.update(default=True, ga_frozen=loan['ga_frozen'])
 
     def do_call(self, pos, opts, date):
         lid = pos[0]
@@ -547,6 +682,8 @@ class Ledger:
         loan['loss_p'] = parts
         loan['rec_p'] = {m: 0 for m in parts}
         loan['status'] = 'called'
+        self.ev = {'loan': lid, 'amount': x, 'from_deposit': d, 'from_p': dict(parts),
+                   'from_cos': c, 'from_fund': f}
         return 'd %d c %d f %d' % (d, c, f)
 
     def do_recover(self, pos, opts, date):
@@ -568,12 +705,15 @@ class Ledger:
                 loan['rec_p'][k] += part
                 postings.append(('due:' + k, -part))
         self.post(postings)
+        self.ev = {'loan': lid, 'amount': r, 'to_fund': parts.get('fund', 0),
+                   'to_p': {k: v for k, v in parts.items() if k != 'fund'}}
 
     def do_writeoff(self, pos, opts, date):
         loan = self.loan(pos[0])
         if loan['status'] != 'called':
             bad('loan not called')
         loan['status'] = 'closed'
+        self.ev = {'loan': pos[0]}
 
     def do_member_withdraw(self, pos, opts, date):
         m = pos[0]
@@ -589,6 +729,15 @@ class Ledger:
         c = self.capital(m)
         self.post([('capital:' + m, c), ('cash', -c)])
         self.s['members'][m]['status'] = 'withdrawn'
+        self.ev = {'member': m}
+
+    def do_rules_load(self, pos, opts, date):
+        """DOMAIN.md section 7: loading a rules file is an event; the new
+        version decides every later guarantee (and default_dpd every later
+        arrears)."""
+        self.rules = read_rules_xml(pos[0], self.digits)
+        self.rules_version += 1
+        self.ev = {'version': self.rules_version}
 
     # -- the views
     def balances(self):

@@ -2,7 +2,7 @@
 """Runs oracle scenarios against the real mcg binary and compares.
 
 usage: run.py --mcg BIN --dir DIR [--steps N] [--every K] [--stop-first]
-              [--repro FILE] SEED:PROFILE...
+              [--repro FILE] [--doc-every N] [--no-xmllint] SEED:PROFILE...
 
 For each SEED:PROFILE it creates a ledger in DIR, then runs the generated
 commands one at a time against mcg and the oracle model (oracle.py), and
@@ -11,15 +11,24 @@ call and recovery, and at the end, it compares every account balance
 (`balance --format csv`), every member's exposure (`exposure --format
 csv`), every loan's status, outstanding, GA, coverage, score and PD
 (`guarantees --format csv`) and every member's status (`member list
---format csv`).  It prints one line `FAIL ...` per mismatch (naming the
-seed, the command number, the figure, mcg's value and the oracle's), at
-most MAX_REPORTED a seed, and a last line `RESULT PASSED FAILED`.
+--format csv`).  Every --doc-every commands, when the generator asks
+and at the end it has mcg write the signed documents of docs/REPORTS.md
+(bank statements, also in pages, member statements, the regulatory
+report) and compares every figure with the model's (docs.py), as of the
+period's cut, and checks that `mcg statement verify` (and xmllint with
+the document's schema) accepts each.  It prints one line `FAIL ...` per
+mismatch (naming the seed, the command number, the figure, mcg's value
+and the oracle's), at most MAX_REPORTED a seed, and a last line `RESULT
+PASSED FAILED`.
 """
 
 import argparse
 import csv
+import datetime
 import io
 import os
+import random
+import shutil
 import shlex
 import subprocess
 import sys
@@ -29,7 +38,13 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from oracle import Ledger, fmt_amount, parse_amount, rules_xml  # noqa: E402
-from gen import Edges, Gen, PROFILES, profile_rules                 # noqa: E402
+from gen import Edges, Gen, PROFILES, Ratios, profile_rules         # noqa: E402
+import docs                                                         # noqa: E402
+import xml.etree.ElementTree as ET                                  # noqa: E402
+
+SRC = os.environ.get('MCG_SRC') or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCHEMA = {'BankStatement': 'statement.xsd', 'MemberStatement': 'member_statement.xsd',
+          'RegulatoryReport': 'regulatory.xsd'}
 
 MAX_REPORTED = 15
 
@@ -40,8 +55,13 @@ START = '2026-01-01'
 
 
 class Run:
-    def __init__(self, mcg, workdir, seed, profile, steps, every, stop_first, repro):
+    def __init__(self, mcg, workdir, seed, profile, steps, every, stop_first, repro,
+                 doc_every=100, xmllint=True):
         self.mcg = mcg
+        self.doc_every = doc_every
+        self.xmllint = xmllint and shutil.which('xmllint') is not None
+        self.docs = 0
+        self.linted = set()
         self.seed = seed
         self.profile = profile
         self.steps = steps
@@ -198,6 +218,24 @@ class Run:
             return self.mcg_run(['import', path])
         return self.mcg_run(argv)
 
+    def batch(self, rows):
+        """A multi-row import file of bank events (CLI.md "Import file"):
+        the model applies the rows in order, all or nothing."""
+        want, why = self.led.apply_batch(rows)
+        self.imports = getattr(self, 'imports', 0) + 1
+        path = os.path.join(self.workdir, 'batch-%s-%s-%d.csv' % (self.seed, self.profile, self.imports))
+        with open(path, 'w', newline='') as f:
+            w = csv.writer(f, lineterminator='\n')
+            w.writerow(['ref', 'date', 'type', 'loan', 'principal', 'interest', 'dpd', 'amount'])
+            for argv in rows:
+                opts = dict(zip(argv[2::2], argv[3::2]))
+                w.writerow([opts['--ref'], opts['--date'], argv[0], argv[1], opts.get('--principal', ''),
+                            opts.get('--interest', ''), opts.get('--dpd', ''), opts.get('--amount', '')])
+        argv = ['import', path]
+        self.history.append((argv, want, 'rows: ' + ' | '.join(' '.join(r) for r in rows)))
+        self.imported += len(rows)
+        return want, why, argv, self.mcg_run(argv)
+
     def compare_scores(self, lid, date):
         """The eligible assessments mcg shows for a guarantee's date."""
         got = self.csv_rows(['scores', lid, '--format', 'csv', '--date', date])
@@ -211,6 +249,160 @@ class Run:
             self.fail('eligible assessments of %s on %s: mcg %s, oracle %s' % (lid, date, mine, want))
         else:
             self.passed += 1
+
+    # -- the signed documents (docs/REPORTS.md)
+    def check_doc(self, argv, root_tag, want, what, path=None):
+        """Runs mcg to write one document (to `path`, or standard output
+        kept in a file), checks that `statement verify` accepts it (and
+        xmllint against its schema), and compares every figure with the
+        oracle's `want` (a docs.Doc).  `argv` None: the file is there."""
+        tag = '%s (after command #%d)' % (what, self.cmdno)
+        rc, out, err = self.mcg_run(argv) if argv else (0, '', '')
+        if rc != 0:
+            self.fail('%s: `mcg %s` exited %d: %s' % (tag, ' '.join(argv), rc, err))
+            return
+        if path is None:
+            path = os.path.join(self.workdir, 'doc-%s-%s-member.xml' % (self.seed, self.profile))
+            with open(path, 'w') as f:
+                f.write(out)
+        self.docs += 1
+        rc, out, err = self.mcg_run(['statement', 'verify', path])
+        if rc != 0:
+            self.fail('%s: `mcg statement verify` exited %d: %s' % (tag, rc, err or out))
+        else:
+            self.passed += 1
+        if self.xmllint and (root_tag, ' page ' in what) not in self.linted:
+            # xmllint once per kind of document and scenario (statement
+            # verify validates every one against the same schema)
+            self.linted.add((root_tag, ' page ' in what))
+            p = subprocess.run(['xmllint', '--noout', '--schema', os.path.join(SRC, 'reports', SCHEMA[root_tag]),
+                                path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if p.returncode != 0:
+                self.fail('%s: xmllint --schema exited %d: %s' % (tag, p.returncode,
+                                                                  p.stderr.decode('utf-8', 'replace').strip()[-300:]))
+            else:
+                self.passed += 1
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as e:
+            self.fail('%s: not well-formed: %s' % (tag, e))
+            return
+        diffs = docs.compare(want, root, root_tag, self.led.s['seq'])
+        for d in diffs:
+            self.fail('%s: %s' % (tag, d))
+        if not diffs:
+            self.passed += 1
+
+    def period(self, rnd):
+        """A period (from, to) for a document: `to` is today (the whole
+        log), the date of one of the model's events, or the day before one
+        (a cut between events); `from` is the start or an event's date."""
+        led = self.led
+        dates = sorted({e['date'] for e in led.log}) or [led.s['last_date']]
+        x = rnd.random()
+        if x < 0.35:
+            to = led.s['last_date'] + datetime.timedelta(days=rnd.choice([0, 30]))
+        elif x < 0.7:
+            to = rnd.choice(dates)
+        else:
+            to = rnd.choice(dates) - datetime.timedelta(days=1)
+        earlier = [d for d in dates if d <= to]
+        frm = rnd.choice([self.start] + earlier) if earlier else to
+        return frm, to
+
+    def compare_docs(self, final, members=None):
+        """The signed documents against the model.  At a checkpoint
+        (final false): one bank statement and a member statement or the
+        regulatory report, of random periods.  When the generator asks
+        (`members` given): every bank's statement and the report up to
+        now, and those members' statements.  At the end: a statement for
+        every bank, the report (a random period and the whole log), a
+        statement in pages, one for a period before the first event, two
+        member statements."""
+        led = self.led
+        rnd = random.Random('%s/%s/docs/%d' % (self.seed, self.profile, self.cmdno))
+        name, cur = self.name, self.currency
+        banks = sorted(led.s['banks'])
+        if not banks:
+            return
+
+        def statement(bank, frm, to):
+            path = os.path.join(self.workdir, 'doc-%s-%s-statement.xml' % (self.seed, self.profile))
+            self.check_doc(['statement', bank, '--from', frm.isoformat(), '--to', to.isoformat(), '-o', path],
+                           'BankStatement', docs.expect_bank_statement(led, name, cur, bank, frm, to),
+                           'statement %s %s..%s' % (bank, frm, to), path)
+
+        def regulatory(frm, to):
+            path = os.path.join(self.workdir, 'doc-%s-%s-regulatory.xml' % (self.seed, self.profile))
+            self.check_doc(['report', 'regulatory', '--from', frm.isoformat(), '--to', to.isoformat(), '-o', path],
+                           'RegulatoryReport', docs.expect_regulatory(led, name, cur, frm, to),
+                           'regulatory report %s..%s' % (frm, to), path)
+
+        def member(m):
+            self.check_doc(['exposure', m, '--format', 'xml'], 'MemberStatement',
+                           docs.expect_member_statement(led, name, cur, m), 'member statement of %s' % m)
+
+        # the members with most to show: losses as co-guarantor, pledges, loans
+        def weight(m):
+            return sum((l['borrower'] == m) + 2 * (m in l['pledges']) + 5 * (l['loss_p'].get(m, 0) > 0)
+                       for l in led.s['loans'].values())
+        members_asked = members
+        members = sorted(led.s['members'], key=lambda m: (-weight(m), m))
+        if not final:
+            statement(rnd.choice(banks), *self.period(rnd))
+            if (self.cmdno // self.doc_every) % 2 and members:
+                member(rnd.choice(members[:5]))
+            else:
+                regulatory(*self.period(rnd))
+            return
+        if members_asked is not None:
+            # asked by the generator: the state now, these members
+            for b in banks:
+                statement(b, self.period(rnd)[0], led.s['last_date'])
+            regulatory(self.period(rnd)[0], led.s['last_date'])
+            for m in members_asked:
+                member(m)
+            return
+        for b in banks:
+            statement(b, *self.period(rnd))
+        regulatory(*self.period(rnd))
+        regulatory(self.start, led.s['last_date'])
+        self.compare_pages(rnd, banks)
+        # a period that ends before the ledger's first event: AsOf event 0
+        before = self.start - datetime.timedelta(days=1)
+        statement(banks[0], before - datetime.timedelta(days=30), before)
+        for m in members[:1] + rnd.sample(members[1:], min(1, len(members) - 1)):
+            member(m)
+
+    def compare_pages(self, rnd, banks):
+        """One statement in pages (REPORTS.md "Pages"): three or four
+        pages, of the whole log (so that there are guarantees); each page
+        is the one document's guarantees and events of its range, with
+        its own counts and the whole statement's in Header/Page."""
+        led = self.led
+        name, cur = self.name, self.currency
+        frm, to = self.start, led.s['last_date']
+        bank = rnd.choice(banks)
+        want = docs.expect_bank_statement(led, name, cur, bank, frm, to)
+        nloans = int(want.flat['Guarantees/@count'])
+        size = max(1, -(-nloans // 3))
+        pages = docs.expect_pages(want, size, lambda t: parse_amount(t, self.digits))
+        base = os.path.join(self.workdir, 'pages-%s-%s' % (self.seed, self.profile))
+        rc, out, err = self.mcg_run(['statement', bank, '--from', frm.isoformat(), '--to', to.isoformat(),
+                                     '--page-size', str(size), '-o', base + '.xml'])
+        if rc != 0:
+            self.fail('statement %s in pages of %d: exited %d: %s' % (bank, size, rc, err))
+        else:
+            width = len(str(len(pages)))
+            made = sorted(f for f in os.listdir(self.workdir) if f.startswith(os.path.basename(base) + '-p'))
+            names = ['%s-p%0*d.xml' % (os.path.basename(base), width, k + 1) for k in range(len(pages))]
+            if made != names:
+                self.fail('statement %s in pages of %d: files %s, oracle %s' % (bank, size, made, names))
+            for k, page in enumerate(pages):
+                path = os.path.join(self.workdir, names[k])
+                if os.path.exists(path):
+                    self.check_doc(None, 'BankStatement', page, 'statement %s %s..%s page %d of %d (size %d)' % (
+                        bank, frm, to, k + 1, len(pages), size), path)
 
     def write_repro(self):
         if not self.repro or self.repro_written:
@@ -228,7 +420,9 @@ class Run:
         cur = prof['currency']
         self.digits = 0 if cur == 'JPY' else 2
         rules = profile_rules(self.profile, self.digits)
-        init = ['init', '--name', 'Oracle %s %s' % (self.seed, self.profile), '--currency', cur, '--date', START]
+        self.name, self.currency = 'Oracle %s %s' % (self.seed, self.profile), cur
+        self.start = datetime.date.fromisoformat(START)
+        init = ['init', '--name', self.name, '--currency', cur, '--date', START]
         if prof['rules'] or cur != 'EUR':
             path = os.path.join(self.workdir, 'rules-%s-%s.xml' % (self.seed, self.profile))
             with open(path, 'w') as f:
@@ -240,19 +434,29 @@ class Run:
             self.fail('mcg init exited %d: %s' % (rc, err))
             return
         self.led = Ledger(self.digits, rules, START)
-        gen = (Edges if self.profile == 'edges' else Gen)(self.seed, self.profile, self.led, self.steps)
+        gen = {'edges': Edges, 'ratios': Ratios}.get(self.profile, Gen)(self.seed, self.profile, self.led, self.steps)
+        gen.workdir = self.workdir
         try:
             for argv in gen:
+                if isinstance(argv, tuple) and argv[0] == 'docs':   # the generator asks for them now
+                    before = self.failed
+                    self.compare_docs(True, argv[1])
+                    if self.failed > before:
+                        self.write_repro()
+                    continue
                 self.cmdno += 1
-                want, why = self.led.apply(argv)
-                self.history.append((argv, want))
-                key = ' '.join(argv[:2]) if argv[0] in ('member', 'bank', 'loan') else argv[0]
+                if isinstance(argv, tuple) and argv[0] == 'import':
+                    want, why, argv, (rc, out, err) = self.batch(argv[1])
+                else:
+                    want, why = self.led.apply(argv)
+                    self.history.append((argv, want))
+                    rc, out, err = self.send(argv)
+                key = ' '.join(argv[:2]) if argv[0] in ('member', 'bank', 'loan', 'rules') else argv[0]
                 self.stats[(key, want)] = self.stats.get((key, want), 0) + 1
                 if want == 3:
                     for rule in why.split(': ', 1)[1].split(', '):
                         rule = rule.split('(')[0]
                         self.stats[('rule', rule)] = self.stats.get(('rule', rule), 0) + 1
-                rc, out, err = self.send(argv)
                 if rc != want:
                     self.write_repro()
                     self.fail('exit status of `mcg %s`: mcg %d, oracle %d (oracle: %s; mcg: %s)' % (
@@ -265,10 +469,14 @@ class Run:
                 if self.cmdno % self.every == 0 or (want == 0 and argv[0] in ('call', 'recover', 'guarantee')
                                                     and self.cmdno % 3 == 0):
                     self.compare('after command #%d' % self.cmdno)
+                if self.doc_every and self.cmdno % self.doc_every == 0:
+                    self.compare_docs(False)
                 if self.failed > before:
                     self.write_repro()
             self.cmdno += 1
             self.compare('at the end')
+            if self.doc_every:
+                self.compare_docs(True)
             rc, out, err = self.mcg_run(['check'])
             if rc != 0:
                 self.fail('mcg check exited %d: %s' % (rc, err))
@@ -290,6 +498,9 @@ def main():
     ap.add_argument('--stop-first', action='store_true')
     ap.add_argument('--repro')
     ap.add_argument('--stats', action='store_true')
+    ap.add_argument('--doc-every', type=int, default=100,
+                    help='check the signed documents every N commands and at the end (0: never)')
+    ap.add_argument('--no-xmllint', action='store_true')
     ap.add_argument('seeds', nargs='+')
     a = ap.parse_args()
     passed = failed = 0
@@ -297,10 +508,11 @@ def main():
         seed, _, profile = s.partition(':')
         t0 = time.time()
         r = Run(a.mcg, a.dir, seed, profile or 'default', a.steps, a.every, a.stop_first,
-                a.repro and '%s.%s-%s.sh' % (a.repro, seed, profile or 'default'))
+                a.repro and '%s.%s-%s.sh' % (a.repro, seed, profile or 'default'),
+                a.doc_every, not a.no_xmllint)
         r.run()
-        print('INFO seed %s/%s: %d commands (%d through import), %d checks passed, %d failed, %.1f s' % (
-            seed, r.profile, r.cmdno, r.imported, r.passed, r.failed, time.time() - t0), flush=True)
+        print('INFO seed %s/%s: %d commands (%d through import), %d documents, %d checks passed, %d failed, %.1f s' % (
+            seed, r.profile, r.cmdno, r.imported, r.docs, r.passed, r.failed, time.time() - t0), flush=True)
         if a.stats:
             for k in sorted(r.stats):
                 print('STAT %s %s: %d' % (k[0], k[1], r.stats[k]))
