@@ -100,6 +100,7 @@ class Doc:
         self.digits = digits
         self.flat = {}
         self.order = {}          # path -> [segments] for the lists whose order is checked
+        self.corners = set()     # the corners of the contract this document reaches
 
     def el(self, path, text=None, **attrs):
         if text is not None or not attrs:
@@ -337,9 +338,16 @@ def expect_regulatory(led, name, currency, frm, to):
                 doc.node(p, key=k)
             doc.el(p + '/Count', c)
             doc.el(p + '/ProtectionValue', doc.amt(g))
-        # the keyed buckets by key, byte order (where the bucket without a
-        # key goes is not said: it is left out of the order check)
-        doc.order['Instruments/%s' % by] = ['Bucket[%s]' % k for k in sorted(buckets) if k]
+        # REPORTS.md: "no @key: no sector recorded. By key, byte order".
+        # A member with no sector (district) has the empty key, and the
+        # empty string comes first in byte order: the bucket without a
+        # key first, then the keyed ones by the UTF-8 bytes of their key
+        # ('Sassuolo' < 'prato' < 'Émilie').  Its figures are those of the
+        # borrowers without one, like any other bucket's.
+        doc.order['Instruments/%s' % by] = ['Bucket[%s]' % k
+                                            for k in sorted(buckets, key=lambda k: k.encode('utf-8'))]
+        if '' in buckets and len(buckets) > 1:
+            doc.corners.add('%s: the bucket without a key among keyed ones' % by)
     fund = v.fund()
     doc.node('LargestExposures', limit=pcts(r['single_name_max']))
     by_name = {}

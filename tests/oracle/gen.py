@@ -741,8 +741,14 @@ class Edges:
     def __iter__(self):
         d = self.d
         yield ['bank', 'add', 'BANKITMM', '--name', 'B'] + d(0)
+        # sectors and districts for the regulatory report's buckets: B and
+        # E (borrowers of L2, L6, L5) without a sector, C and E without a
+        # district, keys whose byte order is not a case-blind or a locale's
+        # order ('Sassuolo' < 'prato' < 'Émilie')
+        keys = {'A': ['--sector', 'C23.31', '--district', 'prato'], 'B': ['--district', 'Sassuolo'],
+                'C': ['--sector', 'A01.11'], 'D': ['--sector', 'C23.31', '--district', 'Émilie']}
         for m in ['A', 'B', 'C', 'D', 'E', 'W', 'b', 'V']:
-            yield ['member', 'add', m, '--name', 'Firm ' + m] + d(0)
+            yield ['member', 'add', m, '--name', 'Firm ' + m] + keys.get(m, []) + d(0)
             yield ['contribute', m, '500' if m in 'WV' else '1000', '--kind', 'capital'] + d(0)
         yield ['contribute', 'A', '50000.01', '--kind', 'fund'] + d(0)
         # L1: assessments exactly 180 and 181 days old, an assessor who

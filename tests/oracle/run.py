@@ -48,6 +48,12 @@ SCHEMA = {'BankStatement': 'statement.xsd', 'MemberStatement': 'member_statement
 
 MAX_REPORTED = 15
 
+# What the documents of a fixed scenario must reach (docs.Doc.corners)
+REQUIRED_CORNERS = {
+    'edges': {'BySector: the bucket without a key among keyed ones',
+              'ByDistrict: the bucket without a key among keyed ones'},
+}
+
 
 class Stop(Exception):
     pass
@@ -80,6 +86,7 @@ class Run:
         self.imported = 0
         self.stats = {}
         self.repro_written = False
+        self.corners = set()    # the corners the documents checked reached (docs.Doc.corners)
 
     def mcg_run(self, argv):
         p = subprocess.run([self.mcg] + argv, env=self.env, stdout=subprocess.PIPE,
@@ -292,6 +299,7 @@ class Run:
             self.fail('%s: %s' % (tag, d))
         if not diffs:
             self.passed += 1
+        self.corners |= want.corners
 
     def period(self, rnd):
         """A period (from, to) for a document: `to` is today (the whole
@@ -482,6 +490,11 @@ class Run:
                 self.fail('mcg check exited %d: %s' % (rc, err))
             else:
                 self.passed += 1
+            # the fixed scenario is there for its corners: a change that
+            # lost one must not pass unnoticed
+            need = REQUIRED_CORNERS.get(self.profile, set()) if self.doc_every else set()
+            for c in sorted(need - self.corners):
+                self.fail('no regulatory report checked reached this corner: %s' % c)
         except Stop:
             pass
         if self.reported < self.failed:
@@ -513,6 +526,8 @@ def main():
         r.run()
         print('INFO seed %s/%s: %d commands (%d through import), %d documents, %d checks passed, %d failed, %.1f s' % (
             seed, r.profile, r.cmdno, r.imported, r.docs, r.passed, r.failed, time.time() - t0), flush=True)
+        if r.corners:
+            print('INFO seed %s/%s: corners reached: %s' % (seed, r.profile, '; '.join(sorted(r.corners))), flush=True)
         if a.stats:
             for k in sorted(r.stats):
                 print('STAT %s %s: %d' % (k[0], k[1], r.stats[k]))
