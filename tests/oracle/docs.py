@@ -123,7 +123,8 @@ def pcts(bp):
 
 
 def ratio(num, den):
-    """num / den with two decimals, rounded half up (num, den > 0 ints)."""
+    """num / den with two decimals, rounded half up (num >= 0, den > 0 ints)."""
+    assert num >= 0 and den > 0
     q, r = divmod(num * 100, den)
     if 2 * r >= den:
         q += 1
@@ -366,8 +367,15 @@ def expect_regulatory(led, name, currency, frm, to):
             doc.el(p + '/ShareOfFund', ratio(by_name[m][1] * 100, fund))
     doc.order['LargestExposures'] = ['Exposure[%d]' % i for i in range(1, len(top) + 1)]
     fund_block(doc, v, total, 'Balance', 'TotalProtectionValue')
+    # REPORTS.md: CoverageRatio is "absent when there is no GA or the fund
+    # is negative": a fund of exactly 0.00 with GA is 0.00 (while
+    # Multiplier and ShareOfFund, "absent when the fund is not positive",
+    # are absent, and Deficit is 0.00)
     if total > 0 and fund >= 0:
         doc.el('Fund/CoverageRatio', ratio(fund * 100, total))
+    if total > 0:
+        doc.corners.add('a fund %s with GA' % ('of exactly 0' if fund == 0 else 'below 0' if fund < 0
+                                                else 'above 0'))
     # expected loss: the grade and PD each guarantee was decided on, the
     # lgd in force at the cut (REPORTS.md, "Choices where the domain is
     # silent"), EL = pct(pct(GA, PD), lgd) (DOMAIN.md section 7)

@@ -722,7 +722,10 @@ class Edges:
     an assessor who left, a re-assessment, a deposit left after a call and
     a write-off, a withdrawn member owed money after a recovery, a
     recovery when the fund bore nothing, pledged amounts capped by GA with
-    ties, an old ref replayed with its old date, overflow.  Every
+    ties, an old ref replayed with its old date, overflow, a rules change,
+    a deficit of the fund and then a fund of exactly 0.00 with guarantees
+    active, borrowers without a sector or a district among borrowers with
+    one.  Every
     expectation comes from the oracle, as for the random scenarios (the
     comments say what the oracle is expected to decide)."""
 
@@ -862,6 +865,12 @@ class Edges:
         yield ['recover', 'L4', '--amount', '5000'] + d(2)
         yield ['writeoff', 'L3'] + d(0)
         yield ('docs', ['D', 'b'])
+        # the deficit paid in exactly: a fund of 0.00 with L5 and L6 still
+        # active (REPORTS.md: CoverageRatio 0.00; no Multiplier, no
+        # ShareOfFund; Deficit 0.00), to the end of the scenario
+        assert self.led.fund() < 0
+        yield ['contribute', 'C', fmt_amount(-self.led.fund(), 2), '--kind', 'fund'] + d(1)
+        yield ('docs', ['C', 'E'])
         # overflow and syntax: all exit 2
         yield ['contribute', 'C', '92233720368547758.08', '--kind', 'fund'] + d(0)
         yield ['contribute', 'C', '1500.505', '--kind', 'fund'] + d(0)

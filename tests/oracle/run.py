@@ -51,7 +51,8 @@ MAX_REPORTED = 15
 # What the documents of a fixed scenario must reach (docs.Doc.corners)
 REQUIRED_CORNERS = {
     'edges': {'BySector: the bucket without a key among keyed ones',
-              'ByDistrict: the bucket without a key among keyed ones'},
+              'ByDistrict: the bucket without a key among keyed ones',
+              'a fund of exactly 0 with GA', 'a fund below 0 with GA', 'a fund above 0 with GA'},
 }
 
 
