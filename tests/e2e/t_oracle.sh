@@ -14,10 +14,20 @@
 # past date, and in pages), member statements and the regulatory report,
 # every figure against the model's own state as of the cut and its own
 # log of events, each passing `mcg statement verify` and xmllint against
-# its schema.  The scenarios also load a second rules version mid-run and
-# send several bank events in one `mcg import` file (all or nothing).
-# Scenarios: the fixed corners (edges: also a rules change and a deficit
-# of the fund), the ratios of the documents half way between two
+# its schema; the regulatory report's buckets by sector and district in
+# byte order of their keys, the bucket of the borrowers with none first
+# (the empty key).  At the end of each scenario documents of one day
+# (--from = --to), and documents asked for with --from after --to: exit 2,
+# one line `mcg: error: ...`, and nothing written (no file, no .tmp, no
+# page, an existing file untouched, no checkpoint kept: `mcg audit
+# verify` says the same before and after).  The scenarios also load a
+# second rules version mid-run and send several bank events in one `mcg
+# import` file (all or nothing).
+# Scenarios: the fixed corners (edges: also a rules change, a deficit of
+# the fund, then a fund of exactly 0.00 with guarantees active, so a
+# CoverageRatio of 0.00 and no Multiplier, and borrowers with and without
+# a sector or district; the run fails if its documents no longer reach
+# these), the ratios of the documents half way between two
 # hundredths (ratios), the default rules, other figures for every rule
 # (custom), a thin fund (thin) and a currency without minor digits (jpy).
 # Needs python3 (standard library); xmllint if installed.

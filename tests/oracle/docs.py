@@ -156,6 +156,17 @@ def fund_block(doc, v, total_ga, balance_key, total_key):
     return fund
 
 
+def period_status(frm, to):
+    """The exit status of `mcg statement` and `mcg report regulatory` for
+    the period --from frm --to to.  REPORTS.md and the man page: the period
+    is "--from D, --to D (both included)", the events "dated from F to T":
+    --from equal to --to is a period of one day like any other (exit 0);
+    CLI.md names no case of --from after --to, which is no period at all:
+    bad input, exit 2, and "what was written: nothing" (no file, no
+    FILE.tmp, no page, an existing FILE untouched, no checkpoint kept)."""
+    return 2 if frm > to else 0
+
+
 def period_events(led, frm, to):
     return [e for e in led.log if frm <= e['date'] <= to]
 

@@ -879,6 +879,10 @@ class Edges:
         yield ['repay', 'L2', '--principal', '1'] + d(0)
         # back-dating: exit 2
         yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
+        # an event after the last documents: those asked for at the end
+        # with --from after --to come at a size of the log no kept
+        # checkpoint covers (run.py compare_reversed)
+        yield ['member', 'add', 'N', '--name', 'Firm N', '--sector', 'C23.31'] + d(0)
 
 
 class Ratios:

@@ -16,7 +16,11 @@ and at the end it has mcg write the signed documents of docs/REPORTS.md
 (bank statements, also in pages, member statements, the regulatory
 report) and compares every figure with the model's (docs.py), as of the
 period's cut, and checks that `mcg statement verify` (and xmllint with
-the document's schema) accepts each.  It prints one line `FAIL ...` per
+the document's schema) accepts each; at the end also documents of one
+day and documents asked for with --from after --to, which must be
+refused with nothing written (compare_reversed).  A fixed scenario fails
+when its documents no longer reach the corners it is there for
+(REQUIRED_CORNERS).  It prints one line `FAIL ...` per
 mismatch (naming the seed, the command number, the figure, mcg's value
 and the oracle's), at most MAX_REPORTED a seed, and a last line `RESULT
 PASSED FAILED`.
@@ -327,7 +331,8 @@ class Run:
         now, and those members' statements.  At the end: a statement for
         every bank, the report (a random period and the whole log), a
         statement in pages, one for a period before the first event, two
-        member statements."""
+        member statements, a statement and the report of one day; and
+        first, documents asked for with --from after --to."""
         led = self.led
         rnd = random.Random('%s/%s/docs/%d' % (self.seed, self.profile, self.cmdno))
         name, cur = self.name, self.currency
@@ -372,6 +377,10 @@ class Run:
             for m in members_asked:
                 member(m)
             return
+        # first, before any document signs a checkpoint of the log as it
+        # is now (mcg keeps one checkpoint a size: a refused request that
+        # wrongly kept one would go unseen after another document)
+        self.compare_reversed(random.Random('%s/%s/reversed' % (self.seed, self.profile)), banks)
         for b in banks:
             statement(b, *self.period(rnd))
         regulatory(*self.period(rnd))
@@ -382,6 +391,77 @@ class Run:
         statement(banks[0], before - datetime.timedelta(days=30), before)
         for m in members[:1] + rnd.sample(members[1:], min(1, len(members) - 1)):
             member(m)
+        # a period of one day (--from = --to), on a day with events
+        day = rnd.choice(sorted({e['date'] for e in led.log}))
+        assert docs.period_status(day, day) == 0
+        statement(rnd.choice(banks), day, day)
+        regulatory(day, day)
+
+    def compare_reversed(self, rnd, banks):
+        """Documents asked for with --from after --to (a day after, or
+        a month): the exit status of docs.period_status, an error of one
+        line `mcg: error: ...` (CLI.md), and nothing written: no FILE, no
+        FILE.tmp, no page, an existing FILE byte for byte as it was,
+        nothing on standard output for `-o -`, and the ledger as it was
+        (`mcg audit verify`: the same events, the same kept checkpoints,
+        the same root; the views compared with the model).  Run when
+        no checkpoint of the log's present size is kept yet."""
+        led = self.led
+        to = rnd.choice(sorted({e['date'] for e in led.log}) + [led.s['last_date']])
+        frm = to + datetime.timedelta(days=rnd.choice([1, 31]))
+        want = docs.period_status(frm, to)
+        base = os.path.join(self.workdir, 'reversed-%s-%s' % (self.seed, self.profile))
+        kept = base + '-kept.xml'
+        kept_bytes = b'<not-a-document>written before, must stay</not-a-document>\n'
+        period = ['--from', frm.isoformat(), '--to', to.isoformat()]
+        bank = rnd.choice(banks)
+        cases = [
+            ['statement', bank] + period + ['-o', base + '-statement.xml'],
+            ['statement', bank] + period + ['--page-size', '1', '-o', base + '-pages.xml'],
+            ['report', 'regulatory'] + period + ['-o', base + '-regulatory.xml'],
+            ['report', 'regulatory'] + period + ['-o', kept],
+            ['report', 'regulatory'] + period + ['-o', '-'],
+        ]
+        rc, before, err = self.mcg_run(['audit', 'verify'])
+        if rc != 0:
+            self.fail('mcg audit verify exited %d: %s' % (rc, err))
+            return
+        for argv in cases:
+            for f in os.listdir(self.workdir):
+                if f.startswith(os.path.basename(base)):
+                    os.remove(os.path.join(self.workdir, f))
+            with open(kept, 'wb') as f:
+                f.write(kept_bytes)
+            tag = '`mcg %s` (--from after --to)' % ' '.join(argv)
+            rc, out, err = self.mcg_run(argv)
+            self.history.append((argv, want, 'a document asked for, not an event'))
+            ok = True
+            if rc != want:
+                ok = False
+                self.fail('%s exited %d, oracle %d: %s' % (tag, rc, want, err))
+            if want != 0 and (not err.startswith('mcg: error: ') or '\n' in err):
+                ok = False
+                self.fail('%s: standard error is not one line `mcg: error: ...`: %r' % (tag, err))
+            if want != 0 and out:
+                ok = False
+                self.fail('%s wrote %d bytes to standard output' % (tag, len(out)))
+            made = sorted(f for f in os.listdir(self.workdir)
+                          if f.startswith(os.path.basename(base)) and f != os.path.basename(kept))
+            if want != 0 and made:
+                ok = False
+                self.fail('%s left %s' % (tag, ', '.join(made)))
+            with open(kept, 'rb') as f:
+                if f.read() != kept_bytes:
+                    ok = False
+                    self.fail('%s changed the file that was at %s' % (tag, kept))
+            rc, after, err = self.mcg_run(['audit', 'verify'])
+            if want != 0 and (rc != 0 or after != before):
+                ok = False
+                self.fail('%s changed the ledger: `mcg audit verify` said %r, then %r' % (
+                    tag, before.strip(), after.strip() if rc == 0 else 'exit %d: %s' % (rc, err)))
+            if ok:
+                self.passed += 1
+        self.compare('after documents asked for with --from after --to')
 
     def compare_pages(self, rnd, banks):
         """One statement in pages (REPORTS.md "Pages"): three or four
