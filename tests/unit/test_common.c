@@ -1,6 +1,8 @@
-/* Unit tests of the small foundations: dates, buffers, errors. */
+/* Unit tests of the small foundations: dates, buffers, paths, errors. */
 #include <criterion/criterion.h>
+#include <libgen.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +10,7 @@
 #include "buf.h"
 #include "date.h"
 #include "error.h"
+#include "path.h"
 
 Test(date, parses_and_formats_round_trip)
 {
@@ -166,6 +169,72 @@ Test(buf, strlcpy_truncates_and_says_so)
 	cr_assert_str_eq(small, "abc");
 	cr_assert_eq(mcg_strlcpy(small, "abcdef", sizeof(small)), MCG_EINPUT);
 	cr_assert_str_eq(small, "abc");
+}
+
+/* The folder holding each path, as POSIX dirname(3) says. */
+static const struct {
+	const char *path, *parent;
+} path_parents[] = {
+	{ "file", "." },           { "./file", "." },       { "../file", ".." },
+	{ "/file", "/" },          { "/", "/" },            { "///", "/" },
+	{ "a/b", "a" },            { "a//b", "a" },         { "a/b/", "a" },
+	{ "a/b//", "a" },          { "a///b///", "a" },     { "a/", "." },
+	{ "a/b/c", "a/b" },        { "/a/b", "/a" },        { "/a//b/c", "/a//b" },
+	{ "a/./b", "a/." },        { ".", "." },            { "..", "." },
+	{ "", "." },               { "//", "/" },           { "//file", "/" },
+	{ "dir/.tmp", "dir" },
+};
+
+Test(path, parent_is_what_dirname_gives)
+{
+	for (size_t i = 0; i < sizeof(path_parents) / sizeof(path_parents[0]); i++) {
+		const char *path = path_parents[i].path;
+		mcg_buf b = MCG_BUF_INIT;
+		char copy[16];
+
+		cr_assert_eq(mcg_path_parent(path, &b), 0, "'%s'", path);
+		cr_assert_str_eq(mcg_buf_str(&b), path_parents[i].parent, "'%s'", path);
+		mcg_buf_free(&b);
+		/* The C library agrees, but for a path that starts with exactly
+		 * two slashes: glibc keeps "//", which POSIX leaves open. */
+		if (strncmp(path, "//", 2) == 0 && path[2] != '/')
+			continue;
+		cr_assert_eq(mcg_strlcpy(copy, path, sizeof(copy)), 0);
+		cr_assert_str_eq(dirname(copy), path_parents[i].parent, "dirname('%s')", path);
+	}
+}
+
+Test(path, parent_leaves_its_input_alone_and_appends)
+{
+	char path[] = "a/b//";
+	mcg_buf b = MCG_BUF_INIT;
+
+	cr_assert_eq(mcg_buf_puts(&b, "in "), 0);
+	cr_assert_eq(mcg_path_parent(path, &b), 0);
+	cr_assert_str_eq(mcg_buf_str(&b), "in a");
+	cr_assert_str_eq(path, "a/b//", "the input is not changed");
+	mcg_buf_free(&b);
+}
+
+/* No fixed-size buffer: a path longer than PATH_MAX has a parent too, and
+ * the only limit is the buffer's own. */
+Test(path, parent_of_a_long_path_is_bounded_by_the_buffer_only)
+{
+	size_t n = 3 * 4096;
+	char *path = malloc(n + 3);
+	mcg_buf b = MCG_BUF_INIT;
+
+	cr_assert_not_null(path);
+	memset(path, 'x', n);
+	memcpy(path + n, "/y", 3);
+	cr_assert_eq(mcg_path_parent(path, &b), 0);
+	cr_assert_eq(b.len, n);
+	cr_assert_eq(strspn(mcg_buf_str(&b), "x"), n);
+	mcg_buf_free(&b);
+	mcg_buf_init(&b, 10);
+	cr_assert_eq(mcg_path_parent(path, &b), MCG_EINPUT, "past the buffer's limit");
+	mcg_buf_free(&b);
+	free(path);
 }
 
 Test(error, exit_status_is_the_code_negated)
