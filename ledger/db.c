@@ -5,7 +5,6 @@
 #include "ledger_int.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "buf.h"
 #include "money.h"
+#include "path.h"
 
 int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing)
 {
@@ -286,10 +286,11 @@ int mcg_db_leave_rollback_journal(mcg_ledger *L, mcg_error *err)
  * (where the journal is deleted). */
 static int may_write_file_and_folder(const char *path)
 {
-	char *copy = strdup(path);
-	int ok = copy && access(path, W_OK) == 0 && access(dirname(copy), W_OK) == 0;
+	mcg_buf folder = MCG_BUF_INIT;
+	int ok = mcg_path_parent(path, &folder) == 0 && access(path, W_OK) == 0 &&
+		 access(folder.data, W_OK) == 0;
 
-	free(copy);
+	mcg_buf_free(&folder);
 	return ok;
 }
 

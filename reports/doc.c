@@ -31,6 +31,7 @@
 #include "date.h"
 #include "ledger/audit_log.h"
 #include "money.h"
+#include "path.h"
 #include "reports/xmlsig.h"
 #include "xmlsafe.h"
 
@@ -609,16 +610,9 @@ static int write_all(int fd, const char *data, size_t len)
 static int sync_folder(const char *path)
 {
 	mcg_buf dir = MCG_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 	int fd, rc;
 
-	if (!slash)
-		rc = mcg_buf_puts(&dir, ".");
-	else if (slash == path)
-		rc = mcg_buf_puts(&dir, "/");
-	else
-		rc = mcg_buf_append(&dir, path, (size_t)(slash - path));
-	if (rc) {
+	if (mcg_path_parent(path, &dir)) {
 		mcg_buf_free(&dir);
 		return -1;
 	}
