@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "date.h"
 #include "money.h"
+#include "path.h"
 #include "reports/reports.h"
 
 /* Most arguments a report command takes (flags and values included). */
@@ -51,16 +52,18 @@ static int period(cli_args *a, int32_t *from, int32_t *to, mcg_error *err)
 }
 
 /*
- * The output file must be given, and its folder must exist, before a
- * checkpoint is signed and the document built: a typo in the path is bad
- * input (exit 2), found first.  "-" is standard output.
+ * The output file must be given, and its folder must exist and be
+ * writable, before a checkpoint is signed and the document built: a typo
+ * in the path is bad input (exit 2), found first.  "-" is standard output.
+ * A path that ends in '/' names a folder, whether or not there is one yet;
+ * refused here, it would otherwise fail late, at creating "newdir/.tmp".
  */
 static int output_path(cli_args *a, const char **out, mcg_error *err)
 {
 	const char *path = cli_value(a, "output");
-	char dir[CLI_ARG_BYTES_MAX + 1];
-	const char *slash;
+	mcg_buf dir = MCG_BUF_INIT;
 	struct stat st;
+	int rc = MCG_OK;
 
 	if (!path || !*path)
 		return mcg_error_set(err, MCG_EINPUT, "-o FILE is required (- for standard output)");
@@ -69,21 +72,19 @@ static int output_path(cli_args *a, const char **out, mcg_error *err)
 		return MCG_OK;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return mcg_error_set(err, MCG_EINPUT, "-o %s is a folder, not a file", path);
-	slash = strrchr(path, '/');
-	if (!slash)
-		return MCG_OK;
-	if (slash == path)
-		return MCG_OK;
-	if ((size_t)(slash - path) >= sizeof(dir))
-		return mcg_error_set(err, MCG_EINPUT, "-o: the path is too long");
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return mcg_error_set(err, MCG_EINPUT, "-o %s: there is no folder %s", path, dir);
-	if (access(dir, W_OK) != 0)
-		return mcg_error_set(err, MCG_EINPUT, "-o %s: cannot write in %s: %s", path, dir,
-				     strerror(errno));
-	return MCG_OK;
+	if (path[strlen(path) - 1] == '/')
+		return mcg_error_set(err, MCG_EINPUT,
+				     "-o %s ends in '/', so it names a folder, not a file", path);
+	if (mcg_path_parent(path, &dir))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	if (stat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode))
+		rc = mcg_error_set(err, MCG_EINPUT, "-o %s: there is no folder %s", path,
+				   dir.data);
+	else if (access(dir.data, W_OK) != 0)
+		rc = mcg_error_set(err, MCG_EINPUT, "-o %s: cannot write in %s: %s", path,
+				   dir.data, strerror(errno));
+	mcg_buf_free(&dir);
+	return rc;
 }
 
 /* One line on what was written (on stderr when the document went to stdout). */

@@ -149,9 +149,48 @@ expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31
 expect_contains "$ERR" "-o FILE is required" "output required"
 expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o nofolder/x.xml
 expect_contains "$ERR" "no folder" "missing folder"
+# The folder is the one dirname(1) names: repeated slashes are one.
+expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o nofolder//x.xml
+expect_eq "$ERR" "mcg: error: -o nofolder//x.xml: there is no folder nofolder" "missing folder, slashes dropped"
 mkdir adir
 expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o adir
-expect_eq "$( (ls x.xml* 2>/dev/null; ls -A adir) | wc -l)" "0" "nothing written on refusal"
+expect_contains "$ERR" "-o adir is a folder, not a file" "a folder refused"
+expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o adir/
+expect_contains "$ERR" "-o adir/ is a folder, not a file" "a folder with its slash refused"
+# A path ending in '/' names a folder even when there is none (it used to
+# be refused as a missing folder "newdir", and "adir/x.xml/" as "adir/x.xml").
+before=$(snapshot)
+expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o newdir/
+expect_contains "$ERR" "-o newdir/ ends in '/', so it names a folder, not a file" "a new folder refused"
+expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o adir/x.xml/
+expect_contains "$ERR" "names a folder, not a file" "a file name with a slash refused"
+expect_eq "$(snapshot)" "$before" "refused paths: no checkpoint kept"
+expect_eq "$( (ls -d x.xml* newdir 2>/dev/null; ls -A adir) | wc -l)" "0" "nothing written on refusal"
+# A bare file name's folder is the working folder, checked like any other:
+# one that cannot be written is refused before a checkpoint is signed (it
+# used to fail only at writing, exit 1, the checkpoint kept).  As root
+# every folder is writable: run as nobody when possible (setpriv).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	mkdir -m 0755 nb
+	sqlite3 "$MCG_DB" ".backup nb/l.db"
+	cp -R "$MCG_DB.keys" nb/keys
+	# An event after the last checkpoint, so that a statement would keep one.
+	ok_run --db nb/l.db --keys nb/keys contribute D 1.00 --kind capital --date 2026-07-02
+	mkdir -m 0555 nb/ro
+	chown -R 65534:65534 nb
+	chmod 0711 "$T_DIR"
+	before=$(sqlite3 nb/l.db .dump | sha256sum)
+	for out in x.xml ./x.xml; do
+		(cd nb/ro && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+			env MCG_ACTOR=nobody "$MCG" --db "$T_DIR/nb/l.db" --keys "$T_DIR/nb/keys" \
+			statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o "$out" \
+			>"$T_DIR/.out" 2>"$T_DIR/.err")
+		expect_eq "$?" 2 "-o $out in a folder one may not write"
+		expect_contains "$(cat "$T_DIR/.err")" "-o $out: cannot write in .: " "the refusal names the folder"
+	done
+	expect_eq "$(sqlite3 nb/l.db .dump | sha256sum)" "$before" "an unwritable working folder: no checkpoint kept"
+	rm -rf nb
+fi
 # A key that cannot sign: the statement is refused before anything is
 # done (no checkpoint either), and no file, signed or not, is left.
 mv mcg.db.keys/statement.key statement.key.saved
