@@ -603,7 +603,7 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 				     im->rec.n, im->n_fields);
 	type = cell(im, COL_TYPE);
 	ref = cell(im, COL_REF);
-	for (size_t i = 0; i < sizeof(row_types) / sizeof(row_types[0]); i++)
+	for (size_t i = 0; i < sizeof(row_types) / sizeof(row_types[0]) && !t; i++)
 		if (strcmp(type, row_types[i].type) == 0)
 			t = &row_types[i];
 	if (!t)
