@@ -210,9 +210,10 @@ const cli_command cli_commands[] = {
 	{ "statement", cmd_statement,
 	  "statement BANK --from D --to D [--page-size N] -o FILE",
 	  "a partner bank's signed XML statement of the guarantees on its loans",
-	  "  --from D, --to D   the period (YYYY-MM-DD, both included): its events are\n"
-	  "                     listed; the figures are those at its end (the last\n"
-	  "                     event dated on or before --to)\n"
+	  "  --from D, --to D   the period (YYYY-MM-DD, both included; --from after\n"
+	  "                     --to is refused): its events are listed; the figures\n"
+	  "                     are those at its end (the last event dated on or\n"
+	  "                     before --to)\n"
 	  "  -o FILE            where to write it (- for standard output); written\n"
 	  "                     atomically, and only once signed and checked\n"
 	  "  --page-size N      split it into pages of at most N guarantees, each a\n"
@@ -227,7 +228,8 @@ const cli_command cli_commands[] = {
 	{ "report regulatory", cmd_report_regulatory,
 	  "report regulatory --from D --to D -o FILE",
 	  "the signed XML report for the supervisor",
-	  "  --from D, --to D   the period (YYYY-MM-DD, both included)\n"
+	  "  --from D, --to D   the period (YYYY-MM-DD, both included; --from after\n"
+	  "                     --to is refused)\n"
 	  "  -o FILE            where to write it (- for standard output)\n"
 	  "  Members and capital; guarantees by status, sector and district; the\n"
 	  "  ten largest exposures against the fund; the fund, multiplier and\n"
