@@ -16,7 +16,13 @@
 # log of events, each passing `mcg statement verify` and xmllint against
 # its schema; the regulatory report's buckets by sector and district in
 # byte order of their keys, the bucket of the borrowers with none first
-# (the empty key).  At the end of each scenario documents of one day
+# (the empty key).  At the end of a random scenario also the report and
+# the statements as of the days when guarantees were live (the most of
+# them under each rules version, and one decided on an earlier version),
+# so that grades, expected loss, multiplier, coverage and shares of the
+# fund are checked with live figures; the run fails if the documents of
+# 2:custom and 8:thin no longer reach such a cut.  At the end of each
+# scenario documents of one day
 # (--from = --to), and documents asked for with --from after --to: exit 2,
 # one line `mcg: error: ...`, and nothing written (no file, no .tmp, no
 # page, an existing file untouched, no checkpoint kept: `mcg audit

@@ -257,7 +257,9 @@ def expect_bank_statement(led, name, currency, bank, frm, to):
                 if e['to_p'][m]:      # "one per co-guarantor repaid"
                     doc.el(p + '/ToCoGuarantor[%s]' % m, doc.amt(e['to_p'][m]), member=m)
     doc.order['Events'] = segs
-    fund_block(doc, v, v.total_ga(), 'Balance', 'TotalGuaranteed')
+    fund = fund_block(doc, v, v.total_ga(), 'Balance', 'TotalGuaranteed')
+    if any(v.ga(v.s['loans'][lid]) > 0 for lid in mine):
+        doc.corners.add('statement: a guarantee with GA, a fund %s' % ('above 0' if fund > 0 else 'not above 0'))
     return doc
 
 
@@ -387,6 +389,13 @@ def expect_regulatory(led, name, currency, frm, to):
     if total > 0:
         doc.corners.add('a fund %s with GA' % ('of exactly 0' if fund == 0 else 'below 0' if fund < 0
                                                 else 'above 0'))
+        # the rules changed mid-run: live guarantees under the later
+        # version, and one decided on an earlier version (its grade's PD
+        # is the one it was decided on, the LGD the one in force)
+        if v.rules_version > 1:
+            doc.corners.add('a later rules version in force with GA')
+        if any(ga[lid] > 0 and l.get('rules_version', 1) < v.rules_version for lid, l in inst.items()):
+            doc.corners.add('a guarantee decided on an earlier rules version with GA')
     # expected loss: the grade and PD each guarantee was decided on, the
     # lgd in force at the cut (REPORTS.md, "Choices where the domain is
     # silent"), EL = pct(pct(GA, PD), lgd) (DOMAIN.md section 7)
@@ -405,6 +414,8 @@ def expect_regulatory(led, name, currency, frm, to):
         doc.el(p + '/ProtectionValue', doc.amt(sum(ga[i] for i in ids)))
         doc.el(p + '/ExpectedLoss', doc.amt(el))
     doc.el('ExpectedLoss/Total', doc.amt(el_total))
+    if sum(1 for g in range(1, 11) if doc.flat['ExpectedLoss/Grade[%d]/Count' % g] != '0') >= 2:
+        doc.corners.add('ExpectedLoss: GA in two grades or more')
     doc.order['ExpectedLoss'] = ['LGD'] + ['Grade[%d]' % g for g in range(1, 11)] + ['Total']
 
     def kind(k):

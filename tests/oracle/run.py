@@ -17,10 +17,13 @@ and at the end it has mcg write the signed documents of docs/REPORTS.md
 report) and compares every figure with the model's (docs.py), as of the
 period's cut, and checks that `mcg statement verify` (and xmllint with
 the document's schema) accepts each; at the end also documents of one
-day and documents asked for with --from after --to, which must be
-refused with nothing written (compare_reversed).  A fixed scenario fails
-when its documents no longer reach the corners it is there for
-(REQUIRED_CORNERS).  It prints one line `FAIL ...` per
+day, documents asked for with --from after --to, which must be
+refused with nothing written (compare_reversed), and, for a random
+scenario, the report and statements as of days when guarantees were live
+(live_cuts).  A fixed scenario fails when its documents no longer reach
+the corners it is there for (REQUIRED_CORNERS), and so do the random
+scenarios of t_oracle.sh with custom rules and a thin fund
+(REQUIRED_CORNERS_OF_SEED).  It prints one line `FAIL ...` per
 mismatch (naming the seed, the command number, the figure, mcg's value
 and the oracle's), at most MAX_REPORTED a seed, and a last line `RESULT
 PASSED FAILED`.
@@ -57,6 +60,19 @@ REQUIRED_CORNERS = {
     'edges': {'BySector: the bucket without a key among keyed ones',
               'ByDistrict: the bucket without a key among keyed ones',
               'a fund of exactly 0 with GA', 'a fund below 0 with GA', 'a fund above 0 with GA'},
+}
+# ... and what the documents of the random scenarios of t_oracle.sh must
+# reach (with --steps 300 or more): the scenarios with other figures for
+# every rule (custom) and a thin fund (thin) are there to have the grades,
+# the expected loss, the multiplier, the coverage ratio and the shares of
+# the fund checked with their figures, so some of their documents must be
+# cut while guarantees are live, also after the rules change (run.py
+# live_cuts chooses such cuts)
+LIVE = {'a fund above 0 with GA', 'statement: a guarantee with GA, a fund above 0',
+        'a later rules version in force with GA', 'a guarantee decided on an earlier rules version with GA'}
+REQUIRED_CORNERS_OF_SEED = {
+    ('2', 'custom'): LIVE,
+    ('8', 'thin'): LIVE | {'ExpectedLoss: GA in two grades or more'},
 }
 
 
@@ -331,8 +347,10 @@ class Run:
         now, and those members' statements.  At the end: a statement for
         every bank, the report (a random period and the whole log), a
         statement in pages, one for a period before the first event, two
-        member statements, a statement and the report of one day; and
-        first, documents asked for with --from after --to."""
+        member statements, a statement and the report of one day, for a
+        random scenario the report and statements as of the days of
+        live_cuts; and first, documents asked for with --from after
+        --to."""
         led = self.led
         rnd = random.Random('%s/%s/docs/%d' % (self.seed, self.profile, self.cmdno))
         name, cur = self.name, self.currency
@@ -396,6 +414,49 @@ class Run:
         assert docs.period_status(day, day) == 0
         statement(rnd.choice(banks), day, day)
         regulatory(day, day)
+        if self.profile in ('edges', 'ratios'):
+            return      # fixed scenarios: their documents come when they ask
+        # cuts while guarantees are live (a random scenario may end, and
+        # its checkpoints fall, when none is): the report and the
+        # statements of the banks with one, as of those days
+        live = random.Random('%s/%s/live' % (self.seed, self.profile))
+        dates = sorted({e['date'] for e in led.log})
+        for to, seq in self.live_cuts():
+            frm = live.choice([self.start] + [d for d in dates if d <= to])
+            regulatory(frm, to)
+            v = led.view(seq)
+            for b in sorted({l['bank'] for l in v.s['loans'].values() if v.ga(l) > 0}):
+                statement(b, frm, to)
+
+    def live_cuts(self):
+        """[(day, seq)]: the cuts (the state at the end of a day with
+        events) with guarantees live, GA > 0, that the documents must see:
+        for each rules version in force and each sign of the fund (above
+        0, 0, below 0), the day with the most such guarantees (then the
+        most grades, both active and defaulted ones, the most GA); and the
+        same among the days when one of them was decided on an earlier
+        rules version than the one in force.  Read from the model's own
+        copies of its state, so no draw of the scenario changes."""
+        led = self.led
+        eod = {}
+        for seq, d, _, _, _ in led.snaps:
+            eod[d] = seq
+        best = {}
+        for d, seq in sorted(eod.items()):
+            v = led.view(seq)
+            live = [l for l in v.s['loans'].values() if v.ga(l) > 0]
+            if not live:
+                continue
+            fund = v.fund()
+            score = (len(live), len({l['score_x2'] // 2 for l in live}), len({l['status'] for l in live}),
+                     sum(v.ga(l) for l in live))
+            keys = [('version', v.rules_version, (fund > 0) - (fund < 0))]
+            if any(l.get('rules_version', 1) < v.rules_version for l in live):
+                keys.append(('decided on an earlier version',))
+            for k in keys:
+                if k not in best or score > best[k][0]:
+                    best[k] = (score, d, seq)
+        return sorted({(d, seq) for _, d, seq in best.values()})
 
     def compare_reversed(self, rnd, banks):
         """Documents asked for with --from after --to (a day after, or
@@ -574,8 +635,11 @@ class Run:
             # the fixed scenario is there for its corners: a change that
             # lost one must not pass unnoticed
             need = REQUIRED_CORNERS.get(self.profile, set()) if self.doc_every else set()
+            if self.doc_every and self.steps >= 300:
+                need = need | REQUIRED_CORNERS_OF_SEED.get((self.seed, self.profile), set())
             for c in sorted(need - self.corners):
-                self.fail('no regulatory report checked reached this corner: %s' % c)
+                self.fail('no %s checked reached this corner: %s' % (
+                    'bank statement' if c.startswith('statement: ') else 'regulatory report', c))
         except Stop:
             pass
         if self.reported < self.failed:
