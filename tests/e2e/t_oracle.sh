@@ -8,7 +8,13 @@
 # `mcg import`), and tests/oracle/run.py runs them one at a time against
 # $MCG, comparing each exit status, and at checkpoints every balance,
 # every member's exposure, every loan's status, outstanding, GA, coverage,
-# score and PD, every member's status and the eligible peer assessments.
+# score and PD, every member's name, status, sector and district and the
+# eligible peer assessments.  Some new members are first sent with a
+# sector that is not a NACE code or a district that is not text (empty,
+# malformed, control characters, 201 bytes, not UTF-8; DOMAIN.md section
+# 4, the man page, docs/HOSTILE-INPUT.md): exit 2, one line `mcg: error:
+# ...`, and nothing written (`mcg audit verify` and `member list` as
+# before).
 # Every 100 commands and at the end it also checks the signed documents
 # (docs/REPORTS.md; tests/oracle/docs.py): bank statements (also as of a
 # past date, and in pages), member statements and the regulatory report,
@@ -31,9 +37,10 @@
 # import` file (all or nothing).
 # Scenarios: the fixed corners (edges: also a rules change, a deficit of
 # the fund, then a fund of exactly 0.00 with guarantees active, so a
-# CoverageRatio of 0.00 and no Multiplier, and borrowers with and without
-# a sector or district; the run fails if its documents no longer reach
-# these), the ratios of the documents half way between two
+# CoverageRatio of 0.00 and no Multiplier, borrowers with and without
+# a sector or district, and every invalid sector and district; the run
+# fails if its documents no longer reach these), the ratios of the
+# documents half way between two
 # hundredths (ratios), the default rules, other figures for every rule
 # (custom), a thin fund (thin) and a currency without minor digits (jpy).
 # Needs python3 (standard library); xmllint if installed.

@@ -23,6 +23,24 @@ MEMBER_POOL = ['A', 'B', 'C', 'D', 'E', 'a', 'b', 'c', 'B2', 'b2', 'A.1', 'A-1',
                'AB', 'x-9', 'Y', 'y']
 BANKS = ['BANKITMM', 'UNCRITMMXXX', 'BPMOIT22XXX']
 
+# `member add` with a sector that is not a NACE code (oracle.NACE_RE:
+# empty, lower case, spaces, another separator, a letter after U, too many
+# or too few digits, a word) or a district that is not text
+# (oracle.text_ok: empty, control characters, 201 bytes, 201 bytes of
+# 101 characters, not UTF-8: a lone surrogate is sent as the byte it
+# escapes, here a lead byte at the end, Latin-1, an overlong '/' and a
+# surrogate in UTF-8): every one exit 2, nothing written
+BAD_SECTORS = ['', 'c23.31', 'C23.311', 'C23.31.1', 'C23.', 'C2.31', 'C233.1', 'Z23.31', 'CC23.31',
+               'C 23.31', ' C23.31', 'C23.31 ', 'C23,31', 'C-23.31', 'Ceramics', 'C23.3x', 'C23.31\n',
+               '.31', 'C\udcc923.31']
+BAD_DISTRICTS = ['', 'Sas\tsuolo', 'Prato\n', 'Biella\x7f', '\x1b[31mCarpi', 'Lumezzane\r', 'x' * 201,
+                 '\u00e9' * 100 + 'x', 'Cant\udce0', '\udcc9mile', 'Bi\udcc0\udcafella', '\udced\udca0\udc80']
+
+
+class Extra(list):
+    """A command the generator adds without counting it as a step (the
+    scenario's draws, and so the rest of it, stay as they were)."""
+
 PROFILES = {
     # the defaults of DOMAIN.md section 7
     'default': {'rules': None, 'fund': (30000, 90000), 'currency': 'EUR'},
@@ -75,6 +93,9 @@ class Gen:
         self.r2 = random.Random('%s/%s/extra' % (seed, profile))
         self.workdir = tempfile.gettempdir()   # where files are written (run.py sets it)
         self.batches = 0
+        # the sectors and districts that must be refused: a generator of
+        # their own too
+        self.r3 = random.Random('%s/%s/text' % (seed, profile))
 
     # -- helpers
     def scale(self, units):
@@ -177,7 +198,7 @@ class Gen:
                 continue
             fn = r.choices(fns, weights)[0]
             for argv in fn():
-                count += 1
+                count += not isinstance(argv, Extra)
                 yield argv
         # wind down: every called loan recovered (in parts) and written off,
         # dues settled, members leave
@@ -285,6 +306,8 @@ class Gen:
         else:
             m = 'N%d' % self.next_member
             self.next_member += 1
+        if m not in self.led.s['members'] and self.r3.random() < 0.5:
+            yield self.bad_text(m)
         # sector and district from the id (no draw of the generator, so
         # the scenarios stay as they were): some without either, for the
         # regulatory report's buckets without a key
@@ -299,6 +322,18 @@ class Gen:
         yield self.finish(argv)
         if self.started and self.led.active(m):
             yield from self.capital(m)
+
+    def bad_text(self, m):
+        """The new member `m` first with a sector or a district that must
+        be refused (exit 2, nothing written; run.py checks both), the other
+        one valid or not given.  Drawn from self.r3 and not a step."""
+        r = self.r3
+        argv = ['member', 'add', m, '--name', 'Firm ' + m]
+        if r.random() < 0.5:
+            argv += ['--sector', r.choice(BAD_SECTORS)] + r.choice([[], ['--district', 'Prato']])
+        else:
+            argv += r.choice([[], ['--sector', 'C23.31']]) + ['--district', r.choice(BAD_DISTRICTS)]
+        return Extra(argv + ['--date', self.date.isoformat()])
 
     def capital(self, m):
         r = self.r
@@ -725,7 +760,8 @@ class Edges:
     ties, an old ref replayed with its old date, overflow, a rules change,
     a deficit of the fund and then a fund of exactly 0.00 with guarantees
     active, borrowers without a sector or a district among borrowers with
-    one.  Every
+    one, sectors and districts at the edge of valid, and every one of
+    BAD_SECTORS and BAD_DISTRICTS (refused, nothing written).  Every
     expectation comes from the oracle, as for the random scenarios (the
     comments say what the oracle is expected to decide)."""
 
@@ -753,6 +789,11 @@ class Edges:
         for m in ['A', 'B', 'C', 'D', 'E', 'W', 'b', 'V']:
             yield ['member', 'add', m, '--name', 'Firm ' + m] + keys.get(m, []) + d(0)
             yield ['contribute', m, '500' if m in 'WV' else '1000', '--kind', 'capital'] + d(0)
+        # a sector at the section level and one without its letter, a
+        # district of 200 bytes in 100 characters and one of 200 ASCII
+        # characters: accepted (oracle.NACE_RE, oracle.text_ok)
+        yield ['member', 'add', 'S1', '--name', 'Firm S1', '--sector', 'C', '--district', '\u00e9' * 100] + d(0)
+        yield ['member', 'add', 'S2', '--name', 'Firm S2', '--sector', '23.31', '--district', 'x' * 200] + d(0)
         yield ['contribute', 'A', '50000.01', '--kind', 'fund'] + d(0)
         # L1: assessments exactly 180 and 181 days old, an assessor who
         # leaves, the borrower's own, a re-assessment
@@ -880,6 +921,12 @@ class Edges:
         yield ['contribute', 'C', '+5', '--kind', 'fund'] + d(0)
         yield ['contribute', 'C', '1,500.00', '--kind', 'fund'] + d(0)
         yield ['repay', 'L2', '--principal', '1'] + d(0)
+        # every sector that is not a NACE code, every district that is not
+        # text: exit 2, nothing written (run.py checks both)
+        for i, v in enumerate(BAD_SECTORS):
+            yield ['member', 'add', 'X%d' % i, '--name', 'X', '--sector', v] + d(0)
+        for i, v in enumerate(BAD_DISTRICTS):
+            yield ['member', 'add', 'Y%d' % i, '--name', 'Y', '--district', v] + d(0)
         # back-dating: exit 2
         yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
 

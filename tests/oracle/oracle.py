@@ -23,6 +23,18 @@ import xml.etree.ElementTree as ET
 ID_RE = re.compile(r'^[A-Za-z0-9._-]{1,32}$')
 BIC_RE = re.compile(r'^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$')
 DATE_RE = re.compile(r'^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
+# DOMAIN.md section 4: a member's "optional sector (NACE code)"; CLI.md
+# `--sector NACE`; the man page: "its NACE code, e.g. C23.31".  A code of
+# NACE Rev. 2 at one of its levels: the section (a letter A-U), the
+# division (two digits), the group (division '.' one digit), the class
+# (division '.' two digits), the digits after the section's letter as in
+# the man page's C23.31, or alone as NACE writes them (23.31).  Nothing
+# else is a NACE code: empty, lower case, spaces, another separator, a
+# letter after U, more digits.  (Whether the letter must be the section of
+# that division, A01.11 but not A23.31, and the code one that NACE lists,
+# no document says: the generator sends neither.)
+NACE_RE = re.compile(r'[A-U]|[A-U]?[0-9]{2}(\.[0-9]{1,2})?')
+TEXT_MAX = 200
 INT64 = 2 ** 63
 
 
@@ -102,6 +114,23 @@ def fmt_amount(v, digits):
     if digits == 0:
         return s + str(a)
     return '%s%d.%0*d' % (s, a // 10 ** digits, digits, a % 10 ** digits)
+
+
+def text_ok(text, limit=TEXT_MAX):
+    """A district (DOMAIN.md section 4; CLI.md `--district NAME`): text
+    as docs/HOSTILE-INPUT.md gives it for names, sector and district,
+    UTF-8 without control characters (C0 and DEL), at most `limit` bytes;
+    and not empty, which would be no district at all (REPORTS.md: a bucket
+    without @key is "no district recorded").  `text` is the argument as
+    Python holds it: a byte that is not UTF-8 as a lone surrogate
+    (surrogateescape), so its bytes are those mcg gets; they must decode
+    as UTF-8 (no overlong form, no surrogate)."""
+    b = text.encode('utf-8', 'surrogateescape')
+    try:
+        b.decode('utf-8')
+    except UnicodeDecodeError:
+        return False
+    return 0 < len(b) <= limit and not any(c < 0x20 or c == 0x7f for c in b)
 
 
 def parse_date(text):
@@ -445,6 +474,10 @@ class Ledger:
         m = pos[0]
         if not ID_RE.match(m):
             bad('bad member id')
+        if '--sector' in opts and not NACE_RE.fullmatch(opts['--sector']):
+            bad('bad sector %r: not a NACE code' % opts['--sector'])
+        if '--district' in opts and not text_ok(opts['--district']):
+            bad('bad district %r' % opts['--district'])
         if m in self.s['members']:
             bad('member %s exists' % m)
         self.s['members'][m] = {'status': 'active', 'name': opts['--name'],

@@ -10,8 +10,11 @@ compares the exit status of every command; every K commands, after every
 call and recovery, and at the end, it compares every account balance
 (`balance --format csv`), every member's exposure (`exposure --format
 csv`), every loan's status, outstanding, GA, coverage, score and PD
-(`guarantees --format csv`) and every member's status (`member list
---format csv`).  Every --doc-every commands, when the generator asks
+(`guarantees --format csv`) and every member's name, status, sector and
+district (`member list --format csv`); after a `member add` that must be
+refused (a sector that is not a NACE code, a district that is not text,
+a bad or used id) that nothing was written (compare_unwritten).  Every
+--doc-every commands, when the generator asks
 and at the end it has mcg write the signed documents of docs/REPORTS.md
 (bank statements, also in pages, member statements, the regulatory
 report) and compares every figure with the model's (docs.py), as of the
@@ -214,16 +217,33 @@ class Run:
                         self.fail('loan %s %s %s: mcg %s, oracle %s' % (lid, c, tag, self.fmt(x), self.fmt(y)))
             if ok:
                 self.passed += 1
-        # member status
+        self.compare_members(tag)
+
+    def compare_members(self, tag):
+        """`member list --format csv`: every member, its name, status,
+        sector and district (empty when not recorded) as the model has
+        them."""
         got = self.csv_rows(['member', 'list', '--format', 'csv'])
         if got:
             hdr, rows = got
-            mine = {r[0]: r[2] for r in rows}
-            want = led.member_status()
-            bad = [m for m in sorted(set(mine) | set(want)) if mine.get(m) != want.get(m)]
-            for m in bad:
-                self.fail('member %s status %s: mcg %s, oracle %s' % (m, tag, mine.get(m), want.get(m)))
-            if not bad:
+            cols = ['name', 'status', 'sector', 'district']
+            ok = hdr == ['member'] + cols
+            if not ok:
+                self.fail('member list csv header %s %s' % (hdr, tag))
+            mine = {r[0]: tuple(r[1:5]) for r in rows}
+            want = {m: (v['name'], v['status'], v.get('sector') or '', v.get('district') or '')
+                    for m, v in self.led.s['members'].items()}
+            for m in sorted(set(mine) | set(want)):
+                a, b = mine.get(m), want.get(m)
+                if a is None or b is None:
+                    ok = False
+                    self.fail('member %s %s: mcg %s, oracle %s' % (m, tag, a or 'absent', b or 'absent'))
+                    continue
+                for c, x, y in zip(cols, a, b):
+                    if x != y:
+                        ok = False
+                        self.fail('member %s %s %s: mcg %r, oracle %r' % (m, c, tag, x, y))
+            if ok:
                 self.passed += 1
 
     def send(self, argv):
@@ -428,6 +448,30 @@ class Run:
             for b in sorted({l['bank'] for l in v.s['loans'].values() if v.ga(l) > 0}):
                 statement(b, frm, to)
 
+    def compare_unwritten(self, argv, audit, out, err):
+        """A command refused (exit 2) wrote nothing (CLI.md "Exit codes":
+        what was written, nothing): one line `mcg: error: ...` on standard
+        error (CLI.md), nothing on standard output, `mcg audit verify` as
+        before it (the same events, checkpoints and root), and `member
+        list` as the model's."""
+        tag = '`mcg %s` (refused)' % ' '.join(shlex.quote(a) for a in argv)
+        ok = True
+        if not err.startswith('mcg: error: ') or '\n' in err:
+            ok = False
+            self.fail('%s: standard error is not one line `mcg: error: ...`: %r' % (tag, err))
+        if out:
+            ok = False
+            self.fail('%s wrote %r to standard output' % (tag, out[:200]))
+        rc, after, e = self.mcg_run(['audit', 'verify'])
+        if audit[0] != 0 or rc != 0 or after != audit[1]:
+            ok = False
+            self.fail('%s changed the ledger: `mcg audit verify` said %r, then %r' % (
+                tag, audit[1].strip() if audit[0] == 0 else 'exit %d: %s' % (audit[0], audit[2]),
+                after.strip() if rc == 0 else 'exit %d: %s' % (rc, e)))
+        if ok:
+            self.passed += 1
+        self.compare_members('after %s' % tag)
+
     def live_cuts(self):
         """[(day, seq)]: the cuts (the state at the end of a day with
         events) with guarantees live, GA > 0, that the documents must see:
@@ -558,7 +602,7 @@ class Run:
         if not self.repro or self.repro_written:
             return
         self.repro_written = True
-        with open(self.repro, 'w') as f:
+        with open(self.repro, 'w', errors='surrogateescape') as f:
             f.write('#!/bin/sh\n# seed %s profile %s: the commands up to the first mismatch\n' % (self.seed, self.profile))
             f.write('export MCG_DB=${MCG_DB:-$PWD/repro.db}; M=${MCG:-mcg}\n')
             for h in self.history:
@@ -595,11 +639,16 @@ class Run:
                         self.write_repro()
                     continue
                 self.cmdno += 1
+                audit = None
                 if isinstance(argv, tuple) and argv[0] == 'import':
                     want, why, argv, (rc, out, err) = self.batch(argv[1])
                 else:
                     want, why = self.led.apply(argv)
                     self.history.append((argv, want))
+                    # a member refused (a sector that is not a NACE code,
+                    # a district that is not text, a bad or used id):
+                    # nothing written, checked against the log as it was
+                    audit = self.mcg_run(['audit', 'verify']) if argv[:2] == ['member', 'add'] and want else None
                     rc, out, err = self.send(argv)
                 key = ' '.join(argv[:2]) if argv[0] in ('member', 'bank', 'loan', 'rules') else argv[0]
                 self.stats[(key, want)] = self.stats.get((key, want), 0) + 1
@@ -614,6 +663,8 @@ class Run:
                 else:
                     self.passed += 1
                 before = self.failed
+                if audit is not None and rc == want:
+                    self.compare_unwritten(argv, audit, out, err)
                 if argv[0] == 'guarantee' and argv[1] in self.led.s['loans'] and want in (0, 3):
                     self.compare_scores(argv[1], argv[argv.index('--date') + 1])
                 if self.cmdno % self.every == 0 or (want == 0 and argv[0] in ('call', 'recover', 'guarantee')
@@ -648,6 +699,9 @@ class Run:
 
 
 def main():
+    # an argument that is not UTF-8 is held as a lone surrogate (gen.py
+    # BAD_DISTRICTS): printed escaped
+    sys.stdout.reconfigure(errors='backslashreplace')
     ap = argparse.ArgumentParser()
     ap.add_argument('--mcg', required=True)
     ap.add_argument('--dir', required=True)
