@@ -59,6 +59,8 @@ PROFILES = {
     'edges': {'rules': None, 'fund': (0, 0), 'currency': 'EUR'},
     # a currency without minor digits
     'jpy': {'rules': None, 'fund': (3000000, 9000000), 'currency': 'JPY'},
+    # the fixed scenario of class Texts: members' sectors and districts
+    'text': {'rules': None, 'fund': (0, 0), 'currency': 'EUR'},
     # the fixed scenario of class Ratios: the documents' ratios exactly
     # half way between two hundredths (one assessment is a quorum)
     'ratios': {'rules': dict(peer_quorum=1), 'fund': (0, 0), 'currency': 'EUR'},
@@ -760,8 +762,7 @@ class Edges:
     ties, an old ref replayed with its old date, overflow, a rules change,
     a deficit of the fund and then a fund of exactly 0.00 with guarantees
     active, borrowers without a sector or a district among borrowers with
-    one, sectors and districts at the edge of valid, and every one of
-    BAD_SECTORS and BAD_DISTRICTS (refused, nothing written).  Every
+    one.  Every
     expectation comes from the oracle, as for the random scenarios (the
     comments say what the oracle is expected to decide)."""
 
@@ -789,11 +790,6 @@ class Edges:
         for m in ['A', 'B', 'C', 'D', 'E', 'W', 'b', 'V']:
             yield ['member', 'add', m, '--name', 'Firm ' + m] + keys.get(m, []) + d(0)
             yield ['contribute', m, '500' if m in 'WV' else '1000', '--kind', 'capital'] + d(0)
-        # a sector at the section level and one without its letter, a
-        # district of 200 bytes in 100 characters and one of 200 ASCII
-        # characters: accepted (oracle.NACE_RE, oracle.text_ok)
-        yield ['member', 'add', 'S1', '--name', 'Firm S1', '--sector', 'C', '--district', '\u00e9' * 100] + d(0)
-        yield ['member', 'add', 'S2', '--name', 'Firm S2', '--sector', '23.31', '--district', 'x' * 200] + d(0)
         yield ['contribute', 'A', '50000.01', '--kind', 'fund'] + d(0)
         # L1: assessments exactly 180 and 181 days old, an assessor who
         # leaves, the borrower's own, a re-assessment
@@ -921,12 +917,6 @@ class Edges:
         yield ['contribute', 'C', '+5', '--kind', 'fund'] + d(0)
         yield ['contribute', 'C', '1,500.00', '--kind', 'fund'] + d(0)
         yield ['repay', 'L2', '--principal', '1'] + d(0)
-        # every sector that is not a NACE code, every district that is not
-        # text: exit 2, nothing written (run.py checks both)
-        for i, v in enumerate(BAD_SECTORS):
-            yield ['member', 'add', 'X%d' % i, '--name', 'X', '--sector', v] + d(0)
-        for i, v in enumerate(BAD_DISTRICTS):
-            yield ['member', 'add', 'Y%d' % i, '--name', 'Y', '--district', v] + d(0)
         # back-dating: exit 2
         yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
 
@@ -969,3 +959,42 @@ class Ratios:
         yield ['repay', 'L3', '--principal', '1', '--interest', '0'] + d
         yield ['repay', 'L3', '--principal', '1'] + d
         yield ('docs', ['C'])
+
+
+class Texts:
+    """A fixed scenario for a member's sector and district
+    (oracle.NACE_RE, oracle.text_ok): every value of BAD_SECTORS and
+    BAD_DISTRICTS refused (exit 2, one line of error, nothing written),
+    and values at the edge of valid accepted, stored and shown as given: a
+    sector at the section level (C), without its letter (23.31), a group
+    (C23.3); a district of 200 bytes in 100 characters, of 200 ASCII
+    characters, of CJK characters.  Their members borrow with a
+    guarantee, so the regulatory report has them as its buckets' keys (in
+    byte order), D none: the buckets without a key."""
+
+    def __init__(self, seed, profile, led, steps):
+        self.led = led
+        self.date = led.s['last_date']
+        self.workdir = tempfile.gettempdir()
+
+    def __iter__(self):
+        d = ['--date', self.date.isoformat()]
+        yield ['bank', 'add', 'BANKITMM', '--name', 'B'] + d
+        for m, sector, district in [('A', 'C', '\u00e9' * 100), ('B', '23.31', 'x' * 200),
+                                    ('C', 'C23.3', '\u9676\u74f7 Sassuolo'), ('D', None, None)]:
+            yield (['member', 'add', m, '--name', 'Firm ' + m] + (['--sector', sector] if sector else [])
+                   + (['--district', district] if district else []) + d)
+            yield ['contribute', m, '1000', '--kind', 'capital'] + d
+        yield ['contribute', 'D', '50000', '--kind', 'fund'] + d
+        for lid, b in [('L1', 'A'), ('L2', 'B'), ('L3', 'C'), ('L4', 'D')]:
+            yield ['loan', 'add', lid, '--borrower', b, '--bank', 'BANKITMM', '--principal', '1000'] + d
+            for a in [x for x in 'ABCD' if x != b]:
+                yield ['assess', lid, '--assessor', a, '--score', '7'] + d
+            yield ['guarantee', lid, '--coverage', '50'] + d
+        for i, v in enumerate(BAD_SECTORS):
+            yield ['member', 'add', 'X%d' % i, '--name', 'X', '--sector', v] + d
+        for i, v in enumerate(BAD_DISTRICTS):
+            yield ['member', 'add', 'Y%d' % i, '--name', 'Y', '--district', v] + d
+        # the same with a valid other one: still refused
+        yield ['member', 'add', 'Z1', '--name', 'Z', '--sector', 'C23.31', '--district', ''] + d
+        yield ['member', 'add', 'Z2', '--name', 'Z', '--sector', '', '--district', 'Prato'] + d

@@ -2,7 +2,8 @@
 """Runs oracle scenarios against the real mcg binary and compares.
 
 usage: run.py --mcg BIN --dir DIR [--steps N] [--every K] [--stop-first]
-              [--repro FILE] [--doc-every N] [--no-xmllint] SEED:PROFILE...
+              [--repro FILE] [--doc-every N] [--no-xmllint] [--live-cuts N]
+              SEED:PROFILE...
 
 For each SEED:PROFILE it creates a ledger in DIR, then runs the generated
 commands one at a time against mcg and the oracle model (oracle.py), and
@@ -13,7 +14,8 @@ csv`), every loan's status, outstanding, GA, coverage, score and PD
 (`guarantees --format csv`) and every member's name, status, sector and
 district (`member list --format csv`); after a `member add` that must be
 refused (a sector that is not a NACE code, a district that is not text,
-a bad or used id) that nothing was written (compare_unwritten).  Every
+a bad or used id) that nothing was written (compare_refused,
+unwritten_end).  Every
 --doc-every commands, when the generator asks
 and at the end it has mcg write the signed documents of docs/REPORTS.md
 (bank statements, also in pages, member statements, the regulatory
@@ -48,7 +50,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from oracle import Ledger, fmt_amount, parse_amount, rules_xml  # noqa: E402
-from gen import Edges, Gen, PROFILES, Ratios, profile_rules         # noqa: E402
+from gen import Edges, Gen, PROFILES, Ratios, Texts, profile_rules  # noqa: E402
 import docs                                                         # noqa: E402
 import xml.etree.ElementTree as ET                                  # noqa: E402
 
@@ -86,8 +88,9 @@ START = '2026-01-01'
 
 class Run:
     def __init__(self, mcg, workdir, seed, profile, steps, every, stop_first, repro,
-                 doc_every=100, xmllint=True):
+                 doc_every=100, xmllint=True, live_max=None):
         self.mcg = mcg
+        self.live_max = live_max
         self.doc_every = doc_every
         self.xmllint = xmllint and shutil.which('xmllint') is not None
         self.docs = 0
@@ -111,6 +114,7 @@ class Run:
         self.stats = {}
         self.repro_written = False
         self.corners = set()    # the corners the documents checked reached (docs.Doc.corners)
+        self.unwritten = None   # `mcg audit verify` before refused member adds, and their commands
 
     def mcg_run(self, argv):
         p = subprocess.run([self.mcg] + argv, env=self.env, stdout=subprocess.PIPE,
@@ -434,7 +438,7 @@ class Run:
         assert docs.period_status(day, day) == 0
         statement(rnd.choice(banks), day, day)
         regulatory(day, day)
-        if self.profile in ('edges', 'ratios'):
+        if self.profile in ('edges', 'ratios', 'text'):
             return      # fixed scenarios: their documents come when they ask
         # cuts while guarantees are live (a random scenario may end, and
         # its checkpoints fall, when none is): the report and the
@@ -448,12 +452,14 @@ class Run:
             for b in sorted({l['bank'] for l in v.s['loans'].values() if v.ga(l) > 0}):
                 statement(b, frm, to)
 
-    def compare_unwritten(self, argv, audit, out, err):
-        """A command refused (exit 2) wrote nothing (CLI.md "Exit codes":
-        what was written, nothing): one line `mcg: error: ...` on standard
-        error (CLI.md), nothing on standard output, `mcg audit verify` as
-        before it (the same events, checkpoints and root), and `member
-        list` as the model's."""
+    def compare_refused(self, argv, rc, want, out, err):
+        """A `member add` refused (exit 2): one line `mcg: error: ...` on
+        standard error (CLI.md), nothing on standard output, and, checked
+        by unwritten_end, nothing written."""
+        if rc != want:
+            self.unwritten = None       # (a mismatch already; the ledger differs)
+            return
+        self.unwritten[1].append(argv)
         tag = '`mcg %s` (refused)' % ' '.join(shlex.quote(a) for a in argv)
         ok = True
         if not err.startswith('mcg: error: ') or '\n' in err:
@@ -462,15 +468,35 @@ class Run:
         if out:
             ok = False
             self.fail('%s wrote %r to standard output' % (tag, out[:200]))
-        rc, after, e = self.mcg_run(['audit', 'verify'])
-        if audit[0] != 0 or rc != 0 or after != audit[1]:
-            ok = False
-            self.fail('%s changed the ledger: `mcg audit verify` said %r, then %r' % (
-                tag, audit[1].strip() if audit[0] == 0 else 'exit %d: %s' % (audit[0], audit[2]),
-                after.strip() if rc == 0 else 'exit %d: %s' % (rc, e)))
         if ok:
             self.passed += 1
-        self.compare_members('after %s' % tag)
+
+    def unwritten_begin(self):
+        """Before a `member add` the model refuses: the ledger as it is,
+        `mcg audit verify` (its events, kept checkpoints and root), unless
+        it is held already for the refusals just before."""
+        if self.unwritten is None:
+            self.unwritten = (self.mcg_run(['audit', 'verify']), [])
+
+    def unwritten_end(self):
+        """After refused `member add`s, before anything else is sent or a
+        document signs a checkpoint: `mcg audit verify` as before them
+        (CLI.md "Exit codes": exit 2, what was written: nothing)."""
+        if self.unwritten is None:
+            return
+        (rc0, before, err0), cmds = self.unwritten
+        self.unwritten = None
+        if not cmds:
+            return
+        rc, after, err = self.mcg_run(['audit', 'verify'])
+        if rc0 != 0 or rc != 0 or after != before:
+            self.fail('%s changed the ledger: `mcg audit verify` said %r, then %r' % (
+                ' or '.join('`mcg %s`' % ' '.join(shlex.quote(a) for a in c) for c in cmds[:3])
+                + (' (or %d more refused after them)' % (len(cmds) - 3) if len(cmds) > 3 else ''),
+                before.strip() if rc0 == 0 else 'exit %d: %s' % (rc0, err0),
+                after.strip() if rc == 0 else 'exit %d: %s' % (rc, err)))
+        else:
+            self.passed += 1
 
     def live_cuts(self):
         """[(day, seq)]: the cuts (the state at the end of a day with
@@ -479,8 +505,9 @@ class Run:
         0, 0, below 0), the day with the most such guarantees (then the
         most grades, both active and defaulted ones, the most GA); and the
         same among the days when one of them was decided on an earlier
-        rules version than the one in force.  Read from the model's own
-        copies of its state, so no draw of the scenario changes."""
+        rules version than the one in force; at most --live-cuts of them,
+        those with the most.  Read from the model's own copies of its
+        state, so no draw of the scenario changes."""
         led = self.led
         eod = {}
         for seq, d, _, _, _ in led.snaps:
@@ -500,7 +527,8 @@ class Run:
             for k in keys:
                 if k not in best or score > best[k][0]:
                     best[k] = (score, d, seq)
-        return sorted({(d, seq) for _, d, seq in best.values()})
+        cuts = sorted(set(best.values()), reverse=True)[:self.live_max]
+        return sorted({(d, seq) for _, d, seq in cuts})
 
     def compare_reversed(self, rnd, banks):
         """Documents asked for with --from after --to (a day after, or
@@ -628,27 +656,34 @@ class Run:
             self.fail('mcg init exited %d: %s' % (rc, err))
             return
         self.led = Ledger(self.digits, rules, START)
-        gen = {'edges': Edges, 'ratios': Ratios}.get(self.profile, Gen)(self.seed, self.profile, self.led, self.steps)
+        gen = {'edges': Edges, 'ratios': Ratios, 'text': Texts}.get(self.profile, Gen)(
+            self.seed, self.profile, self.led, self.steps)
         gen.workdir = self.workdir
         try:
             for argv in gen:
                 if isinstance(argv, tuple) and argv[0] == 'docs':   # the generator asks for them now
                     before = self.failed
+                    self.unwritten_end()
                     self.compare_docs(True, argv[1])
                     if self.failed > before:
                         self.write_repro()
                     continue
                 self.cmdno += 1
-                audit = None
+                refused_member = False
                 if isinstance(argv, tuple) and argv[0] == 'import':
+                    self.unwritten_end()
                     want, why, argv, (rc, out, err) = self.batch(argv[1])
                 else:
                     want, why = self.led.apply(argv)
                     self.history.append((argv, want))
                     # a member refused (a sector that is not a NACE code,
                     # a district that is not text, a bad or used id):
-                    # nothing written, checked against the log as it was
-                    audit = self.mcg_run(['audit', 'verify']) if argv[:2] == ['member', 'add'] and want else None
+                    # nothing written (unwritten_begin, unwritten_end)
+                    refused_member = argv[:2] == ['member', 'add'] and want != 0
+                    if refused_member:
+                        self.unwritten_begin()
+                    else:
+                        self.unwritten_end()
                     rc, out, err = self.send(argv)
                 key = ' '.join(argv[:2]) if argv[0] in ('member', 'bank', 'loan', 'rules') else argv[0]
                 self.stats[(key, want)] = self.stats.get((key, want), 0) + 1
@@ -663,17 +698,19 @@ class Run:
                 else:
                     self.passed += 1
                 before = self.failed
-                if audit is not None and rc == want:
-                    self.compare_unwritten(argv, audit, out, err)
+                if refused_member:
+                    self.compare_refused(argv, rc, want, out, err)
                 if argv[0] == 'guarantee' and argv[1] in self.led.s['loans'] and want in (0, 3):
                     self.compare_scores(argv[1], argv[argv.index('--date') + 1])
                 if self.cmdno % self.every == 0 or (want == 0 and argv[0] in ('call', 'recover', 'guarantee')
                                                     and self.cmdno % 3 == 0):
                     self.compare('after command #%d' % self.cmdno)
                 if self.doc_every and self.cmdno % self.doc_every == 0:
+                    self.unwritten_end()
                     self.compare_docs(False)
                 if self.failed > before:
                     self.write_repro()
+            self.unwritten_end()
             self.cmdno += 1
             self.compare('at the end')
             if self.doc_every:
@@ -713,6 +750,8 @@ def main():
     ap.add_argument('--doc-every', type=int, default=100,
                     help='check the signed documents every N commands and at the end (0: never)')
     ap.add_argument('--no-xmllint', action='store_true')
+    ap.add_argument('--live-cuts', type=int, default=None,
+                    help='at most N days of live guarantees for the documents at the end (live_cuts)')
     ap.add_argument('seeds', nargs='+')
     a = ap.parse_args()
     passed = failed = 0
@@ -721,7 +760,7 @@ def main():
         t0 = time.time()
         r = Run(a.mcg, a.dir, seed, profile or 'default', a.steps, a.every, a.stop_first,
                 a.repro and '%s.%s-%s.sh' % (a.repro, seed, profile or 'default'),
-                a.doc_every, not a.no_xmllint)
+                a.doc_every, not a.no_xmllint, a.live_cuts)
         r.run()
         print('INFO seed %s/%s: %d commands (%d through import), %d documents, %d checks passed, %d failed, %.1f s' % (
             seed, r.profile, r.cmdno, r.imported, r.docs, r.passed, r.failed, time.time() - t0), flush=True)
