@@ -358,8 +358,8 @@ def expect_regulatory(led, name, currency, frm, to):
         # key first, then the keyed ones by the UTF-8 bytes of their key
         # ('Sassuolo' < 'prato' < 'Émilie').  Its figures are those of the
         # borrowers without one, like any other bucket's.
-        doc.order['Instruments/%s' % by] = ['Bucket[%s]' % k
-                                            for k in sorted(buckets, key=lambda k: k.encode('utf-8', 'surrogateescape'))]
+        doc.order['Instruments/%s' % by] = ['Bucket[%s]' % k for k in sorted(
+            buckets, key=lambda k: k.encode('utf-8', 'surrogateescape'))]
         if '' in buckets and len(buckets) > 1:
             doc.corners.add('%s: the bucket without a key among keyed ones' % by)
     fund = v.fund()
