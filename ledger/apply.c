@@ -217,7 +217,11 @@ int mcg_check_text(const char *text, size_t max, const char *what,
 		if (len == 0)
 			return mcg_error_set(err, MCG_EINPUT,
 					     "%s is not valid UTF-8 (byte %zu)", what, i + 1);
-		if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+		/* C0 controls and DEL, and the C1 controls U+0080 to U+009F
+		 * (C2 80 to C2 9F): a terminal may take U+009B as the start of
+		 * an escape sequence when a list prints the name. */
+		if ((len == 1 && (p[i] < 0x20 || p[i] == 0x7f)) ||
+		    (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
 			return mcg_error_set(err, MCG_EINPUT,
 					     "%s has a control character at byte %zu",
 					     what, i + 1);

@@ -75,9 +75,15 @@ for bad in "$latin1" "$surrogate" "$esc" "$nl"; do
 	refused 2 member add "$bad" --name N $D
 	refused 2 contribute A 1 --kind fund --ref "$bad" $D
 done
-for bad in "$overlong" "$(printf 'del\177')"; do
+# C1 controls (U+0085 NEL, U+009B CSI) are control characters too.
+for bad in "$overlong" "$(printf 'del\177')" "$(printf 'Pr\302\205ato')" "$(printf 'csi\302\2332J')"; do
 	refused 2 member add X --name "$bad" $D
+	refused 2 member add X --name N --district "$bad" $D
 done
+mcg member add X --name N --district "$(printf 'Pr\302\205ato')" $D
+expect_contains "$ERR" "district has a control character at byte 3" "a C1 control is named, with its byte"
+# U+00A0, the first character after them, is text.
+made member add NBSP --name "$(printf 'No\302\240Break')" --district "$(printf 'Pr\302\240ato')" $D
 for bad in "$latin1" "$nl"; do
 	refused 2 contribute "$bad" 1 --kind fund $D
 	refused 2 contribute A "$bad" --kind fund $D
