@@ -292,6 +292,47 @@ Test(loan_cache, a_large_import_reads_the_open_loans_and_their_terms_in_one_pass
 	fixture_remove(&f);
 }
 
+/* 20,000 entries are 3 MB: the entries move to memory asked for in huge
+ * pages (loan_cache.c, entries_resize) and grow there; every entry comes
+ * through each move as it was put. */
+Test(loan_cache, entries_survive_growing_into_huge_pages)
+{
+	enum { N = 20000 };
+	struct fixture f;
+	mcg_error err;
+
+	fixture_make(&f);
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	for (int i = 0; i < N; i++) {
+		mcg_loan_row row;
+		mcg_loan_cached *e;
+
+		memset(&row, 0, sizeof(row));
+		snprintf(row.id, sizeof(row.id), "G%05d", i);
+		snprintf(row.borrower, sizeof(row.borrower), "B%d", i % 97);
+		mcg_strlcpy(row.status, "active", sizeof(row.status));
+		row.outstanding_minor = 1000 + i;
+		row.ga_minor = i;
+		cr_assert_eq(mcg_loan_cache_put(f.L, &row, &e, &err), MCG_OK, "%s", err.msg);
+		cr_assert_not_null(e, "entry %d", i);
+	}
+	for (int i = 0; i < N; i++) {
+		char id[16], borrower[16];
+		mcg_loan_cached *e;
+
+		snprintf(id, sizeof(id), "G%05d", i);
+		snprintf(borrower, sizeof(borrower), "B%d", i % 97);
+		e = mcg_loan_cache_find(f.L, id);
+		cr_assert_not_null(e, "%s", id);
+		cr_assert_str_eq(e->row.id, id);
+		cr_assert_str_eq(e->row.borrower, borrower);
+		cr_assert_eq(e->row.outstanding_minor, 1000 + i);
+		cr_assert_eq(e->row.ga_minor, i);
+	}
+	mcg_journal_rollback(f.L);
+	fixture_remove(&f);
+}
+
 /* The outstanding and GA of loan `id` in the loans table: "outstanding ga". */
 static void loan_row_state(mcg_ledger *L, const char *id, char *out, size_t outsz)
 {
