@@ -752,7 +752,19 @@ class Gen:
             yield self.finish(['recover', lid, '--amount', amt])
 
 
-class Edges:
+class Fixed:
+    """What the fixed scenarios share: the oracle's ledger, the date they
+    start from (the last one recorded), and the folder they write their
+    files to (run.py sets it).  The arguments are those of Gen, so that
+    run.py makes any scenario the same way."""
+
+    def __init__(self, seed, profile, led, steps):
+        self.led = led
+        self.date = led.s['last_date']
+        self.workdir = tempfile.gettempdir()
+
+
+class Edges(Fixed):
     """A fixed scenario of the corners a random walk seldom reaches: a
     withdrawn co-guarantor, coverage 0, assessments exactly
     peer_max_age_days old and one day older, an even count of assessments,
@@ -765,11 +777,6 @@ class Edges:
     one.  Every
     expectation comes from the oracle, as for the random scenarios (the
     comments say what the oracle is expected to decide)."""
-
-    def __init__(self, seed, profile, led, steps):
-        self.led = led
-        self.date = led.s['last_date']
-        self.workdir = tempfile.gettempdir()   # where files are written (run.py sets it)
 
     def d(self, days):
         self.date += datetime.timedelta(days=days)
@@ -921,17 +928,12 @@ class Edges:
         yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
 
 
-class Ratios:
+class Ratios(Fixed):
     """A fixed scenario for the ratios of the documents (docs/REPORTS.md:
     two decimals, rounded half up), each exactly half way: a share of the
     fund of 0.005% (GA 0.01 of a fund of 200.00), a multiplier of 0.005
     (GA 1.00), and, with a fund contribution of 0 (a second rules
     version), a coverage ratio of 1953.125% (fund 200.00, GA 10.24)."""
-
-    def __init__(self, seed, profile, led, steps):
-        self.led = led
-        self.date = led.s['last_date']
-        self.workdir = tempfile.gettempdir()
 
     def __iter__(self):
         d = ['--date', self.date.isoformat()]
@@ -961,7 +963,7 @@ class Ratios:
         yield ('docs', ['C'])
 
 
-class Texts:
+class Texts(Fixed):
     """A fixed scenario for a member's sector and district
     (oracle.NACE_RE, oracle.text_ok): every value of BAD_SECTORS and
     BAD_DISTRICTS refused (exit 2, one line of error, nothing written),
@@ -971,11 +973,6 @@ class Texts:
     characters, of CJK characters.  Their members borrow with a
     guarantee, so the regulatory report has them as its buckets' keys (in
     byte order), D none: the buckets without a key."""
-
-    def __init__(self, seed, profile, led, steps):
-        self.led = led
-        self.date = led.s['last_date']
-        self.workdir = tempfile.gettempdir()
 
     def __iter__(self):
         d = ['--date', self.date.isoformat()]
