@@ -376,16 +376,26 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
 int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err)
 {
 	sqlite3_stmt *lo = NULL, *gu = NULL;
+	uint64_t most = rows_expected < MCG_LOAN_CACHE_MAX / 4 ? rows_expected * 2
+							       : MCG_LOAN_CACHE_MAX / 2;
 	int64_t open_loans;
 	int ls = SQLITE_DONE, gs = SQLITE_DONE, rc;
 
 	if (!L->in_txn)
 		return MCG_OK;
-	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM loans"
-			      " WHERE status IN ('active', 'defaulted', 'called')",
-			      NULL, NULL, &open_loans, NULL, err);
-	if (rc || open_loans == 0 || open_loans > MCG_LOAN_CACHE_MAX / 2 ||
-	    rows_expected * 2 < (uint64_t)open_loans)
+	/* Worth it when the open loans are no more than twice the rows to
+	 * come, and few enough for the cache.  SQLite counts all the rows of
+	 * a table without decoding them; the open ones need every row's
+	 * status read, which cost as much as the preload's own scan (9% of
+	 * a file of 20,000 rows over 100,000 loans, callgrind).  So that
+	 * count is made only when all the loans, closed ones included, are
+	 * too many; all the loans then bound the cache's room. */
+	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM loans", NULL, NULL, &open_loans, NULL, err);
+	if (!rc && (uint64_t)open_loans > most)
+		rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM loans"
+				      " WHERE status IN ('active', 'defaulted', 'called')",
+				      NULL, NULL, &open_loans, NULL, err);
+	if (rc || open_loans == 0 || (uint64_t)open_loans > most)
 		return rc;
 	if (sqlite3_prepare_v2(L->db, "SELECT id, borrower, bank, principal, outstanding,"
 			       " status, ga, dpd FROM loans"

@@ -292,6 +292,40 @@ Test(loan_cache, a_large_import_reads_the_open_loans_and_their_terms_in_one_pass
 	fixture_remove(&f);
 }
 
+/* Loans that are not open count against a preload only through the
+ * precise count: with three loans and one of them open, two rows to come
+ * are enough (mcg_loan_cache_preload counts all the loans first, and the
+ * open ones only when all of them are too many). */
+Test(loan_cache, a_preload_counts_only_the_open_loans_against_the_rows_to_come)
+{
+	struct fixture f;
+	mcg_event ev;
+	mcg_error err;
+
+	fixture_make(&f);
+	for (const char *id = "23"; *id; id++) {
+		char loan[3] = { 'L', *id, 0 };
+
+		mcg_event_init(&ev, "loan.add");
+		cr_assert_eq(mcg_event_add(&ev, "loan", loan), 0);
+		cr_assert_eq(mcg_event_add(&ev, "borrower", "B"), 0);
+		cr_assert_eq(mcg_event_add(&ev, "bank", "BANKITMM"), 0);
+		cr_assert_eq(mcg_event_add_int(&ev, "principal", 500000), 0);
+		record(f.L, &ev, 20457);
+	}
+	cr_assert_eq(mcg_journal_begin(f.L, &err), MCG_OK, "%s", err.msg);
+	/* 0 rows: not even the one open loan is worth reading. */
+	cr_assert_eq(mcg_loan_cache_preload(f.L, 0, &err), MCG_OK, "%s", err.msg);
+	cr_assert_null(mcg_loan_cache_find(f.L, "L1"));
+	/* 1 row: room for 2 loans, fewer than the 3 in all, more than the 1 open. */
+	cr_assert_eq(mcg_loan_cache_preload(f.L, 1, &err), MCG_OK, "%s", err.msg);
+	cr_assert_not_null(mcg_loan_cache_find(f.L, "L1"));
+	cr_assert_null(mcg_loan_cache_find(f.L, "L2"), "a loan not yet guaranteed is not open");
+	cr_assert_null(mcg_loan_cache_find(f.L, "L3"));
+	mcg_journal_rollback(f.L);
+	fixture_remove(&f);
+}
+
 /* 20,000 entries are 3 MB: the entries move to memory asked for in huge
  * pages (loan_cache.c, entries_resize) and grow there; every entry comes
  * through each move as it was put. */
