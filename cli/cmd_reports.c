@@ -145,7 +145,7 @@ int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	if (!rc && page_size && strcmp(path, "-") == 0)
 		rc = mcg_error_set(err, MCG_EINPUT,
 				   "--page-size writes one file a page: give -o FILE, not -");
-	/* Writable: the statement signs and keeps a fresh checkpoint. */
+	/* Writable: the statement signs a fresh checkpoint, kept once written. */
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : mcg_statement_write(cli->L, a.pos[0], from, to, (size_t)page_size,
 					   path, &info, err);
@@ -252,7 +252,7 @@ int cli_exposure_xml(mcg_cli *cli, const char *member, mcg_error *err)
 	if (!member)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "--format xml is the statement of one member: give MEMBER");
-	/* Writable: the statement signs and keeps a fresh checkpoint. */
+	/* Writable: the statement signs a fresh checkpoint, kept once written. */
 	rc = cli_open(cli, 0, err);
 	return rc ? rc : mcg_member_statement_write(cli->L, member, "-", NULL, err);
 }

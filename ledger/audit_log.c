@@ -693,18 +693,17 @@ static int root_differs(mcg_error *err, const char *what, int64_t size)
 			     what, (long long)size, (long long)size);
 }
 
-int mcg_audit_check_note(mcg_ledger *L, const char *note, size_t len,
-			 mcg_checkpoint *out, mcg_error *err)
+/* mcg_audit_check_note with the checkpoint key at hand (the public key,
+ * or the private one, which holds it). */
+static int check_note(mcg_ledger *L, EVP_PKEY *key, const char *note, size_t len,
+		      mcg_checkpoint *out, mcg_error *err)
 {
-	EVP_PKEY *key = NULL;
 	mcg_checkpoint cp;
 	mcg_hash root;
 	int64_t size;
 	int rc;
 
-	rc = mcg_keys_load_public(mcg_ledger_keys_dir(L), MCG_KEY_CHECKPOINT, &key, err);
-	rc = rc ? rc : open_note(L, key, note, len, "the checkpoint", &cp, err);
-	EVP_PKEY_free(key);
+	rc = open_note(L, key, note, len, "the checkpoint", &cp, err);
 	rc = rc ? rc : mcg_ledger_size(L, &size, err);
 	if (rc)
 		return rc;
@@ -718,6 +717,18 @@ int mcg_audit_check_note(mcg_ledger *L, const char *note, size_t len,
 	if (out)
 		*out = cp;
 	return MCG_OK;
+}
+
+int mcg_audit_check_note(mcg_ledger *L, const char *note, size_t len,
+			 mcg_checkpoint *out, mcg_error *err)
+{
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	rc = mcg_keys_load_public(mcg_ledger_keys_dir(L), MCG_KEY_CHECKPOINT, &key, err);
+	rc = rc ? rc : check_note(L, key, note, len, out, err);
+	EVP_PKEY_free(key);
+	return rc;
 }
 
 int mcg_audit_latest_checkpoint(mcg_ledger *L, mcg_buf *note_out,
@@ -808,21 +819,22 @@ out:
 	return rc;
 }
 
-/* Inside W's write transaction: the kept note of the current size, or a
- * new one signed, kept and appended to out. */
-static int make_checkpoint(mcg_ledger *W, EVP_PKEY *key, mcg_buf *out,
-			   mcg_error *err)
+/* Inside W's write transaction: the kept note of the current size (*kept
+ * = 1), or a new one signed and not kept (*kept = 0), appended to out;
+ * *size is its tree size. */
+static int sign_checkpoint(mcg_ledger *W, EVP_PKEY *key, mcg_buf *out,
+			   int64_t *size, int *kept, mcg_error *err)
 {
 	mcg_checkpoint cp;
-	mcg_buf text = MCG_BUF_INIT, note = MCG_BUF_INIT;
-	char made_at[MCG_TIMESTAMP_TEXT_MAX + 8];
-	sqlite3_stmt *st;
-	int found, rc;
+	mcg_buf text = MCG_BUF_INIT;
+	int rc;
 
 	memset(&cp, 0, sizeof(cp));
+	*kept = 0;
 	rc = mcg_ledger_size(W, &cp.size, err);
-	rc = rc ? rc : kept_note(W, cp.size, out, &found, err);
-	if (rc || found)
+	rc = rc ? rc : kept_note(W, cp.size, out, kept, err);
+	*size = cp.size;
+	if (rc || *kept)
 		return rc;
 	rc = mcg_merkle_tree_hash(cp.size, mcg_ledger_read_hashes, W, &cp.root, err);
 	rc = rc ? rc : check_extends_latest(W, key, cp.size, &cp.root, err);
@@ -835,64 +847,155 @@ static int make_checkpoint(mcg_ledger *W, EVP_PKEY *key, mcg_buf *out,
 				   mcg_ledger_origin(W));
 		goto out;
 	}
-	rc = mcg_note_sign(text.data, text.len, mcg_ledger_origin(W), key, &note, err);
-	if (rc)
-		goto out;
-	st = mcg_db_stmt(W, "INSERT INTO checkpoints(size, note, made_at)"
-			 " VALUES(?1, ?2, ?3)", err);
-	if (!st) {
-		rc = err->code;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, cp.size);
-	sqlite3_bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mcg_timestamp_now(made_at), -1, SQLITE_STATIC);
-	rc = mcg_db_step_done(W, st, err, "keeping the checkpoint");
-	if (!rc && mcg_buf_append(out, note.data, note.len))
-		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = mcg_note_sign(text.data, text.len, mcg_ledger_origin(W), key, out, err);
 out:
 	mcg_buf_free(&text);
-	mcg_buf_free(&note);
 	return rc;
 }
 
-int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err)
+/* Inside W's write transaction: keeps the note of a checkpoint of `size`
+ * events (there is none of that size yet). */
+static int insert_checkpoint(mcg_ledger *W, int64_t size, const char *note,
+			     size_t len, mcg_error *err)
 {
-	mcg_ledger *W = L, *own = NULL;
-	mcg_buf note = MCG_BUF_INIT;
-	EVP_PKEY *key = NULL;
+	char made_at[MCG_TIMESTAMP_TEXT_MAX + 8];
+	sqlite3_stmt *st = mcg_db_stmt(W, "INSERT INTO checkpoints(size, note, made_at)"
+				       " VALUES(?1, ?2, ?3)", err);
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_text(st, 2, note, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mcg_timestamp_now(made_at), -1, SQLITE_STATIC);
+	return mcg_db_step_done(W, st, err, "keeping the checkpoint");
+}
+
+/* 1 when a statement of db is still stepping: it holds a read snapshot,
+ * which cannot take the write lock, even outside a transaction. */
+static int reading(sqlite3 *db)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+		if (sqlite3_stmt_busy(st) && sqlite3_stmt_readonly(st))
+			return 1;
+	return 0;
+}
+
+/*
+ * The connection to write a checkpoint through: L, or, when L is read-only
+ * or inside the caller's read (a transaction, a statement not reset), so
+ * that it cannot take the write lock, one of our own in *own, for the
+ * caller to close.
+ */
+static int checkpoint_writer(mcg_ledger *L, mcg_ledger **W, mcg_ledger **own,
+			     mcg_error *err)
+{
 	int rc;
 
-	/* Inside the journal's transaction this would sign uncommitted
-	 * events: a programmer error. */
+	*W = L;
+	*own = NULL;
+	/* Inside the journal's transaction this would sign or keep
+	 * uncommitted events: a programmer error. */
 	assert(!L->in_txn);
 	if (L->in_txn)
 		return mcg_error_set(err, MCG_ESYS,
 				     "internal error: a checkpoint inside a write transaction");
-	/* A read-only connection, or one inside the caller's read
-	 * transaction, cannot take the write lock: write through our own. */
-	if (sqlite3_db_readonly(L->db, "main") != 0 || !sqlite3_get_autocommit(L->db)) {
-		rc = mcg_ledger_open(L->path, L->keys_dir, 0, &own, err);
+	if (sqlite3_db_readonly(L->db, "main") != 0 || !sqlite3_get_autocommit(L->db) ||
+	    reading(L->db)) {
+		rc = mcg_ledger_open(L->path, L->keys_dir, 0, own, err);
 		if (rc)
 			return rc;
-		W = own;
+		*W = *own;
 	}
+	return MCG_OK;
+}
+
+/* Signs (sign_checkpoint) and, when `keep`, keeps the checkpoint of the
+ * current tree; the note goes to note_out only once it is all done. */
+static int checkpoint(mcg_ledger *L, int keep, mcg_buf *note_out, int *kept,
+		      mcg_error *err)
+{
+	mcg_ledger *W, *own;
+	mcg_buf note = MCG_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	int64_t size;
+	int rc;
+
+	*kept = 0;
+	rc = checkpoint_writer(L, &W, &own, err);
+	if (rc)
+		return rc;
 	/* The key first: the write lock is held only for the signing. */
 	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
 	rc = rc ? rc : mcg_journal_begin(W, err);
 	if (rc)
 		goto out;
-	rc = make_checkpoint(W, key, &note, err);
-	if (rc)
+	rc = sign_checkpoint(W, key, &note, &size, kept, err);
+	if (!rc && keep && !*kept) {
+		rc = insert_checkpoint(W, size, note.data, note.len, err);
+		*kept = !rc;
+	}
+	if (rc || !keep)
 		mcg_journal_rollback(W);
 	else
 		rc = mcg_journal_commit(W, err);
-	/* Handed out only once kept. */
+	if (rc)
+		*kept = 0;
 	if (!rc && mcg_buf_append(note_out, note.data, note.len))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 out:
 	EVP_PKEY_free(key);
 	mcg_buf_free(&note);
+	mcg_ledger_close(own);
+	return rc;
+}
+
+int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err)
+{
+	int kept;
+
+	return checkpoint(L, 1, note_out, &kept, err);
+}
+
+int mcg_audit_checkpoint_sign(mcg_ledger *L, mcg_buf *note_out, int *kept,
+			      mcg_error *err)
+{
+	return checkpoint(L, 0, note_out, kept, err);
+}
+
+int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,
+			      mcg_error *err)
+{
+	mcg_ledger *W, *own;
+	mcg_buf kept_text = MCG_BUF_INIT;
+	EVP_PKEY *key = NULL;
+	mcg_checkpoint cp;
+	int found = 0, rc;
+
+	rc = checkpoint_writer(L, &W, &own, err);
+	if (rc)
+		return rc;
+	/* The key that signed it, as for signing (so no more keys are needed
+	 * than mcg_audit_checkpoint needs). */
+	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
+	rc = rc ? rc : mcg_journal_begin(W, err);
+	if (rc)
+		goto out;
+	/* Checked again under the write lock: signed by this ledger's key,
+	 * and its root that of the log's first `size` events, so that a
+	 * checkpoint kept is always one of this log. */
+	rc = check_note(W, key, note, len, &cp, err);
+	rc = rc ? rc : kept_note(W, cp.size, &kept_text, &found, err);
+	/* One of that size kept meanwhile (`audit checkpoint`, another
+	 * document): it is the same tree head, and it stays. */
+	if (!rc && !found)
+		rc = insert_checkpoint(W, cp.size, note, len, err);
+	if (rc || found)
+		mcg_journal_rollback(W);
+	else
+		rc = mcg_journal_commit(W, err);
+out:
+	EVP_PKEY_free(key);
+	mcg_buf_free(&kept_text);
 	mcg_ledger_close(own);
 	return rc;
 }

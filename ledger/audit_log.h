@@ -34,6 +34,30 @@ int mcg_audit_root(mcg_ledger *L, int64_t size, mcg_hash *out, mcg_error *err);
  */
 int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err);
 
+/*
+ * The two halves of mcg_audit_checkpoint, for a signed document that
+ * carries a checkpoint (reports/): the checkpoint is signed before the
+ * document is built, and kept only once the document is built, signed and
+ * checked, just before it is handed out, so that a document refused on
+ * the way (too large, say) leaves the ledger exactly as it was.
+ *
+ * mcg_audit_checkpoint_sign signs a checkpoint of the current tree with
+ * the same checks as mcg_audit_checkpoint and appends its note to
+ * note_out, but keeps nothing: *kept is 1 when a checkpoint of that size
+ * was kept already (the note is then the kept one, byte for byte, and
+ * there is nothing to keep), 0 otherwise.
+ *
+ * mcg_audit_checkpoint_keep keeps such a note: under the write lock it
+ * checks it against the log as mcg_audit_check_note does, with the
+ * checkpoint key (MCG_EINTEGRITY when it is not of this log), and adds it
+ * to the checkpoints table, unless one of its size was kept meanwhile
+ * (that one stays; nothing is written).
+ */
+int mcg_audit_checkpoint_sign(mcg_ledger *L, mcg_buf *note_out, int *kept,
+			      mcg_error *err);
+int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,
+			      mcg_error *err);
+
 /* The latest kept checkpoint's note, or *found = 0 when there is none. */
 int mcg_audit_latest_checkpoint(mcg_ledger *L, mcg_buf *note_out,
 				int *found, mcg_error *err);

@@ -249,7 +249,7 @@ int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err)
 
 	memset(out, 0, sizeof(*out));
 	mcg_buf_init(&out->note, MCG_NOTE_BYTES_MAX);
-	rc = mcg_audit_checkpoint(L, &out->note, err);
+	rc = mcg_audit_checkpoint_sign(L, &out->note, &out->kept, err);
 	if (rc) {
 		mcg_error_prefix(err, "cannot sign a checkpoint of the audit log");
 		goto out_free;
@@ -264,6 +264,19 @@ int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err)
 out_free:
 	mcg_buf_free(&out->note);
 	return rc;
+}
+
+int rpt_checkpoint_keep(mcg_ledger *L, rpt_checkpoint *c, mcg_error *err)
+{
+	int rc;
+
+	if (c->kept)
+		return MCG_OK;
+	rc = mcg_audit_checkpoint_keep(L, c->note.data, c->note.len, err);
+	if (rc)
+		return mcg_error_prefix(err, "cannot keep the document's checkpoint of the audit log, so the document was not written");
+	c->kept = 1;
+	return MCG_OK;
 }
 
 void rpt_checkpoint_free(rpt_checkpoint *c)
@@ -566,8 +579,8 @@ out_free:
 	return rc;
 }
 
-int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
-		   size_t *bytes_out, mcg_error *err)
+int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, rpt_checkpoint *cp,
+		   const char *out_path, size_t *bytes_out, mcg_error *err)
 {
 	char *bytes = NULL;
 	size_t len = 0;
@@ -576,10 +589,20 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
 	rc = rpt_doc_seal(d, L, &bytes, &len, err);
 	if (rc)
 		return rc;
-	if (!out_path || strcmp(out_path, "-") == 0)
-		rc = rpt_write_stdout(bytes, len, err);
-	else
-		rc = rpt_write_atomic(out_path, bytes, len, err);
+	/* The checkpoint is kept only now, with the document sealed (and in
+	 * its FILE.tmp): a refused document keeps none (report_int.h). */
+	if (!out_path || strcmp(out_path, "-") == 0) {
+		rc = rpt_checkpoint_keep(L, cp, err);
+		rc = rc ? rc : rpt_write_stdout(bytes, len, err);
+	} else {
+		rc = rpt_write_tmp(out_path, bytes, len, err);
+		if (!rc) {
+			rc = rpt_checkpoint_keep(L, cp, err);
+			if (rc)
+				rpt_drop_tmp(out_path);
+		}
+		rc = rc ? rc : rpt_commit_tmp(out_path, err);
+	}
 	if (!rc && bytes_out)
 		*bytes_out = len;
 	free(bytes);

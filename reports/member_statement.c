@@ -8,6 +8,7 @@
  * The statement is of the current state, so it must be of the very log
  * its checkpoint signs: if an event is recorded between the checkpoint and
  * the reading, it signs a new checkpoint and reads again (a few times).
+ * Only the checkpoint of the statement handed out is kept (report_int.h).
  */
 #include "report_int.h"
 
@@ -159,16 +160,18 @@ int mcg_member_statement_write(mcg_ledger *L, const char *member,
 
 	memset(&got, 0, sizeof(got));
 	memset(&d, 0, sizeof(d));
+	memset(&cp, 0, sizeof(cp));
 	rc = member_known(L, member, err);
 	rc = rc ? rc : rpt_signing_key_check(L, err);
 	if (rc)
 		return rc;
 	for (int attempt = 0; stale && attempt < MEMBER_ATTEMPTS_MAX; attempt++) {
+		/* The checkpoint of a stale attempt is dropped, never kept. */
+		rpt_checkpoint_free(&cp);
 		rc = rpt_checkpoint_make(L, &cp, err);
 		if (rc)
 			return rc;
 		rc = build(L, member, &cp, &d, &got, &stale, err);
-		rpt_checkpoint_free(&cp);
 		if (rc)
 			goto out_free;
 	}
@@ -177,10 +180,11 @@ int mcg_member_statement_write(mcg_ledger *L, const char *member,
 				   "the ledger kept changing while the statement was made; try again");
 		goto out_free;
 	}
-	rc = rpt_doc_finish(&d, L, out_path, &got.bytes, err);
+	rc = rpt_doc_finish(&d, L, &cp, out_path, &got.bytes, err);
 	if (!rc && info)
 		*info = got;
 out_free:
 	rpt_doc_free(&d);
+	rpt_checkpoint_free(&cp);
 	return rc;
 }

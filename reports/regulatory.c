@@ -637,7 +637,7 @@ int mcg_regulatory_write(mcg_ledger *L, int32_t from_days, int32_t to_days,
 	rc = build(&r, err);
 	r.info.as_of_seq = r.p.as_of_seq;
 	r.info.checkpoint_size = r.cp.cp.size;
-	rc = rc ? rc : rpt_doc_finish(&r.d, L, out_path, &r.info.bytes, err);
+	rc = rc ? rc : rpt_doc_finish(&r.d, L, &r.cp, out_path, &r.info.bytes, err);
 	if (!rc && info)
 		*info = r.info;
 	free_members(&r);

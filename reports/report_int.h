@@ -9,6 +9,14 @@
  *   XSD before anything is written.  A document that fails any step is
  *   never written, not even partly: files are written to FILE.tmp in the
  *   same folder, fsync'd and renamed over FILE.
+ * - The checkpoint a document carries is signed before the document is
+ *   built (its size bounds the cut, below) but kept in the ledger only
+ *   once every document of the command is sealed and checked (and, for a
+ *   file, written to FILE.tmp), just before the first one is handed out:
+ *   renamed into place or written to standard output.  A document refused
+ *   before that (too large, a key that cannot sign) leaves the ledger as
+ *   it was; a checkpoint kept before the command stays.  No document is
+ *   ever handed out with a checkpoint the ledger does not keep.
  * - Every figure of a report is read inside one read transaction, so it is
  *   of one moment; the as-of cut S never exceeds the size of the
  *   checkpoint the document carries, so the bank's signed tree head covers
@@ -44,6 +52,9 @@
 #define RPT_PLEDGES_MAX 8000000
 
 /* ---- documents ----------------------------------------------------------- */
+
+/* The checkpoint a document carries (below). */
+typedef struct rpt_checkpoint rpt_checkpoint;
 
 /* What identifies a kind of document and how to validate it. */
 typedef struct rpt_schema {
@@ -154,11 +165,13 @@ int rpt_doc_seal(rpt_doc *d, mcg_ledger *L, char **bytes_out,
 
 /*
  * Seals a document (rpt_doc_seal) and writes it to out_path atomically
- * (NULL or "-": standard output).  *bytes_out (may be NULL) gets the
+ * (NULL or "-": standard output), keeping the checkpoint it carries
+ * (rpt_checkpoint_keep) once FILE.tmp is written, before the rename (to
+ * standard output: before writing).  *bytes_out (may be NULL) gets the
  * document's size.
  */
-int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, const char *out_path,
-		   size_t *bytes_out, mcg_error *err);
+int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, rpt_checkpoint *cp,
+		   const char *out_path, size_t *bytes_out, mcg_error *err);
 
 /*
  * Checks the statement key as audit/keys.c checks every private key (the
@@ -190,15 +203,24 @@ void rpt_drop_tmp(const char *path);
 
 /* ---- the checkpoint --------------------------------------------------------- */
 
-typedef struct rpt_checkpoint {
+struct rpt_checkpoint {
 	mcg_buf note;             /* the signed note, byte for byte */
 	mcg_checkpoint cp;        /* its origin, size and root */
-} rpt_checkpoint;
+	int kept;                 /* 1: kept in the ledger (before, or by us) */
+};
 
-/* Signs a fresh checkpoint of the log (mcg_audit_checkpoint) and parses
- * its body.  Needs a ledger opened for writing.  Free with
- * rpt_checkpoint_free. */
+/* Signs a fresh checkpoint of the log (mcg_audit_checkpoint_sign) and
+ * parses its body; it is not kept yet (unless one of its size already
+ * was), see rpt_checkpoint_keep.  Needs a ledger opened for writing.
+ * Free with rpt_checkpoint_free. */
 int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err);
+
+/* Keeps the checkpoint in the ledger (mcg_audit_checkpoint_keep), once the
+ * documents carrying it are sealed and checked and before any is handed
+ * out; nothing to do when it is kept already.  Called after the read
+ * transaction (inside one it writes through a connection of its own).
+ * MCG_ESYS (I/O, the ledger busy) or MCG_EINTEGRITY. */
+int rpt_checkpoint_keep(mcg_ledger *L, rpt_checkpoint *c, mcg_error *err);
 void rpt_checkpoint_free(rpt_checkpoint *c);
 
 /* Parses the body of a signed note (the text before its blank line). */

@@ -15,6 +15,10 @@
  * unsigned file is ever left at FILE.
  *
  * The writers make a checkpoint, so they need a ledger opened for writing.
+ * They sign it before building the document and keep it only once the
+ * document is signed, checked and about to be handed out (report_int.h):
+ * whatever they refuse or fail at before that, the ledger is left as it
+ * was.
  * Return codes: 0; MCG_EINPUT (an unknown bank or member, a period whose
  * start is after its end, a key that cannot sign, a document larger than
  * the MCG_XML_BYTES_MAX a verifier reads); MCG_EINTEGRITY (the figures computed from the

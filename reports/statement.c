@@ -66,7 +66,11 @@ typedef struct statement {
 	size_t n_events;
 	size_t *page_events;          /* page k: events[page_events[k] .. [k + 1]) */
 	size_t n_pages;
-	char **paths;                 /* paged: the file of each page */
+	char **paths;                 /* the file of each page; NULL: standard output */
+	size_t written;               /* pages in their FILE.tmp */
+	size_t committed;             /* of those, renamed into place */
+	char *out;                    /* to standard output: the sealed document */
+	size_t out_len;
 	size_t bytes_max;             /* rpt_doc_bytes_max() */
 	size_t items_built;           /* of a page given up as too large */
 	size_t guarantees_bytes;      /* its bytes_min once its guarantees were in */
@@ -646,11 +650,14 @@ static int too_large(statement *s, size_t k, size_t len, int estimated,
 			     k + 1, s->n_pages, some, len, max);
 }
 
-/* Builds, seals and writes every page (the one document when unpaged);
- * pages go to their FILE.tmp, renamed only once all are written. */
-static int write_pages(statement *s, mcg_error *err)
+/*
+ * Builds, seals and checks every page (the one document when unpaged),
+ * each written to its FILE.tmp, or, for standard output, held in s->out.
+ * Nothing is handed out yet (hand_out), so a page refused here leaves no
+ * trace: the caller drops the temporaries (drop_tmps).
+ */
+static int seal_pages(statement *s, mcg_error *err)
 {
-	size_t written = 0;
 	int rc = MCG_OK;
 
 	for (size_t k = 0; k < s->n_pages && !rc; k++) {
@@ -666,52 +673,85 @@ static int write_pages(statement *s, mcg_error *err)
 			rc = too_large(s, k, len, 0, err);
 		if (rc)
 			break;
-		if (!s->page_size) {
-			if (!s->out_path || strcmp(s->out_path, "-") == 0)
-				rc = rpt_write_stdout(bytes, len, err);
-			else
-				rc = rpt_write_atomic(s->out_path, bytes, len, err);
+		if (!s->paths) {
+			/* Standard output takes one document, never pages. */
+			s->out = bytes;
+			s->out_len = len;
+			bytes = NULL;
 		} else {
 			rc = rpt_write_tmp(s->paths[k], bytes, len, err);
 			if (!rc)
-				written++;
+				s->written++;
 		}
 		free(bytes);
 		if (!rc && (s->info.bytes += len) < len)
 			s->info.bytes = SIZE_MAX;
 	}
-	if (rc) {
-		for (size_t k = 0; k < written; k++)
-			rpt_drop_tmp(s->paths[k]);
+	return rc;
+}
+
+/*
+ * Every page sealed, checked and in its FILE.tmp: keeps the checkpoint
+ * they carry, then hands them out, renamed into place all together (or
+ * the one document written to standard output).
+ */
+static int hand_out(statement *s, mcg_error *err)
+{
+	int rc = rpt_checkpoint_keep(s->L, &s->cp, err);
+
+	if (rc)
 		return rc;
-	}
-	for (size_t k = 0; k < written; k++) {
-		rc = rpt_commit_tmp(s->paths[k], err);
+	if (!s->paths)
+		return rpt_write_stdout(s->out, s->out_len, err);
+	for (; s->committed < s->written; s->committed++) {
+		rc = rpt_commit_tmp(s->paths[s->committed], err);
 		if (rc) {
-			for (size_t j = k + 1; j < written; j++)
-				rpt_drop_tmp(s->paths[j]);
-			if (k > 0)
+			if (s->page_size && s->committed > 0)
 				mcg_error_prefix(err, "pages 1 to %zu of %zu were written, the others not",
-						 k, s->n_pages);
+						 s->committed, s->n_pages);
 			return rc;
 		}
 	}
 	return MCG_OK;
 }
 
-/* The files of the pages, checked before anything is signed. */
-static int page_paths(statement *s, mcg_error *err)
+/*
+ * Ends the read transaction.  The statements that read in it go first: one
+ * left on a row would hold its snapshot past the COMMIT, and the
+ * checkpoint is then kept through this connection (hand_out).
+ */
+static void end_read(statement *s)
+{
+	sqlite3_finalize(s->member_name);
+	s->member_name = NULL;
+	rpt_events_free(s->reader);
+	s->reader = NULL;
+	rpt_read_end(s->L);
+}
+
+/* Removes the FILE.tmp of every page not renamed into place. */
+static void drop_tmps(statement *s)
+{
+	for (size_t k = s->committed; k < s->written; k++)
+		rpt_drop_tmp(s->paths[k]);
+}
+
+/* The file of each page, or of the one document (none for standard
+ * output).  Their longest name was checked before anything was signed. */
+static int out_paths(statement *s, mcg_error *err)
 {
 	char path[STMT_PATH_MAX];
 
+	if (!s->out_path || strcmp(s->out_path, "-") == 0)
+		return MCG_OK;
 	s->paths = calloc(s->n_pages, sizeof(*s->paths));
 	if (!s->paths)
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
 	for (size_t k = 0; k < s->n_pages; k++) {
-		if (mcg_statement_page_path(s->out_path, k + 1, s->n_pages, path,
-					    sizeof(path)))
+		if (s->page_size && mcg_statement_page_path(s->out_path, k + 1, s->n_pages,
+							    path, sizeof(path)))
 			return mcg_error_set(err, MCG_EINPUT, "-o: the path is too long");
-		s->paths[k] = strdup(path);
+		s->paths[k] = strdup(s->page_size ? path : s->out_path);
 		if (!s->paths[k])
 			return mcg_error_set(err, MCG_ESYS, "out of memory");
 	}
@@ -747,6 +787,7 @@ static void statement_free(statement *s)
 	for (size_t k = 0; s->paths && k < s->n_pages; k++)
 		free(s->paths[k]);
 	free(s->paths);
+	free(s->out);
 	rpt_doc_free(&s->d);
 	rpt_portfolio_free(&s->p);
 	rpt_checkpoint_free(&s->cp);
@@ -791,12 +832,16 @@ int mcg_statement_write(mcg_ledger *L, const char *bic, int32_t from_days,
 	if (rc)
 		goto out_free;
 	rc = prepare(&s, err);
-	if (!rc && page_size)
-		rc = page_paths(&s, err);
-	rc = rc ? rc : write_pages(&s, err);
-	rpt_read_end(L);
-	if (rc)
+	rc = rc ? rc : out_paths(&s, err);
+	rc = rc ? rc : seal_pages(&s, err);
+	end_read(&s);
+	/* Only now is the checkpoint kept (report_int.h): a statement refused
+	 * on the way, too large say, leaves the ledger as it was. */
+	rc = rc ? rc : hand_out(&s, err);
+	if (rc) {
+		drop_tmps(&s);
 		goto out_free;
+	}
 	s.info.as_of_seq = s.p.as_of_seq;
 	s.info.checkpoint_size = s.cp.cp.size;
 	s.info.items = s.n_guarantees;

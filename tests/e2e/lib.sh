@@ -84,6 +84,40 @@ expect_unchanged() {
 	fi
 }
 
+# expect_no_trace CODE NEEDLE PREFIX ARGS...: a signed document refused
+# after its checkpoint was signed leaves no trace: mcg exits CODE with an
+# error saying NEEDLE, prints nothing on standard output, leaves no file
+# whose name starts with PREFIX (the document, its .tmp, its pages), and
+# the ledger is exactly as it was: the same number of checkpoints, the
+# same `mcg audit verify` report, every row the same.
+expect_no_trace() {
+	nt_code=$1 nt_needle=$2 nt_prefix=$3
+	shift 3
+	nt_rows=$(snapshot)
+	nt_checkpoints=$(sqlite3 "$MCG_DB" 'SELECT COUNT(*) FROM checkpoints')
+	nt_verify=$("$MCG" audit verify 2>&1)
+	expect_rc "$nt_code" "$@"
+	expect_contains "$ERR" "$nt_needle" "mcg $*: the error"
+	expect_eq "$OUT" "" "mcg $*: nothing on standard output"
+	expect_eq "$(ls -d "$nt_prefix"* 2>/dev/null | tr '\n' ' ')" "" "mcg $*: no file, temporary or page"
+	expect_eq "$(sqlite3 "$MCG_DB" 'SELECT COUNT(*) FROM checkpoints')" "$nt_checkpoints" \
+		"mcg $*: no checkpoint kept"
+	expect_eq "$("$MCG" audit verify 2>&1)" "$nt_verify" "mcg $*: audit verify as before"
+	expect_eq "$(snapshot)" "$nt_rows" "mcg $*: the ledger unchanged"
+}
+
+# expect_checkpoint_kept FILE: the checkpoint a written document carries
+# is kept in the ledger, its note byte for byte.
+expect_checkpoint_kept() {
+	kc_size=$(xmllint --xpath "string(//*[local-name()='Checkpoint']/*[local-name()='Size'])" "$1" 2>/dev/null)
+	kc_note=$(xmllint --xpath "string(//*[local-name()='Checkpoint']/*[local-name()='SignedNote'])" "$1" 2>/dev/null)
+	case "$kc_size" in
+	[0-9]*) expect_eq "$(sqlite3 "$MCG_DB" "SELECT note FROM checkpoints WHERE size = $kc_size")" \
+		"$kc_note" "$1: its checkpoint of size $kc_size is kept" ;;
+	*) fail "$1: no checkpoint size in the document" ;;
+	esac
+}
+
 # A small consortium most tests start from: EUR, members A B C D with
 # capital, one bank, a fund.
 setup_consortium() {

@@ -151,6 +151,18 @@ clean_failure "statement under ulimit -f 2"
 [ ! -e st.xml ] && [ ! -e st.xml.tmp ] && ok || fail "a failed statement left st.xml or st.xml.tmp"
 ok_run statement BANKITMM --from 2026-01-01 --to 2026-12-31 -o st.xml
 ok_run statement verify st.xml
+# Its checkpoint is kept only once the document is in its FILE.tmp: after
+# an event (no checkpoint of the log's size kept yet), a statement that
+# cannot write its FILE.tmp changes nothing at all.  (64 KiB: room to open
+# the ledger, its -shm and -wal, not for the statement, over 500 KB.)
+ok_run contribute B 1.00 --kind fund --date 2026-03-03
+before=$(snapshot)
+limited 128 statement BANKITMM --from 2026-01-01 --to 2026-12-31 -o st2.xml
+expect_eq "$RC" 1 "statement under ulimit -f 128 fails"
+clean_failure "statement under ulimit -f 128"
+expect_contains "$ERR" "st2.xml.tmp" "the failure names the temporary file"
+expect_eq "$(snapshot)" "$before" "a statement that cannot be written keeps no checkpoint"
+[ ! -e st2.xml ] && [ ! -e st2.xml.tmp ] && ok || fail "a failed statement left st2.xml or st2.xml.tmp"
 
 # init under a limit leaves nothing behind.
 limited 8 --db small.db init --name Small --date 2026-01-01

@@ -84,6 +84,16 @@ expect_eq "$OUT" "" "nothing printed for an unknown member"
 expect_rc 2 exposure --format xml
 expect_contains "$ERR" "give MEMBER" "xml needs a member"
 expect_rc 2 exposure A --format pdf
+# Refused for its size once its checkpoint is signed: the checkpoint is not
+# kept (it used to be), nothing is printed.  An event first, so that no
+# checkpoint of the log's size is kept yet; then, written, it keeps one.
+ok_run contribute A 1.00 --kind capital --date 2026-06-04
+MCG_TEST_DOC_BYTES_MAX=1000
+export MCG_TEST_DOC_BYTES_MAX
+expect_no_trace 2 "the member statement would be" none exposure A --format xml
+unset MCG_TEST_DOC_BYTES_MAX
+member_xml A kept.xml
+expect_checkpoint_kept kept.xml
 # The other formats are as before.
 ok_run exposure A --format csv
 expect_contains "$OUT" "member,borrowed,guaranteed,pledged,due,deposit,capital" "csv unchanged"

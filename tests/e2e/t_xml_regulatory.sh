@@ -145,4 +145,27 @@ expect_rc 2 report regulatory --from 2026-01-01 -o bad.xml
 expect_rc 2 report regulatory --from 2026-01-01 --to 2026-12-31
 expect_rc 2 report regulatory --from 2026-01-01 --to 2026-12-31 -o bad.xml extra
 expect_eq "$(ls bad.xml* 2>/dev/null | wc -l)" "0" "nothing written"
+# A report refused once its checkpoint is signed (here for its size) leaves
+# the ledger as it was, the checkpoint not kept (it used to be), and no
+# file or temporary, nothing on standard output.  An event first, so that
+# no checkpoint of the log's size is kept yet.
+MCG_TEST_DOC_BYTES_MAX=$(($(wc -c < year.xml) - 100))
+export MCG_TEST_DOC_BYTES_MAX
+ok_run contribute E 1.00 --kind capital --date 2026-08-02
+expect_no_trace 2 "the regulatory report would be" big \
+	report regulatory --from 2026-01-01 --to 2026-12-31 -o big.xml
+expect_contains "$ERR" "(nothing was written)" "the refusal says nothing was written"
+ok_run contribute E 1.00 --kind capital --date 2026-08-02
+expect_no_trace 2 "the regulatory report would be" big \
+	report regulatory --from 2026-01-01 --to 2026-12-31 -o -
+unset MCG_TEST_DOC_BYTES_MAX
+# Written, to a file and to standard output, a report keeps its checkpoint.
+ok_run report regulatory --from 2026-01-01 --to 2026-12-31 -o kept.xml
+expect_checkpoint_kept kept.xml
+ok_run contribute E 1.00 --kind capital --date 2026-08-03
+mcg report regulatory --from 2026-01-01 --to 2026-12-31 -o -
+expect_eq "$RC" 0 "report to standard output"
+printf '%s\n' "$OUT" > kepts.xml
+expect_checkpoint_kept kepts.xml
+expect_rc 0 audit verify
 expect_rc 0 check

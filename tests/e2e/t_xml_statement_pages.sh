@@ -7,9 +7,10 @@
 # statement's (Header/Page), the loan ranges chaining from page to page.
 # A statement over the size a verifier reads is refused, saying which page
 # size would fit, and that page size then works; a page over it is refused
-# and leaves no file.  The limit is made small with MCG_TEST_DOC_BYTES_MAX,
-# which never touches what `statement verify` reads: 16 MiB, not a byte
-# more, for any file handed to it.
+# and leaves no file; a refused statement keeps no checkpoint either.  The
+# limit is made small with MCG_TEST_DOC_BYTES_MAX, which never touches what
+# `statement verify` reads: 16 MiB, not a byte more, for any file handed
+# to it.
 
 XSD="$MCG_SRC/reports/statement.xsd"
 PUB=mcg.db.keys/statement.pub
@@ -240,3 +241,65 @@ expect_contains "$ERR" "too large (limit 16777216 bytes)" "one byte over 16 MiB:
 expect_rc 2 statement verify exact.xml
 case "$ERR" in *"too large"*) fail "16 MiB exactly was refused for its size: $ERR" ;; *) ok ;; esac
 expect_contains "$ERR" "exact.xml" "16 MiB is read and parsed (not well-formed)"
+
+# ---- a refused statement keeps no checkpoint ----------------------------------
+# The checkpoint a statement carries is signed before the statement is
+# built.  A statement refused after that (here for its size) must leave
+# the ledger as it was, the checkpoint not kept, and no file, temporary or
+# page: exit 2 says "nothing was written".  (The checkpoint used to be
+# kept.)  Before each, an event, so that no checkpoint of the log's size
+# is kept yet.  One document over the limit once signed (its exact size
+# named) and given up while built (an estimate), to a file and to
+# standard output; pages, the third over the limit once the first two are
+# written.
+day=0
+new_event() {
+	day=$((day + 1))
+	ok_run contribute D 1.00 --kind capital --date "2026-05-$(printf '%02d' "$day")"
+}
+MCG_TEST_DOC_BYTES_MAX=$((size - 100))
+export MCG_TEST_DOC_BYTES_MAX
+for out in nt.xml -; do
+	new_event
+	expect_no_trace 2 "split it into pages with --page-size" nt \
+		statement BANKITMM --from 2026-01-01 --to 2026-04-30 -o "$out"
+	case "$ERR" in *"would be some"*) fail "fixture: the document should be refused once signed: $ERR" ;; *) ok ;; esac
+done
+MCG_TEST_DOC_BYTES_MAX=6000
+for out in nt.xml -; do
+	new_event
+	expect_no_trace 2 "would be some " nt \
+		statement BANKITMM --from 2026-01-01 --to 2026-04-30 -o "$out"
+done
+small=$(wc -c < apr-p2.xml)
+[ "$(wc -c < apr-p1.xml)" -gt "$small" ] && small=$(wc -c < apr-p1.xml)
+MCG_TEST_DOC_BYTES_MAX=$(((small + largest) / 2))
+new_event
+expect_no_trace 2 "page 3 of 3 of the bank statement would be" nt \
+	statement BANKITMM --from 2026-04-01 --to 2026-04-30 --page-size 4 -o nt.xml
+# Written, a statement keeps its checkpoint, one document or pages, to a
+# file or to standard output; refused later at the same log size, the
+# checkpoint kept before stays.
+unset MCG_TEST_DOC_BYTES_MAX
+n_kept=$(sqlite3 "$MCG_DB" 'SELECT COUNT(*) FROM checkpoints')
+new_event
+ok_run statement BANKITMM --from 2026-01-01 --to 2026-04-30 -o kept.xml
+expect_checkpoint_kept kept.xml
+MCG_TEST_DOC_BYTES_MAX=6000
+export MCG_TEST_DOC_BYTES_MAX
+expect_no_trace 2 "would be some " nt \
+	statement BANKITMM --from 2026-01-01 --to 2026-04-30 -o nt.xml
+expect_checkpoint_kept kept.xml
+unset MCG_TEST_DOC_BYTES_MAX
+new_event
+ok_run statement BANKITMM --from 2026-04-01 --to 2026-04-30 --page-size 4 -o keptp.xml
+expect_checkpoint_kept keptp-p1.xml
+expect_checkpoint_kept keptp-p3.xml
+new_event
+mcg statement BANKITMM --from 2026-01-01 --to 2026-04-30 -o -
+expect_eq "$RC" 0 "statement to standard output"
+printf '%s\n' "$OUT" > kepts.xml
+expect_checkpoint_kept kepts.xml
+expect_eq "$(sqlite3 "$MCG_DB" 'SELECT COUNT(*) FROM checkpoints')" $((n_kept + 3)) \
+	"one checkpoint kept for each statement written, none for those refused"
+expect_rc 0 audit verify

@@ -328,6 +328,95 @@ Test(audit_log, checkpoint_from_a_read_only_or_busy_connection)
 	fixture_remove(&f);
 }
 
+static int64_t kept_count(struct fixture *f)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	cr_assert_eq(sqlite3_prepare_v2(mcg_ledger_db(f->L), "SELECT COUNT(*) FROM checkpoints",
+					-1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * The two halves a signed document uses: signing keeps nothing (a
+ * document refused after it leaves the ledger as it was), keeping keeps
+ * the very note, once; a note already kept is handed back as kept; a note
+ * kept late, after more events, is still kept; one that is not of this
+ * log is refused and not kept.
+ */
+Test(audit_log, a_checkpoint_signed_now_and_kept_later)
+{
+	struct fixture f;
+	mcg_buf note = MCG_BUF_INIT, again = MCG_BUF_INIT, latest = MCG_BUF_INIT,
+		bad = MCG_BUF_INIT;
+	mcg_error err;
+	int kept, found;
+	char *nl;
+
+	fixture_make(&f);
+	add_event(&f, 3);
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &note, &kept, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept, 0);
+	cr_assert_eq(note_body(&note).size, 3);
+	cr_assert_eq(kept_count(&f), 0, "signing keeps nothing");
+	/* Signing again gives the same note (Ed25519 is deterministic). */
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &again, &kept, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept, 0);
+	cr_assert_str_eq(again.data, note.data);
+	cr_assert_eq(mcg_audit_checkpoint_keep(f.L, note.data, note.len, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept_count(&f), 1);
+	cr_assert_eq(mcg_audit_latest_checkpoint(f.L, &latest, &found, &err), 0);
+	cr_assert_str_eq(latest.data, note.data);
+	/* Kept twice: once. */
+	cr_assert_eq(mcg_audit_checkpoint_keep(f.L, note.data, note.len, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept_count(&f), 1);
+	/* Of a size already kept: the kept note, nothing to keep. */
+	mcg_buf_reset(&again);
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &again, &kept, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept, 1);
+	cr_assert_str_eq(again.data, note.data);
+
+	/* Signed at 4, kept after a newer one of 5 (another document's). */
+	add_event(&f, 4);
+	mcg_buf_reset(&note);
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &note, &kept, &err), 0, "%s", err.msg);
+	cr_assert_eq(note_body(&note).size, 4);
+	add_event(&f, 5);
+	mcg_buf_reset(&again);
+	cr_assert_eq(mcg_audit_checkpoint(f.L, &again, &err), 0, "%s", err.msg);
+	cr_assert_eq(note_body(&again).size, 5);
+	cr_assert_eq(mcg_audit_checkpoint_keep(f.L, note.data, note.len, &err), 0, "%s", err.msg);
+	cr_assert_eq(kept_count(&f), 3);
+
+	/* Inside a read transaction: kept through a connection of its own. */
+	add_event(&f, 6);
+	mcg_buf_reset(&note);
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &note, &kept, &err), 0, "%s", err.msg);
+	sql(&f, "BEGIN; SELECT COUNT(*) FROM events;");
+	cr_assert_eq(mcg_audit_checkpoint_keep(f.L, note.data, note.len, &err), 0, "%s", err.msg);
+	sql(&f, "COMMIT");
+	cr_assert_eq(kept_count(&f), 4);
+
+	/* A note that does not hold for this log is refused, not kept. */
+	add_event(&f, 7);
+	mcg_buf_reset(&note);
+	cr_assert_eq(mcg_audit_checkpoint_sign(f.L, &note, &kept, &err), 0, "%s", err.msg);
+	mcg_buf_append(&bad, note.data, note.len);
+	nl = strchr(bad.data, '\n');
+	nl[1] = '6';               /* size 7 -> 6 */
+	cr_assert_eq(mcg_audit_checkpoint_keep(f.L, bad.data, bad.len, &err), MCG_EINTEGRITY);
+	cr_assert_eq(kept_count(&f), 4);
+	mcg_buf_free(&note);
+	mcg_buf_free(&again);
+	mcg_buf_free(&latest);
+	mcg_buf_free(&bad);
+	fixture_remove(&f);
+}
+
 Test(audit_log, an_outside_note_that_does_not_hold)
 {
 	struct fixture f;
