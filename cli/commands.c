@@ -7,8 +7,9 @@
 #define RECORD_HELP \
 	"  --date YYYY-MM-DD  the business date (default: today, UTC); never before\n" \
 	"                     the latest date already recorded\n" \
-	"  --ref KEY          idempotency key, up to 64 printable ASCII characters:\n" \
-	"                     the same ref with the same content again does nothing\n"
+	"  --ref KEY          idempotency key, 1 to 64 printable ASCII characters\n" \
+	"                     without spaces: the same ref with the same content\n" \
+	"                     again does nothing\n"
 
 const cli_command cli_commands[] = {
 	{ "init", cmd_init,
@@ -30,7 +31,8 @@ const cli_command cli_commands[] = {
 	  "member withdraw ID [--date D] [--ref KEY]",
 	  "a member leaves; its capital is paid back",
 	  "  A member may withdraw when it has no loan applied, active, defaulted\n"
-	  "  or called, no pledge on an active or defaulted loan, and owes nothing.\n"
+	  "  or called, no pledge on an active or defaulted loan, and a due balance\n"
+	  "  of 0.00: it owes the consortium nothing and is owed nothing.\n"
 	  RECORD_HELP },
 	{ "member list", cmd_member_list,
 	  "member list [--format text|csv]",
@@ -157,7 +159,7 @@ const cli_command cli_commands[] = {
 	  RECORD_HELP },
 	{ "rules check", cmd_rules_check,
 	  "rules check FILE",
-	  "validate a rules file without loading it (line and column of each error)",
+	  "validate a rules file without loading it (the first error, with its line)",
 	  NULL },
 	{ "export", cmd_export,
 	  "export --format ledger [--all]",
@@ -181,8 +183,10 @@ const cli_command cli_commands[] = {
 	  "audit verify [--checkpoint FILE]",
 	  "recompute the whole audit log from the events and check every checkpoint",
 	  "  --checkpoint FILE  also check a checkpoint kept outside the ledger\n"
-	  "  Exit 4 naming the first event that fails: changed, missing, added or\n"
-	  "  reordered events and postings, a log shorter than a checkpoint.\n" },
+	  "  Exit 4 on changed, missing, added or reordered events and postings, or\n"
+	  "  a log shorter than a checkpoint, naming the smallest block of events\n"
+	  "  (at most 256 while the stored hashes over it are intact) or the kept\n"
+	  "  checkpoint that no longer matches (docs/AUDIT.md).\n" },
 	{ "audit prove", cmd_audit_prove,
 	  "audit prove SEQ [--size N]",
 	  "the RFC 9162 inclusion proof of event SEQ",
@@ -224,7 +228,10 @@ const cli_command cli_commands[] = {
 	  "                     refused without it\n"
 	  "  The document (reports/statement.xsd, docs/REPORTS.md) carries a fresh\n"
 	  "  signed checkpoint of the audit log.  Check it with `mcg statement\n"
-	  "  verify FILE` or `xmlsec1 --verify --pubkey-pem statement.pub FILE`.\n" },
+	  "  verify FILE`, or with `xmlsec1 --verify --pubkey-pem statement.pub\n"
+	  "  --enabled-key-data key-name --enabled-reference-uris empty FILE`:\n"
+	  "  without those two flags xmlsec1 trusts a key carried in the document\n"
+	  "  itself, and accepts a forgery signed with it (SECURITY.md).\n" },
 	{ "report regulatory", cmd_report_regulatory,
 	  "report regulatory --from D --to D -o FILE",
 	  "the signed XML report for the supervisor",

@@ -21,8 +21,9 @@ int mcg_journal_check_ref(const char *ref, mcg_error *err)
 	for (size_t i = 0; i < n; i++)
 		if (ref[i] < 0x21 || ref[i] > 0x7e)
 			return mcg_error_set(err, MCG_EINPUT,
-					     "bad ref: character %zu is not printable ASCII",
-					     i + 1);
+					     "bad ref: character %zu is %s (a ref is printable"
+					     " ASCII without spaces)",
+					     i + 1, ref[i] == ' ' ? "a space" : "not printable ASCII");
 	return MCG_OK;
 }
 

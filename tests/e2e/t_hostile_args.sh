@@ -94,6 +94,11 @@ mcg contribute "$nl" 1 --kind fund $D
 expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "a newline in an id does not split the error"
 mcg exposure "$esc"
 case "$ERR" in *"$(printf '\033')"*) fail "an escape sequence reached the terminal: $ERR" ;; *) ok ;; esac
+# A ref with a space is refused, saying so (a space is printable ASCII).
+refused 2 contribute A 1 --kind fund --ref "has space" $D
+expect_contains "$ERR" "bad ref: character 4 is a space" "a space in a ref is named as a space"
+refused 2 contribute A 1 --kind fund --ref "$(printf 'tab	ref')" $D
+expect_contains "$ERR" "bad ref: character 4 is not printable ASCII" "a tab in a ref is not printable"
 # UTF-8 names are fine and come back as they went in.
 made member add U --name "Ceramiche Ünïcödé – 陶瓷" $D
 mcg member list --format csv
