@@ -21,6 +21,7 @@
 #include "audit_log.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -655,15 +656,110 @@ static int checked_leaf(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t s
  * that does not parse cannot vouch for anything.  `what` names the note in
  * messages.
  */
+/*
+ * The checkpoint keys a rotation retired (SECURITY.md, "Key handling and
+ * rotation"): KEYS/retired/checkpoint-SIZE.pub, the public key that signed
+ * the checkpoints of at most SIZE events, SIZE being the size of the last
+ * one it signed (the handover checkpoint).  A note the current key did not
+ * sign is tried against each; *last_size is -1 when none signed it.  They
+ * are read from disk at each call: this runs only for checkpoints older
+ * than a rotation.  A file named so that is not a public key is an error
+ * (a damaged keys folder), not a key passed over.
+ */
+#define RETIRED_PREFIX "checkpoint-"
+#define RETIRED_SUFFIX ".pub"
+
+static int retired_size(const char *name, int64_t *size)
+{
+	size_t n = strlen(name), pre = strlen(RETIRED_PREFIX), suf = strlen(RETIRED_SUFFIX);
+	int64_t v = 0;
+
+	if (n <= pre + suf || n - pre - suf > 18 || strncmp(name, RETIRED_PREFIX, pre) != 0 ||
+	    strcmp(name + n - suf, RETIRED_SUFFIX) != 0)
+		return 0;
+	for (size_t i = pre; i < n - suf; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		v = v * 10 + (name[i] - '0');
+	}
+	*size = v;
+	return 1;
+}
+
+static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
+			     mcg_buf *text, int64_t *last_size, mcg_error *err)
+{
+	mcg_buf dir = MCG_BUF_INIT, path = MCG_BUF_INIT;
+	struct dirent *d;
+	DIR *dh;
+	int rc = MCG_OK;
+
+	*last_size = -1;
+	if (mcg_buf_printf(&dir, "%s/retired", mcg_ledger_keys_dir(L))) {
+		mcg_buf_free(&dir);
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	}
+	dh = opendir(dir.data);
+	if (!dh) {
+		mcg_buf_free(&dir);
+		return MCG_OK;          /* no key was ever retired */
+	}
+	/* Every file is read, even after a match, so that a damaged one is
+	 * found whatever order the folder lists them in. */
+	while (!rc && (d = readdir(dh)) != NULL) {
+		EVP_PKEY *key = NULL;
+		mcg_error quiet;
+		int64_t size;
+
+		if (!retired_size(d->d_name, &size))
+			continue;
+		mcg_buf_reset(&path);
+		if (mcg_buf_printf(&path, "%s/%s", dir.data, d->d_name)) {
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+			break;
+		}
+		rc = mcg_keys_load_public_file(path.data, &key, err);
+		if (rc)
+			break;
+		if (*last_size < 0) {
+			mcg_buf_reset(text);
+			if (mcg_note_verify(note, len, mcg_ledger_origin(L), key, text,
+					    &quiet) == MCG_OK)
+				*last_size = size;
+		}
+		EVP_PKEY_free(key);
+	}
+	closedir(dh);
+	mcg_buf_free(&dir);
+	mcg_buf_free(&path);
+	return rc;
+}
+
 static int open_note(mcg_ledger *L, EVP_PKEY *key, const char *note,
 		     size_t len, const char *what, mcg_checkpoint *cp,
 		     mcg_error *err)
 {
 	mcg_buf text = MCG_BUF_INIT;
+	int64_t retired = -1;
 	int rc;
 
 	rc = mcg_note_verify(note, len, mcg_ledger_origin(L), key, &text, err);
+	if (rc == MCG_EINTEGRITY) {
+		/* Not signed by the current key: by a retired one? */
+		mcg_error by_current = *err;
+
+		rc = verify_by_retired(L, note, len, &text, &retired, err);
+		if (!rc && retired < 0) {
+			*err = by_current;
+			rc = MCG_EINTEGRITY;
+		}
+	}
 	rc = rc ? rc : mcg_checkpoint_parse(text.data, text.len, cp, err);
+	if (!rc && retired >= 0 && cp->size > retired)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "it is signed by a checkpoint key retired at size %lld"
+				   " (retired/checkpoint-%lld.pub): it may not vouch for %lld events",
+				   (long long)retired, (long long)retired, (long long)cp->size);
 	mcg_buf_free(&text);
 	if (rc == MCG_EINPUT) {
 		err->code = MCG_EINTEGRITY;
