@@ -49,6 +49,12 @@ static int parse_flag(cli_args *a, int argc, char **argv, int *i,
 		if (strlen(a->flags[k].name) == len &&
 		    strncmp(a->flags[k].name, arg, len) == 0)
 			f = &a->flags[k];
+	if (!f && ((len == 2 && strncmp(arg, "db", 2) == 0) ||
+		   (len == 4 && strncmp(arg, "keys", 4) == 0) ||
+		   (len == 5 && strncmp(arg, "actor", 5) == 0)))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "--%.*s is a global option: it goes before the command"
+				     " (mcg --%.*s VALUE %s)", (int)len, arg, (int)len, arg, usage);
 	if (!f)
 		return mcg_error_set(err, MCG_EINPUT, "unknown option '--%.*s' (usage: mcg %s)",
 				     (int)(len > 40 ? 40 : len), arg, usage);

@@ -59,6 +59,60 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 	return NULL;
 }
 
+/*
+ * Why argv[0] names no command, in one error: a group word alone ("mcg
+ * member") lists its commands; an option before the command that is not
+ * a global one (`mcg --date D member add ...`) is said to belong after it.
+ */
+static int unknown_command(const char *word, mcg_error *err)
+{
+	char names[256] = "";
+	size_t len = strlen(word), used = 0;
+
+	if (word[0] == '-' && word[1] == '-')
+		return mcg_error_set(err, MCG_EINPUT,
+				     "'%.40s' is not a global option (--db, --keys, --actor):"
+				     " a command's own options go after the command (see mcg --help)",
+				     word);
+	for (size_t i = 0; i < cli_n_commands; i++) {
+		const char *name = cli_commands[i].name;
+
+		if (strncmp(name, word, len) == 0 && name[len] == ' ') {
+			int n = snprintf(names + used, sizeof(names) - used, "%s%s",
+					 used ? ", " : "", name);
+
+			if (n < 0 || (size_t)n >= sizeof(names) - used)
+				break;
+			used += (size_t)n;
+		}
+	}
+	if (used)
+		return mcg_error_set(err, MCG_EINPUT, "'%s' needs a second word: %s"
+				     " (mcg COMMAND --help for each)", word, names);
+	return mcg_error_set(err, MCG_EINPUT,
+			     "unknown command '%.40s' (see mcg --help)", word);
+}
+
+/* `mcg member --help`: each command of the group, its usage and summary;
+ * 0 when word heads no group. */
+static int print_group_help(const char *word)
+{
+	size_t len = strlen(word);
+	int found = 0;
+
+	for (size_t i = 0; i < cli_n_commands; i++) {
+		const cli_command *c = &cli_commands[i];
+
+		if (strncmp(c->name, word, len) == 0 && c->name[len] == ' ') {
+			printf("%susage: mcg %s\n  %s\n", found ? "\n" : "", c->usage, c->summary);
+			found = 1;
+		}
+	}
+	if (found)
+		printf("\nmcg %s WORD --help says more of each.\n", word);
+	return found;
+}
+
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -151,9 +205,10 @@ static int run(int argc, char **argv, mcg_error *err)
 		return MCG_OK;
 	}
 	cmd = find_command(argc - i, argv + i, &words);
+	if (!cmd && wants_help(argc - i, argv + i) && print_group_help(argv[i]))
+		return MCG_OK;
 	if (!cmd)
-		return mcg_error_set(err, MCG_EINPUT,
-				     "unknown command '%.40s' (see mcg --help)", argv[i]);
+		return unknown_command(argv[i], err);
 	if (wants_help(argc - i - words + 1, argv + i + words - 1)) {
 		print_command_help(cmd);
 		return MCG_OK;

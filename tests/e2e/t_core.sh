@@ -82,6 +82,19 @@ expect_contains "$OUT" "member add" "help lists commands"
 expect_rc 0 contribute --help
 expect_contains "$OUT" "--kind" "command help"
 expect_rc 0 --version
+# The mistakes a new user makes get an error that says what to do.
+expect_unchanged 2 member
+expect_contains "$ERR" "'member' needs a second word: member add, member withdraw, member list" "a group word alone"
+expect_rc 0 audit --help
+expect_contains "$OUT" "usage: mcg audit verify" "a group's help lists its commands"
+expect_contains "$OUT" "usage: mcg audit consistency" "a group's help lists its commands"
+expect_unchanged 2 bogus
+expect_contains "$ERR" "unknown command 'bogus'" "an unknown word"
+expect_unchanged 2 --date 2026-02-02 contribute ACME 1 --kind fund
+expect_contains "$ERR" "'--date' is not a global option" "a command's option before the command"
+expect_unchanged 2 balance --db other.db
+expect_contains "$ERR" "--db is a global option: it goes before the command" "a global option after the command"
+[ ! -e other.db ] && ok || fail "a refused --db after the command made other.db"
 
 # check passes, then fails after a state row is changed by hand.
 expect_rc 0 check
