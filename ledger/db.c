@@ -42,6 +42,14 @@ int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing)
 		return mcg_error_set(err, MCG_ESYS,
 				     "disk full while %s%s; nothing was written",
 				     doing, why);
+	/* A recording command by a user who may read the ledger, not write
+	 * it or its folder: say so, rather than SQLite's "attempt to write a
+	 * readonly database". */
+	if (code == SQLITE_READONLY || code == SQLITE_READONLY_DIRECTORY)
+		return mcg_error_set(err, MCG_ESYS,
+				     "cannot write the ledger '%s' (%s): this user may not write"
+				     " the file or its folder%s; nothing was written, reading commands work",
+				     L->path ? L->path : "?", doing, why);
 	if (primary == SQLITE_BUSY)
 		return mcg_error_set(err, MCG_ESYS,
 				     "the ledger is busy (another writer held it for %d s) while %s; nothing was written",

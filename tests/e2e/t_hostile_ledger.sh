@@ -191,6 +191,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	as_nobody $W
 	expect_eq "$RC" 1 "a write without write permission fails (system)"
 	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "one error line for a read-only ledger"
+	expect_contains "$ERR" "this user may not write the file or its folder" "the error says why"
 	expect_eq "$(sha256sum < ro/l.db)" "$sum" "a read-only ledger is unchanged"
 	# Reading needs no write: without a -wal file the file alone is the
 	# ledger, read as immutable (WAL's -shm cannot be made here).
