@@ -637,9 +637,17 @@ int cmd_scores(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	if (date && mcg_date_parse(date, &date_days, err))
 		return mcg_error_prefix(err, "--date");
 	rc = cli_open(cli, 1, err);
-	/* Default: the day a guarantee decided now would carry. */
-	if (!rc && !date && !calibration)
-		rc = mcg_query_decision_date(cli->L, &date_days, err);
+	/* Default: for a guaranteed loan, the day of its guarantee, so that
+	 * the listing explains the decision taken (as of today the same
+	 * assessments may be too old); else the day a guarantee decided now
+	 * would carry. */
+	if (!rc && !date && !calibration) {
+		int guaranteed = 0;
+
+		rc = mcg_query_guarantee_date(cli->L, a.pos[0], &date_days, &guaranteed, err);
+		if (!rc && !guaranteed)
+			rc = mcg_query_decision_date(cli->L, &date_days, err);
+	}
 	if (rc)
 		return rc;
 	if (calibration)

@@ -936,6 +936,21 @@ int mcg_query_decision_date(mcg_ledger *L, int32_t *out_days, mcg_error *err)
 	return MCG_OK;
 }
 
+int mcg_query_guarantee_date(mcg_ledger *L, const char *loan, int32_t *out_days,
+			     int *found, mcg_error *err)
+{
+	int64_t date;
+	int rc = mcg_db_query_int(L, "SELECT e.date FROM guarantees g JOIN events e ON e.seq = g.seq"
+				  " WHERE g.loan = ?1", loan, NULL, &date, found, err);
+
+	if (!rc && *found && (date < INT32_MIN || date > INT32_MAX))
+		return mcg_error_set(err, MCG_EINTEGRITY, "loan %s: its guarantee's date is damaged",
+				     loan);
+	if (!rc && *found)
+		*out_days = (int32_t)date;
+	return rc;
+}
+
 /* ---- calibration ----------------------------------------------------------- */
 
 static int is_default_status(const char *status)

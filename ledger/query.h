@@ -191,6 +191,10 @@ void mcg_scores_free(mcg_scores *s);
  */
 int mcg_query_decision_date(mcg_ledger *L, int32_t *out_days, mcg_error *err);
 
+/* The business day of loan's guarantee; *found is 0 when it has none. */
+int mcg_query_guarantee_date(mcg_ledger *L, const char *loan, int32_t *out_days,
+			     int *found, mcg_error *err);
+
 /* ---- calibration ----------------------------------------------------------- */
 
 typedef struct mcg_calibration_report {

@@ -130,6 +130,14 @@ mcg scores L2 --date 2026-07-13 --format csv
 expect_contains "$OUT" "C,6,2026-01-13,too old" "181 days old is too old"
 mcg scores L2 --date 2026-01-12 --format csv
 expect_contains "$OUT" "D,6,2026-01-13,future" "an assessment after the day"
+# Without --date a guaranteed loan is judged as of its guarantee's day
+# (2026-01-14): the listing explains the decision, where today the same
+# assessments would be too old.
+mcg scores L2 --format csv
+expect_eq "$OUT" "$("$MCG" scores L2 --date 2026-01-14 --format csv)" "scores of a guaranteed loan default to its guarantee's day"
+expect_contains "$OUT" "C,6,2026-01-13,eligible" "as of the guarantee, not today"
+ok_run scores L2
+expect_contains "$OUT" "Eligible assessments: 3 (quorum 3: met)" "the guarantee's quorum, by default"
 expect_rc 2 scores L2 --date 2026-02-30
 expect_rc 2 scores L2 --calibration
 
