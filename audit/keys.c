@@ -372,6 +372,140 @@ out_free_paths:
 	return rc;
 }
 
+static int read_key_file(int fd, const char *path, mcg_buf *out,
+			 mcg_error *err);
+
+/*
+ * Rotation (keys.h).  The new pair is made whole in KEYS/.rotate-new by
+ * mcg_keys_create, the old public keys are linked into KEYS/retired under
+ * the handover size, and only then do the new files replace the old ones
+ * by rename(), private key first.  A crash at any point leaves the old
+ * keys in force, or the new ones, or a mix that the next rotate (at the
+ * same size: nothing can be recorded without the keys agreeing) repairs:
+ * a retired file that is the current public key is a rotation cut short,
+ * resumed; one that is not is a rotation already made at that size.
+ */
+#define ROTATE_NEW ".rotate-new"
+
+static int same_file_bytes(const char *a, const char *b, int *same, mcg_error *err)
+{
+	mcg_buf x = MCG_BUF_INIT, y = MCG_BUF_INIT;
+	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
+	int rc = MCG_OK;
+
+	*same = 0;
+	if (fa < 0 || fb < 0)
+		rc = sys_error(err, "cannot read", fa < 0 ? a : b);
+	rc = rc ? rc : read_key_file(fa, a, &x, err);
+	rc = rc ? rc : read_key_file(fb, b, &y, err);
+	if (!rc)
+		*same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	mcg_buf_free(&x);
+	mcg_buf_free(&y);
+	return rc;
+}
+
+/* Links dir/WHICH.pub to retired/WHICH-SIZE.pub, or accepts the link a cut
+ * rotation already made. */
+static int retire_public(const char *dir, const char *retired, const char *which,
+			 long long size, int resuming, mcg_error *err)
+{
+	mcg_buf cur = MCG_BUF_INIT, old = MCG_BUF_INIT;
+	int rc, same;
+
+	if (mcg_keys_path(dir, which, 0, &cur) ||
+	    mcg_buf_printf(&old, "%s/%s-%lld.pub", retired, which, size)) {
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		goto out;
+	}
+	rc = MCG_OK;
+	if (link(cur.data, old.data) == 0)
+		goto out;
+	if (errno != EEXIST) {
+		rc = sys_error(err, "cannot keep the retired key as", old.data);
+		goto out;
+	}
+	/* Cut after some of the renames: the current key may be new. */
+	if (resuming)
+		goto out;
+	rc = same_file_bytes(cur.data, old.data, &same, err);
+	if (!rc && !same)
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "the keys were already rotated at %lld events (%s exists):"
+				   " record an event before rotating again", size, old.data);
+out:
+	mcg_buf_free(&cur);
+	mcg_buf_free(&old);
+	return rc;
+}
+
+/* Removes what a cut rotation left in dir/.rotate-new. */
+static void remove_rotate_new(const char *tmp)
+{
+	static const char *const names[] = { "checkpoint.key", "checkpoint.pub",
+					      "statement.key", "statement.pub" };
+	mcg_buf f = MCG_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		mcg_buf_reset(&f);
+		if (mcg_buf_printf(&f, "%s/%s", tmp, names[i]) == 0)
+			unlink(f.data);
+	}
+	mcg_buf_free(&f);
+	rmdir(tmp);
+}
+
+int mcg_keys_rotate(const char *dir, long long size, mcg_error *err)
+{
+	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	mcg_buf retired = MCG_BUF_INIT, tmp = MCG_BUF_INIT, from = MCG_BUF_INIT,
+		to = MCG_BUF_INIT;
+	int made, resuming, rc;
+
+	rc = check_dir_mode(dir, err);
+	if (rc)
+		return rc;
+	if (mcg_buf_printf(&retired, "%s/retired", dir) ||
+	    mcg_buf_printf(&tmp, "%s/" ROTATE_NEW, dir)) {
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		goto out;
+	}
+	/* A .rotate-new folder is a rotation cut short: resumed. */
+	resuming = access(tmp.data, F_OK) == 0;
+	rc = make_keys_dir(retired.data, &made, err);
+	for (int i = 0; i < 2 && !rc; i++)
+		rc = retire_public(dir, retired.data, which[i], size, resuming, err);
+	rc = rc ? rc : fsync_dir(retired.data, err);
+	if (rc)
+		goto out;
+	remove_rotate_new(tmp.data);
+	rc = mcg_keys_create(tmp.data, err);
+	/* Each new private key, then its public key, takes the old one's
+	 * name; the old private keys are gone with it. */
+	for (int i = 0; i < 4 && !rc; i++) {
+		mcg_buf_reset(&from);
+		mcg_buf_reset(&to);
+		if (mcg_keys_path(tmp.data, which[i / 2], i % 2 == 0, &from) ||
+		    mcg_keys_path(dir, which[i / 2], i % 2 == 0, &to))
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		else if (rename(from.data, to.data) != 0)
+			rc = sys_error(err, "cannot put the new key in place as", to.data);
+	}
+	rc = rc ? rc : fsync_dir(dir, err);
+	if (!rc && rmdir(tmp.data) != 0)
+		rc = sys_error(err, "cannot remove", tmp.data);
+out:
+	mcg_buf_free(&retired);
+	mcg_buf_free(&tmp);
+	mcg_buf_free(&from);
+	mcg_buf_free(&to);
+	return rc;
+}
+
 /* Reads a whole key file from fd, refusing anything oversized. */
 static int read_key_file(int fd, const char *path, mcg_buf *out,
 			 mcg_error *err)

@@ -26,6 +26,14 @@
  * key file already exists there, rather than overwrite it. */
 int mcg_keys_create(const char *dir, mcg_error *err);
 
+/* Retires both key pairs for new ones (SECURITY.md, "Key handling and
+ * rotation"): the old public keys stay as retired/checkpoint-SIZE.pub and
+ * retired/statement-SIZE.pub, SIZE being the log's size at the handover
+ * checkpoint the caller signed with the old key; the old private keys are
+ * replaced.  A rotation cut short is resumed by the next call at the same
+ * size; a second rotation at the same size is refused (MCG_EINPUT). */
+int mcg_keys_rotate(const char *dir, long long size, mcg_error *err);
+
 /* Loads a private key ("checkpoint" or "statement"), checking modes.
  * The caller frees *out with EVP_PKEY_free. */
 int mcg_keys_load_private(const char *dir, const char *which, EVP_PKEY **out,

@@ -163,6 +163,7 @@ int cmd_audit_verify(mcg_cli *, int, char **, mcg_error *);
 int cmd_audit_prove(mcg_cli *, int, char **, mcg_error *);
 int cmd_audit_consistency(mcg_cli *, int, char **, mcg_error *);
 int cmd_keys_show(mcg_cli *, int, char **, mcg_error *);
+int cmd_keys_rotate(mcg_cli *, int, char **, mcg_error *);
 /* cmd_reports.c: the signed XML documents */
 int cmd_statement(mcg_cli *, int, char **, mcg_error *);
 int cmd_statement_verify(mcg_cli *, int, char **, mcg_error *);

@@ -155,28 +155,21 @@ int cmd_audit_consistency(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	return MCG_OK;
 }
 
-int cmd_keys_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
+/* The public keys in the forms verifiers use: the checkpoint verifier key
+ * alone on its line (for scripts), then the statement key's PEM. */
+static int print_public_keys(mcg_cli *cli, mcg_error *err)
 {
-	cli_args a = { NULL, 0, { 0 }, 0 };
 	mcg_buf vkey = MCG_BUF_INIT, pem = MCG_BUF_INIT;
 	EVP_PKEY *checkpoint = NULL, *statement = NULL;
-	const char *dir;
+	const char *dir = mcg_ledger_keys_dir(cli->L);
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "keys show", err);
-	/* The ledger names the checkpoint key (its origin); the public
-	 * halves are enough, so no private key is opened. */
-	rc = rc ? rc : cli_open(cli, 1, err);
-	if (rc)
-		return rc;
-	dir = mcg_ledger_keys_dir(cli->L);
 	rc = mcg_keys_load_public(dir, MCG_KEY_CHECKPOINT, &checkpoint, err);
 	rc = rc ? rc : mcg_note_verifier_key(mcg_ledger_origin(cli->L), checkpoint,
 					     &vkey, err);
 	rc = rc ? rc : mcg_keys_load_public(dir, MCG_KEY_STATEMENT, &statement, err);
 	rc = rc ? rc : mcg_keys_public_pem(statement, &pem, err);
 	if (!rc) {
-		/* The verifier key stays alone on its line for scripts. */
 		printf("checkpoint verifier key (C2SP signed note, Ed25519):\n%s\n"
 		       "statement public key (PEM, ECDSA P-256):\n%s",
 		       mcg_buf_str(&vkey), mcg_buf_str(&pem));
@@ -187,5 +180,44 @@ int cmd_keys_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	EVP_PKEY_free(statement);
 	mcg_buf_free(&vkey);
 	mcg_buf_free(&pem);
+	return rc;
+}
+
+int cmd_keys_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
+{
+	cli_args a = { NULL, 0, { 0 }, 0 };
+	int rc;
+
+	rc = cli_parse(argc, argv, &a, 0, 0, "keys show", err);
+	/* The ledger names the checkpoint key (its origin); the public
+	 * halves are enough, so no private key is opened. */
+	rc = rc ? rc : cli_open(cli, 1, err);
+	return rc ? rc : print_public_keys(cli, err);
+}
+
+/*
+ * keys rotate: a last checkpoint signed with the old checkpoint key (the
+ * handover, kept and printed for the banks), then new keys in place of
+ * the old, the old public keys kept under the handover's size
+ * (audit/keys.c, mcg_keys_rotate), then the new public keys printed.
+ */
+int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
+{
+	cli_args a = { NULL, 0, { 0 }, 0 };
+	mcg_buf note = MCG_BUF_INIT;
+	mcg_checkpoint cp;
+	int rc;
+
+	rc = cli_parse(argc, argv, &a, 0, 0, "keys rotate", err);
+	rc = rc ? rc : cli_open(cli, 0, err);
+	rc = rc ? rc : mcg_audit_checkpoint(cli->L, &note, err);
+	rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);
+	rc = rc ? rc : mcg_keys_rotate(mcg_ledger_keys_dir(cli->L), (long long)cp.size, err);
+	if (!rc) {
+		printf("handover checkpoint, signed with the old key (give it to the banks):\n%s\n",
+		       mcg_buf_str(&note));
+		rc = print_public_keys(cli, err);
+	}
+	mcg_buf_free(&note);
 	return rc;
 }

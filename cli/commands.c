@@ -202,6 +202,19 @@ const cli_command cli_commands[] = {
 	  "the public keys, in the forms verifiers use",
 	  "  The checkpoint verifier key (NAME+KEYHASH+BASE64KEY, alone on the line\n"
 	  "  after its label) and the statement key's PEM public key.\n" },
+	{ "keys rotate", cmd_keys_rotate,
+	  "keys rotate",
+	  "retire the signing keys for new ones (keys that may have leaked)",
+	  "  Signs a last checkpoint with the old checkpoint key and prints it (the\n"
+	  "  handover: give it to the banks, with the new keys), keeps the old public\n"
+	  "  keys as retired/checkpoint-N.pub and retired/statement-N.pub in the\n"
+	  "  keys folder (N: the handover's number of events), replaces the private\n"
+	  "  keys with new ones (0600) and prints the new public keys as `keys show`\n"
+	  "  does.  Checkpoints signed by a retired key stay valid for logs of at\n"
+	  "  most N events; old statements verify with `statement verify FILE\n"
+	  "  --pubkey retired/statement-N.pub`.  Run it while nobody records; it\n"
+	  "  needs the old private keys (SECURITY.md).  A rotation cut short is\n"
+	  "  finished by running it again.\n" },
 	{ "statement verify", cmd_statement_verify,
 	  "statement verify FILE [--pubkey PEM]",
 	  "verify a signed statement or report: signature, schema, checkpoint",

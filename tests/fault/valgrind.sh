@@ -92,6 +92,10 @@ vg 0 statement verify st.xml
 sed 's/40000.00/40001.00/' st.xml > forged.xml
 vg 4 statement verify forged.xml
 vg 0 report regulatory --from 2026-01-01 --to 2026-12-31 -o reg.xml
+# Last of the signing commands: the keys change.
+vg 0 keys rotate
+vg 2 keys rotate
+vg 0 audit verify
 vg 0 exposure B --format xml
 vg 0 export --format ledger
 vg 0 rules show
