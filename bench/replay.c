@@ -249,6 +249,7 @@ int main(int argc, char **argv)
 		cli.actor = getenv("MCG_ACTOR") ? getenv("MCG_ACTOR") : "bench";
 		mcg_error_clear(&err);
 		t = now_seconds();
+		cli.command = cmd;
 		rc = cmd->run(&cli, n - used, words + used, &err);
 		mcg_ledger_close(cli.L);
 		t = now_seconds() - t;

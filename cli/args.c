@@ -72,9 +72,15 @@ static int parse_flag(cli_args *a, int argc, char **argv, int *i,
 	return take_value(f, argv[*i], usage, err);
 }
 
-int cli_parse(int argc, char **argv, cli_args *a, size_t min_pos,
-	      size_t max_pos, const char *usage, mcg_error *err)
+const char *cli_usage(const mcg_cli *cli)
 {
+	return cli && cli->command ? cli->command->usage : "COMMAND [ARGS]";
+}
+
+int cli_parse(const mcg_cli *cli, int argc, char **argv, cli_args *a, size_t min_pos,
+	      size_t max_pos, mcg_error *err)
+{
+	const char *usage = cli_usage(cli);
 	int only_positionals = 0;
 	int rc;
 

@@ -17,7 +17,10 @@
 #include "ledger/event.h"
 #include "ledger/ledger.h"
 
+struct cli_command;
+
 typedef struct mcg_cli {
+	const struct cli_command *command;  /* the one running: its usage */
 	const char *db_path;
 	const char *keys_dir;     /* NULL: "<db>.keys" */
 	const char *actor;
@@ -63,11 +66,14 @@ typedef struct cli_args {
  * may be given as "--name value" or "--name=value".  Positionals collect in
  * order; min_pos..max_pos of them are required.  Unknown flags, a missing
  * value, a flag given twice that is not repeatable, and too many or few
- * positionals are MCG_EINPUT naming what was wrong.  `usage` is appended
- * to those messages.
+ * positionals are MCG_EINPUT naming what was wrong, with the running
+ * command's usage line from the table (commands.c) appended.
  */
-int cli_parse(int argc, char **argv, cli_args *a, size_t min_pos,
-	      size_t max_pos, const char *usage, mcg_error *err);
+int cli_parse(const mcg_cli *cli, int argc, char **argv, cli_args *a, size_t min_pos,
+	      size_t max_pos, mcg_error *err);
+
+/* The running command's usage line, as `mcg COMMAND --help` prints it. */
+const char *cli_usage(const mcg_cli *cli);
 
 /* The flag of that name (it must be in the table). */
 cli_flag *cli_flag_get(cli_args *a, const char *name);

@@ -18,7 +18,7 @@ int cmd_audit_checkpoint(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_buf note = MCG_BUF_INIT;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "audit checkpoint", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	/* Read-write: keeping the checkpoint is a write. */
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : mcg_audit_checkpoint(cli->L, &note, err);
@@ -71,7 +71,7 @@ int cmd_audit_verify(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char hex[2 * MCG_HASH_SIZE + 1];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "audit verify [--checkpoint FILE]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	if (rc)
 		return rc;
 	file = cli_value(&a, "checkpoint");
@@ -118,7 +118,7 @@ int cmd_audit_prove(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int64_t seq, size;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "audit prove SEQ [--size N]", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	rc = rc ? rc : size_arg(a.pos[0], "SEQ", &seq, err);
 	if (!rc && cli_value(&a, "size"))
 		rc = size_arg(cli_value(&a, "size"), "--size", &size, err);
@@ -142,7 +142,7 @@ int cmd_audit_consistency(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int64_t old_size, new_size;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 2, 2, "audit consistency OLD_SIZE NEW_SIZE", err);
+	rc = cli_parse(cli, argc, argv, &a, 2, 2, err);
 	rc = rc ? rc : size_arg(a.pos[0], "OLD_SIZE", &old_size, err);
 	rc = rc ? rc : size_arg(a.pos[1], "NEW_SIZE", &new_size, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
@@ -188,7 +188,7 @@ int cmd_keys_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	cli_args a = { NULL, 0, { 0 }, 0 };
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "keys show", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	/* The ledger names the checkpoint key (its origin); the public
 	 * halves are enough, so no private key is opened. */
 	rc = rc ? rc : cli_open(cli, 1, err);
@@ -208,7 +208,7 @@ int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_checkpoint cp;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "keys rotate", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : mcg_audit_checkpoint(cli->L, &note, err);
 	rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);

@@ -21,7 +21,7 @@ int cmd_member_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char what[160];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "member add ID --name NAME [--sector NACE] [--district NAME] [--tax-id ID]", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	if (rc)
 		return rc;
 	if (!cli_value(&a, "name"))
@@ -49,8 +49,8 @@ int cmd_member_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 
 /* The shape of the simple one-id recording commands. */
 static int record_simple(mcg_cli *cli, int argc, char **argv, const char *type,
-			 const char *key, const char *usage, const char *noun,
-			 const char *verb, mcg_error *err)
+			 const char *key, const char *noun, const char *verb,
+			 mcg_error *err)
 {
 	cli_flag flags[] = { CLI_RECORD_FLAGS };
 	cli_args a = { flags, 2, { 0 }, 0 };
@@ -58,7 +58,7 @@ static int record_simple(mcg_cli *cli, int argc, char **argv, const char *type,
 	char what[160];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, usage, err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	if (rc)
 		return rc;
@@ -73,8 +73,8 @@ static int record_simple(mcg_cli *cli, int argc, char **argv, const char *type,
 
 int cmd_member_withdraw(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	return record_simple(cli, argc, argv, "member.withdraw", "member",
-			     "member withdraw ID", "member", "withdrew", err);
+	return record_simple(cli, argc, argv, "member.withdraw", "member", "member",
+			     "withdrew", err);
 }
 
 int cmd_bank_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
@@ -85,7 +85,7 @@ int cmd_bank_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char what[160];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "bank add BIC --name NAME", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	if (rc)
 		return rc;
 	if (!cli_value(&a, "name"))
@@ -109,15 +109,13 @@ static int record_member_amount(mcg_cli *cli, int argc, char **argv,
 {
 	cli_flag flags[] = { CLI_RECORD_FLAGS, { "kind", 1, 0, 0, NULL, { 0 }, 0 } };
 	cli_args a = { flags, with_kind ? 3 : 2, { 0 }, 0 };
-	const char *usage = with_kind ? "contribute MEMBER AMOUNT --kind capital|fund"
-				      : "settle MEMBER AMOUNT";
 	const char *kind = NULL;
 	mcg_event ev;
 	int64_t amount;
 	char what[200], text[MCG_AMOUNT_TEXT_MAX];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 2, 2, usage, err);
+	rc = cli_parse(cli, argc, argv, &a, 2, 2, err);
 	if (rc)
 		return rc;
 	if (with_kind) {
@@ -173,7 +171,7 @@ int cmd_member_list(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	cli_table *t = NULL;
 	int csv, step, rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "member list [--format text|csv]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_format(&a, text_or_csv, 2, &format, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	if (rc)
@@ -223,7 +221,7 @@ int cmd_balance(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int digits, csv, step, rc;
 	int64_t debit = 0, credit = 0;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "balance [--format text|csv]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_format(&a, text_or_csv, 2, &format, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	if (rc)
@@ -293,7 +291,7 @@ int cmd_check(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_check_report r;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "check", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	rc = rc ? rc : mcg_check_ledger(cli->L, &r, err);
 	if (rc)

@@ -13,7 +13,7 @@ int cmd_export(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	const char *format;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "export --format ledger [--all]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	if (rc)
 		return rc;
 	if (!cli_value(&a, "format"))

@@ -38,7 +38,7 @@ int cmd_import(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_import_summary s;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "import FILE [--dry-run]", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	if (rc)
 		return rc;

@@ -19,7 +19,7 @@ int cmd_init(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	const char *date;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "init --name NAME [--currency EUR] [--rules FILE]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	if (rc)
 		return rc;
 	o.name = cli_value(&a, "name");

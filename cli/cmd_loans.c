@@ -131,14 +131,13 @@ static int positive_amount(mcg_cli *cli, cli_args *a, const char *flag,
 /* Starts the event, parses the flags, opens the ledger and fills the
  * event's date, ref and loan id (the one positional). */
 static int begin(mcg_cli *cli, int argc, char **argv, cli_args *a,
-		 const char *usage, const char *type, mcg_event *ev,
-		 mcg_error *err)
+		 const char *type, mcg_event *ev, mcg_error *err)
 {
 	int rc;
 
 	/* First, so that the caller may always free the event. */
 	mcg_event_init(ev, type);
-	rc = cli_parse(argc, argv, a, 1, 1, usage, err);
+	rc = cli_parse(cli, argc, argv, a, 1, 1, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : cli_event_prepare(cli, a, ev, err);
 	rc = rc ? rc : mcg_event_add(ev, "loan", a->pos[0]);
@@ -175,9 +174,7 @@ int cmd_loan_add(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a,
-		   "loan add LOAN --borrower MEMBER --bank BIC --principal AMOUNT"
-		   " [--rate PCT] [--term-months N]", "loan.add", &ev, err);
+	rc = begin(cli, argc, argv, &a, "loan.add", &ev, err);
 	rc = rc ? rc : required(&a, "borrower", &borrower, err);
 	rc = rc ? rc : required(&a, "bank", &bank, err);
 	rc = rc ? rc : positive_amount(cli, &a, "principal", &principal, err);
@@ -217,8 +214,7 @@ int cmd_assess(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a, "assess LOAN --assessor MEMBER --score 1..10",
-		   "assess", &ev, err);
+	rc = begin(cli, argc, argv, &a, "assess", &ev, err);
 	rc = rc ? rc : required(&a, "assessor", &assessor, err);
 	rc = rc ? rc : required(&a, "score", &score_text, err);
 	rc = rc ? rc : cli_integer(score_text, "--score", 1, 10, &score, err);
@@ -328,9 +324,7 @@ int cmd_guarantee(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a,
-		   "guarantee LOAN --coverage PCT [--cap AMOUNT] [--deposit AMOUNT]"
-		   " [--pledge MEMBER:AMOUNT]...", "guarantee", &ev, err);
+	rc = begin(cli, argc, argv, &a, "guarantee", &ev, err);
 	rc = rc ? rc : required(&a, "coverage", &coverage_text, err);
 	if (!rc && mcg_pct_parse(coverage_text, &coverage_bp, err))
 		rc = mcg_error_prefix(err, "--coverage");
@@ -386,8 +380,7 @@ int cmd_repay(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a, "repay LOAN --principal AMOUNT [--interest AMOUNT]",
-		   "repay", &ev, err);
+	rc = begin(cli, argc, argv, &a, "repay", &ev, err);
 	rc = rc ? rc : positive_amount(cli, &a, "principal", &principal, err);
 	if (!rc && (text = cli_value(&a, "interest")) != NULL)
 		rc = cli_amount(cli, text, "--interest", &interest, err);
@@ -426,7 +419,7 @@ int cmd_arrears(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a, "arrears LOAN --dpd DAYS", "arrears", &ev, err);
+	rc = begin(cli, argc, argv, &a, "arrears", &ev, err);
 	rc = rc ? rc : required(&a, "dpd", &text, err);
 	rc = rc ? rc : cli_integer(text, "--dpd", 0, 36500, &dpd, err);
 	rc = rc ? rc : added(mcg_event_add_int(&ev, "dpd", dpd), err);
@@ -464,7 +457,7 @@ static void describe_recover(mcg_cli *cli, const mcg_event *ev, char *what,
 }
 
 static int record_amount(mcg_cli *cli, int argc, char **argv, const char *type,
-			 const char *usage, describe_fn describe, mcg_error *err)
+			 describe_fn describe, mcg_error *err)
 {
 	cli_flag flags[] = { { "amount", 1, 0, 0, NULL, { 0 }, 0 }, CLI_RECORD_FLAGS };
 	cli_args a = { flags, 3, { 0 }, 0 };
@@ -472,7 +465,7 @@ static int record_amount(mcg_cli *cli, int argc, char **argv, const char *type,
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a, usage, type, &ev, err);
+	rc = begin(cli, argc, argv, &a, type, &ev, err);
 	rc = rc ? rc : positive_amount(cli, &a, "amount", &amount, err);
 	rc = rc ? rc : added(mcg_event_add_int(&ev, "amount", amount), err);
 	rc = rc ? rc : record_described(cli, &ev, describe, err);
@@ -482,14 +475,12 @@ static int record_amount(mcg_cli *cli, int argc, char **argv, const char *type,
 
 int cmd_call(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	return record_amount(cli, argc, argv, "call", "call LOAN --amount AMOUNT",
-			     describe_call, err);
+	return record_amount(cli, argc, argv, "call", describe_call, err);
 }
 
 int cmd_recover(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	return record_amount(cli, argc, argv, "recover", "recover LOAN --amount AMOUNT",
-			     describe_recover, err);
+	return record_amount(cli, argc, argv, "recover", describe_recover, err);
 }
 
 /* ---- writeoff ----------------------------------------------------------- */
@@ -502,7 +493,7 @@ int cmd_writeoff(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	mcg_event ev;
 	int rc;
 
-	rc = begin(cli, argc, argv, &a, "writeoff LOAN", "writeoff", &ev, err);
+	rc = begin(cli, argc, argv, &a, "writeoff", &ev, err);
 	if (!rc) {
 		snprintf(what, sizeof(what), "loan %s written off and closed", a.pos[0]);
 		rc = cli_record(cli, &ev, what, err);

@@ -120,7 +120,6 @@ static void say_written(mcg_cli *cli, const char *what, const char *path,
 
 int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	static const char usage[] = "statement BANK --from D --to D [--page-size N] -o FILE";
 	cli_flag flags[] = { { "from", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "to", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "page-size", 1, 0, 0, NULL, { 0 }, 0 },
@@ -135,7 +134,7 @@ int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int rc;
 
 	rc = spell_output(argc, argv, args, err);
-	rc = rc ? rc : cli_parse(argc, args, &a, 1, 1, usage, err);
+	rc = rc ? rc : cli_parse(cli, argc, args, &a, 1, 1, err);
 	rc = rc ? rc : period(&a, &from, &to, err);
 	size_text = rc ? NULL : cli_value(&a, "page-size");
 	if (size_text)
@@ -159,7 +158,6 @@ int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 
 int cmd_report_regulatory(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	static const char usage[] = "report regulatory --from D --to D -o FILE";
 	cli_flag flags[] = { { "from", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "to", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "output", 1, 0, 0, NULL, { 0 }, 0 } };
@@ -172,7 +170,7 @@ int cmd_report_regulatory(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int rc;
 
 	rc = spell_output(argc, argv, args, err);
-	rc = rc ? rc : cli_parse(argc, args, &a, 0, 0, usage, err);
+	rc = rc ? rc : cli_parse(cli, argc, args, &a, 0, 0, err);
 	rc = rc ? rc : period(&a, &from, &to, err);
 	rc = rc ? rc : output_path(&a, &path, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
@@ -209,7 +207,6 @@ static int pubkey_path(mcg_cli *cli, cli_args *a, char *out, size_t outsz,
 
 int cmd_statement_verify(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	static const char usage[] = "statement verify FILE [--pubkey PEM]";
 	cli_flag flags[] = { { "pubkey", 1, 0, 0, NULL, { 0 }, 0 } };
 	cli_args a = { flags, 1, { 0 }, 0 };
 	mcg_verify_report r;
@@ -217,7 +214,7 @@ int cmd_statement_verify(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char root[64];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, usage, err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	rc = rc ? rc : pubkey_path(cli, &a, key, sizeof(key), err);
 	if (rc)
 		return rc;

@@ -62,7 +62,7 @@ int cmd_rules_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char date[MCG_DATE_TEXT_MAX];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "rules show", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	rc = rc ? rc : mcg_ledger_rules(cli->L, &version, &r, err);
 	if (rc)

@@ -17,7 +17,7 @@ int cmd_rules_load(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	char text[2048];
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "rules load FILE", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : mcg_rules_load_file(a.pos[0], mcg_ledger_minor_digits(cli->L), &r, err);
 	if (rc)
@@ -39,7 +39,7 @@ int cmd_rules_check(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	int digits = 2;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 1, 1, "rules check FILE", err);
+	rc = cli_parse(cli, argc, argv, &a, 1, 1, err);
 	if (rc)
 		return rc;
 	/* The ledger, when there is one, says how many decimals amounts take;

@@ -263,7 +263,7 @@ int cmd_exposure(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	const char *format;
 	int rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 1, "exposure [MEMBER] [--format text|csv|xml]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 1, err);
 	rc = rc ? rc : cli_format(&a, formats, 3, &format, err);
 	/* xml: the signed member statement (cmd_reports.c). */
 	if (!rc && strcmp(format, "xml") == 0)
@@ -318,7 +318,7 @@ int cmd_guarantees(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	size_t loans = 0;
 	int digits, csv, rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 0, "guarantees [--format text|csv]", err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_format(&a, text_or_csv, 2, &format, err);
 	rc = rc ? rc : cli_open(cli, 1, err);
 	rc = rc ? rc : mcg_guarantee_iter_open(cli->L, &it, err);
@@ -617,12 +617,12 @@ int cmd_scores(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 			     { "date", 1, 0, 0, NULL, { 0 }, 0 },
 			     { "calibration", 0, 0, 0, NULL, { 0 }, 0 } };
 	cli_args a = { flags, 3, { 0 }, 0 };
-	const char *usage = "scores LOAN [--date D] [--format text|csv] | scores --calibration [--format text|csv]";
+	const char *usage = cli_usage(cli);
 	const char *format, *date;
 	int32_t date_days = 0;
 	int calibration, csv, rc;
 
-	rc = cli_parse(argc, argv, &a, 0, 1, usage, err);
+	rc = cli_parse(cli, argc, argv, &a, 0, 1, err);
 	rc = rc ? rc : cli_format(&a, text_or_csv, 2, &format, err);
 	if (rc)
 		return rc;

@@ -213,6 +213,7 @@ static int run(int argc, char **argv, mcg_error *err)
 		print_command_help(cmd);
 		return MCG_OK;
 	}
+	cli.command = cmd;
 	rc = cmd->run(&cli, argc - i - words + 1, argv + i + words - 1, err);
 	mcg_ledger_close(cli.L);
 	return rc;

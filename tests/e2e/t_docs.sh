@@ -20,3 +20,13 @@ while IFS= read -r cmd; do
 			fail "man page lacks $flag of '$cmd'"
 	done < flags.txt
 done < commands.txt
+# A command's errors carry the usage line its --help prints (one table,
+# cli/commands.c): an unknown option, before any ledger is opened.
+while IFS= read -r cmd; do
+	# shellcheck disable=SC2086
+	usage=$("$MCG" $cmd --help | sed -n '1s/^usage: //p')
+	# shellcheck disable=SC2086
+	mcg $cmd --no-such-flag
+	expect_eq "$RC" 2 "mcg $cmd --no-such-flag"
+	expect_contains "$ERR" "(usage: $usage)" "the error of '$cmd' carries its --help usage"
+done < commands.txt
