@@ -175,6 +175,11 @@ mcg_rejects 2 truncated.xml "truncated.xml" "truncated"
 expect_rc 2 statement verify empty.xml
 expect_rc 2 statement verify nosuchfile.xml
 expect_contains "$ERR" "nosuchfile.xml" "missing file named"
+# With no ledger and no key either, the missing document is what is named.
+mkdir -p alone
+(cd alone && env -u MCG_DB "$MCG" statement verify nosuchfile.xml) >/dev/null 2>alone.err
+expect_eq "$(cat alone.err)" "mcg: error: cannot read 'nosuchfile.xml': No such file or directory" \
+	"a missing document is named before a missing key"
 printf '<?xml version="1.0"?>\n<Statement xmlns="urn:other:1"/>\n' > foreign.xml
 mcg_rejects 4 foreign.xml "not a document mcg signs" "foreign namespace"
 sed 's|<BankStatement |<Statement |; s|</BankStatement>|</Statement>|' s.xml > rootname.xml
