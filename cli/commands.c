@@ -241,11 +241,12 @@ const cli_command cli_commands[] = {
 	  "                     A statement over the 16 MiB a verifier reads is\n"
 	  "                     refused without it\n"
 	  "  The document (reports/statement.xsd, docs/REPORTS.md) carries a fresh\n"
-	  "  signed checkpoint of the audit log.  Check it with `mcg statement\n"
-	  "  verify FILE`, or with `xmlsec1 --verify --pubkey-pem statement.pub\n"
-	  "  --enabled-key-data key-name --enabled-reference-uris empty FILE`:\n"
-	  "  without those two flags xmlsec1 trusts a key carried in the document\n"
-	  "  itself, and accepts a forgery signed with it (SECURITY.md).\n" },
+	  "  signed checkpoint of the audit log, kept in the ledger once the\n"
+	  "  document is written (a refused statement keeps none).  Check it with\n"
+	  "  `mcg statement verify FILE`, or with `xmlsec1 --verify --pubkey-pem\n"
+	  "  statement.pub --enabled-key-data key-name --enabled-reference-uris\n"
+	  "  empty FILE`: without those two flags xmlsec1 trusts a key carried in\n"
+	  "  the document itself, and accepts a forgery signed with it (SECURITY.md).\n" },
 	{ "report regulatory", cmd_report_regulatory,
 	  "report regulatory --from D --to D -o FILE",
 	  "the signed XML report for the supervisor",
