@@ -9,6 +9,7 @@
  */
 #include "keys.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -376,131 +377,238 @@ static int read_key_file(int fd, const char *path, mcg_buf *out,
 			 mcg_error *err);
 
 /*
- * Rotation (keys.h).  The new pair is made whole in KEYS/.rotate-new by
- * mcg_keys_create, the old public keys are linked into KEYS/retired under
- * the handover size, and only then do the new files replace the old ones
- * by rename(), private key first.  A crash at any point leaves the old
- * keys in force, or the new ones, or a mix that the next rotate (at the
- * same size: nothing can be recorded without the keys agreeing) repairs:
- * a retired file that is the current public key is a rotation cut short,
- * resumed; one that is not is a rotation already made at that size.
+ * Rotation (keys.h).  Two working folders in the keys folder say how far
+ * a rotation got, and while either exists no checkpoint is signed but the
+ * rotation's own handover (audit_log.c), so the old key signs nothing
+ * after it:
+ *
+ *   .rotate-tmp   made first: the rotation is under way and the old keys
+ *                 are still in force.  The new keys are made in
+ *                 .rotate-tmp/new; a rotation cut here is started again
+ *                 from the beginning (the folder is emptied, the old keys
+ *                 retired again at the new handover's size).
+ *   .rotate-new   .rotate-tmp/new renamed whole, once the old public keys
+ *                 are retired: the new keys are complete and are being
+ *                 moved into place, private key first.  A rotation cut
+ *                 here is finished: the files still in it are moved, no
+ *                 key is made again.
+ *
+ * Neither may be a symbolic link, nor may retired/: they are checked with
+ * lstat, never followed.
  */
+#define ROTATE_TMP ".rotate-tmp"
 #define ROTATE_NEW ".rotate-new"
 
-static int same_file_bytes(const char *a, const char *b, int *same, mcg_error *err)
+/* *exists = 1 for a real folder at path (not a link), 0 when absent. */
+static int real_dir(const char *path, int *exists, mcg_error *err)
 {
-	mcg_buf x = MCG_BUF_INIT, y = MCG_BUF_INIT;
-	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
-	int rc = MCG_OK;
+	struct stat st;
 
-	*same = 0;
-	if (fa < 0 || fb < 0)
-		rc = sys_error(err, "cannot read", fa < 0 ? a : b);
-	rc = rc ? rc : read_key_file(fa, a, &x, err);
-	rc = rc ? rc : read_key_file(fb, b, &y, err);
-	if (!rc)
-		*same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
-	mcg_buf_free(&x);
-	mcg_buf_free(&y);
+	*exists = 0;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return MCG_OK;
+		return sys_error(err, "cannot examine", path);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s is not a folder (a link or a file): remove it", path);
+	*exists = 1;
+	return MCG_OK;
+}
+
+/* Removes dir and what it holds, one level of subfolders deep (the
+ * working folders hold key files and .rotate-tmp/new). */
+static int remove_tree(const char *dir, int depth, mcg_error *err)
+{
+	mcg_buf path = MCG_BUF_INIT;
+	struct dirent *d;
+	struct stat st;
+	int rc = MCG_OK;
+	DIR *dh = opendir(dir);
+
+	if (!dh)
+		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot open", dir);
+	while (!rc && (d = readdir(dh)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		mcg_buf_reset(&path);
+		if (mcg_buf_printf(&path, "%s/%s", dir, d->d_name)) {
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		} else if (lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode) && depth > 0) {
+			rc = remove_tree(path.data, depth - 1, err);
+		} else if (unlink(path.data) != 0 && errno != ENOENT) {
+			rc = sys_error(err, "cannot remove", path.data);
+		}
+	}
+	closedir(dh);
+	mcg_buf_free(&path);
+	if (!rc && rmdir(dir) != 0 && errno != ENOENT)
+		rc = sys_error(err, "cannot remove", dir);
 	return rc;
 }
 
-/* Links dir/WHICH.pub to retired/WHICH-SIZE.pub, or accepts the link a cut
- * rotation already made. */
-static int retire_public(const char *dir, const char *retired, const char *which,
-			 long long size, int resuming, mcg_error *err)
+static int rotate_paths(const char *dir, mcg_buf *tmp, mcg_buf *new_dir, mcg_error *err)
 {
-	mcg_buf cur = MCG_BUF_INIT, old = MCG_BUF_INIT;
-	int rc, same;
+	if (mcg_buf_printf(tmp, "%s/" ROTATE_TMP, dir) ||
+	    mcg_buf_printf(new_dir, "%s/" ROTATE_NEW, dir))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	return MCG_OK;
+}
+
+int mcg_keys_rotation_pending(const char *dir, mcg_error *err)
+{
+	mcg_buf tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT;
+	struct stat st;
+	int rc = rotate_paths(dir, &tmp, &new_dir, err);
+
+	if (!rc && (lstat(tmp.data, &st) == 0 || lstat(new_dir.data, &st) == 0))
+		rc = mcg_error_set(err, MCG_EINPUT,
+				   "a key rotation is under way or was cut short (%s holds %s or %s):"
+				   " run `mcg keys rotate` to finish it", dir, ROTATE_TMP, ROTATE_NEW);
+	mcg_buf_free(&tmp);
+	mcg_buf_free(&new_dir);
+	return rc;
+}
+
+int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
+{
+	mcg_buf tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT, retired = MCG_BUF_INIT;
+	int tmp_exists, new_exists, retired_exists, rc;
+
+	*resume = 0;
+	rc = check_dir_mode(dir, err);
+	rc = rc ? rc : rotate_paths(dir, &tmp, &new_dir, err);
+	if (!rc && mcg_buf_printf(&retired, "%s/retired", dir))
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	/* Checked before the handover is signed: a refusal writes nothing. */
+	rc = rc ? rc : real_dir(retired.data, &retired_exists, err);
+	rc = rc ? rc : real_dir(new_dir.data, &new_exists, err);
+	rc = rc ? rc : real_dir(tmp.data, &tmp_exists, err);
+	if (!rc && new_exists) {
+		*resume = 1;
+		goto out;
+	}
+	/* Cut before the new keys were whole: begin again. */
+	if (!rc && tmp_exists)
+		rc = remove_tree(tmp.data, 1, err);
+	if (!rc && mkdir(tmp.data, KEYS_DIR_MODE) != 0)
+		rc = sys_error(err, "cannot create", tmp.data);
+	rc = rc ? rc : fsync_dir(dir, err);
+out:
+	mcg_buf_free(&tmp);
+	mcg_buf_free(&new_dir);
+	mcg_buf_free(&retired);
+	return rc;
+}
+
+int mcg_keys_rotate_abandon(const char *dir)
+{
+	mcg_buf tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT;
+	mcg_error quiet;
+	int rc = rotate_paths(dir, &tmp, &new_dir, &quiet);
+
+	rc = rc ? rc : remove_tree(tmp.data, 1, &quiet);
+	mcg_buf_free(&tmp);
+	mcg_buf_free(&new_dir);
+	return rc;
+}
+
+static int read_whole(const char *path, mcg_buf *out, mcg_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return sys_error(err, "cannot read", path);
+	rc = read_key_file(fd, path, out, err);
+	close(fd);
+	return rc;
+}
+
+/* Keeps a copy of dir/WHICH.pub as retired/WHICH-SIZE.pub: a new file of
+ * its own (not a link, which would follow a link or share the live key's
+ * inode).  One already there with the same bytes is a rotation begun
+ * again; with other bytes, a rotation already made at that size. */
+static int retire_public(const char *dir, const char *retired, const char *which,
+			 long long size, mcg_error *err)
+{
+	mcg_buf cur = MCG_BUF_INIT, old = MCG_BUF_INIT, bytes = MCG_BUF_INIT,
+		there = MCG_BUF_INIT;
+	struct stat st;
+	int rc = MCG_OK;
 
 	if (mcg_keys_path(dir, which, 0, &cur) ||
 	    mcg_buf_printf(&old, "%s/%s-%lld.pub", retired, which, size)) {
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 		goto out;
 	}
-	rc = MCG_OK;
-	if (link(cur.data, old.data) == 0)
+	rc = read_whole(cur.data, &bytes, err);
+	if (rc)
 		goto out;
-	if (errno != EEXIST) {
-		rc = sys_error(err, "cannot keep the retired key as", old.data);
+	if (lstat(old.data, &st) == 0) {
+		rc = read_whole(old.data, &there, err);
+		if (!rc && (there.len != bytes.len || memcmp(there.data, bytes.data, bytes.len) != 0))
+			rc = mcg_error_set(err, MCG_EINPUT,
+					   "the keys were already rotated at %lld events (%s exists):"
+					   " record an event before rotating again", size, old.data);
 		goto out;
 	}
-	/* Cut after some of the renames: the current key may be new. */
-	if (resuming)
-		goto out;
-	rc = same_file_bytes(cur.data, old.data, &same, err);
-	if (!rc && !same)
-		rc = mcg_error_set(err, MCG_EINPUT,
-				   "the keys were already rotated at %lld events (%s exists):"
-				   " record an event before rotating again", size, old.data);
+	rc = install_file(old.data, bytes.data, bytes.len, PUBLIC_KEY_MODE, err);
 out:
 	mcg_buf_free(&cur);
 	mcg_buf_free(&old);
+	mcg_buf_free(&bytes);
+	mcg_buf_free(&there);
 	return rc;
 }
 
-/* Removes what a cut rotation left in dir/.rotate-new. */
-static void remove_rotate_new(const char *tmp)
-{
-	static const char *const names[] = { "checkpoint.key", "checkpoint.pub",
-					      "statement.key", "statement.pub" };
-	mcg_buf f = MCG_BUF_INIT;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		mcg_buf_reset(&f);
-		if (mcg_buf_printf(&f, "%s/%s", tmp, names[i]) == 0)
-			unlink(f.data);
-	}
-	mcg_buf_free(&f);
-	rmdir(tmp);
-}
-
-int mcg_keys_rotate(const char *dir, long long size, mcg_error *err)
+int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err)
 {
 	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
-	mcg_buf retired = MCG_BUF_INIT, tmp = MCG_BUF_INIT, from = MCG_BUF_INIT,
-		to = MCG_BUF_INIT;
-	int made, resuming, rc;
+	mcg_buf retired = MCG_BUF_INIT, tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT,
+		made = MCG_BUF_INIT, from = MCG_BUF_INIT, to = MCG_BUF_INIT;
+	int exists, rc;
 
-	rc = check_dir_mode(dir, err);
-	if (rc)
-		return rc;
-	if (mcg_buf_printf(&retired, "%s/retired", dir) ||
-	    mcg_buf_printf(&tmp, "%s/" ROTATE_NEW, dir)) {
+	rc = rotate_paths(dir, &tmp, &new_dir, err);
+	if (!rc && (mcg_buf_printf(&retired, "%s/retired", dir) ||
+		    mcg_buf_printf(&made, "%s/new", tmp.data)))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		goto out;
-	}
-	/* A .rotate-new folder is a rotation cut short: resumed. */
-	resuming = access(tmp.data, F_OK) == 0;
-	rc = make_keys_dir(retired.data, &made, err);
+	if (rc || resume)
+		goto move;
+	/* The old public keys retired, then the new keys made whole, then
+	 * .rotate-new: from here on the rotation is finished, never redone. */
+	rc = real_dir(retired.data, &exists, err);
+	if (!rc && !exists && mkdir(retired.data, KEYS_DIR_MODE) != 0)
+		rc = sys_error(err, "cannot create", retired.data);
 	for (int i = 0; i < 2 && !rc; i++)
-		rc = retire_public(dir, retired.data, which[i], size, resuming, err);
+		rc = retire_public(dir, retired.data, which[i], size, err);
 	rc = rc ? rc : fsync_dir(retired.data, err);
-	if (rc)
-		goto out;
-	remove_rotate_new(tmp.data);
-	rc = mcg_keys_create(tmp.data, err);
+	rc = rc ? rc : fsync_dir(dir, err);
+	rc = rc ? rc : mcg_keys_create(made.data, err);
+	if (!rc && rename(made.data, new_dir.data) != 0)
+		rc = sys_error(err, "cannot rename", made.data);
+	rc = rc ? rc : fsync_dir(dir, err);
+move:
+	/* Cut just after the rename: .rotate-tmp is empty but for nothing. */
+	rc = rc ? rc : remove_tree(tmp.data, 1, err);
 	/* Each new private key, then its public key, takes the old one's
-	 * name; the old private keys are gone with it. */
+	 * name; one moved before a cut is not there any more. */
 	for (int i = 0; i < 4 && !rc; i++) {
 		mcg_buf_reset(&from);
 		mcg_buf_reset(&to);
-		if (mcg_keys_path(tmp.data, which[i / 2], i % 2 == 0, &from) ||
+		if (mcg_keys_path(new_dir.data, which[i / 2], i % 2 == 0, &from) ||
 		    mcg_keys_path(dir, which[i / 2], i % 2 == 0, &to))
 			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		else if (rename(from.data, to.data) != 0)
+		else if (rename(from.data, to.data) != 0 && errno != ENOENT)
 			rc = sys_error(err, "cannot put the new key in place as", to.data);
 	}
 	rc = rc ? rc : fsync_dir(dir, err);
-	if (!rc && rmdir(tmp.data) != 0)
-		rc = sys_error(err, "cannot remove", tmp.data);
-out:
+	rc = rc ? rc : remove_tree(new_dir.data, 0, err);
+	rc = rc ? rc : fsync_dir(dir, err);
 	mcg_buf_free(&retired);
 	mcg_buf_free(&tmp);
+	mcg_buf_free(&new_dir);
+	mcg_buf_free(&made);
 	mcg_buf_free(&from);
 	mcg_buf_free(&to);
 	return rc;

@@ -26,13 +26,31 @@
  * key file already exists there, rather than overwrite it. */
 int mcg_keys_create(const char *dir, mcg_error *err);
 
-/* Retires both key pairs for new ones (SECURITY.md, "Key handling and
- * rotation"): the old public keys stay as retired/checkpoint-SIZE.pub and
- * retired/statement-SIZE.pub, SIZE being the log's size at the handover
- * checkpoint the caller signed with the old key; the old private keys are
- * replaced.  A rotation cut short is resumed by the next call at the same
- * size; a second rotation at the same size is refused (MCG_EINPUT). */
-int mcg_keys_rotate(const char *dir, long long size, mcg_error *err);
+/*
+ * Key rotation (SECURITY.md, "Key handling and rotation"), in two steps
+ * around the handover checkpoint the caller signs with the old key:
+ *
+ *   mcg_keys_rotate_begin   marks the rotation under way (KEYS/.rotate-tmp),
+ *                           from which point no other checkpoint is signed
+ *                           (mcg_keys_rotation_pending); *resume = 1 when a
+ *                           rotation was cut after its new keys were whole:
+ *                           then no handover is needed, finish it.
+ *   mcg_keys_rotate_finish  retires the old public keys as
+ *                           retired/checkpoint-SIZE.pub and
+ *                           retired/statement-SIZE.pub (SIZE: the
+ *                           handover's), makes the new keys and puts them in
+ *                           place.  A second rotation at the same size is
+ *                           refused (MCG_EINPUT).
+ *   mcg_keys_rotate_abandon removes the mark of a rotation begun but not
+ *                           got past its handover (a failed handover).
+ */
+int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err);
+int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err);
+int mcg_keys_rotate_abandon(const char *dir);
+
+/* MCG_EINPUT, saying what to do, while a rotation is under way or cut
+ * short; MCG_OK otherwise. */
+int mcg_keys_rotation_pending(const char *dir, mcg_error *err);
 
 /* Loads a private key ("checkpoint" or "statement"), checking modes.
  * The caller frees *out with EVP_PKEY_free. */

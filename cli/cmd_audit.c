@@ -196,28 +196,48 @@ int cmd_keys_show(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 }
 
 /*
- * keys rotate: a last checkpoint signed with the old checkpoint key (the
- * handover, kept and printed for the banks), then new keys in place of
- * the old, the old public keys kept under the handover's size
- * (audit/keys.c, mcg_keys_rotate), then the new public keys printed.
+ * keys rotate (audit/keys.h): the rotation marked under way, a last
+ * checkpoint signed with the old checkpoint key (the handover, kept and
+ * printed for the banks), then the old public keys retired under the
+ * handover's size and the new keys put in place, then the new public keys
+ * printed.  A rotation cut after its new keys were whole is finished
+ * without a handover.
  */
 int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
 	cli_args a = { NULL, 0, { 0 }, 0 };
 	mcg_buf note = MCG_BUF_INIT;
 	mcg_checkpoint cp;
-	int rc;
+	const char *dir;
+	int resume = 0, rc;
 
+	memset(&cp, 0, sizeof(cp));
 	rc = cli_parse(cli, argc, argv, &a, 0, 0, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
-	rc = rc ? rc : mcg_audit_checkpoint(cli->L, &note, err);
-	rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);
-	rc = rc ? rc : mcg_keys_rotate(mcg_ledger_keys_dir(cli->L), (long long)cp.size, err);
+	if (rc)
+		return rc;
+	dir = mcg_ledger_keys_dir(cli->L);
+	rc = mcg_keys_rotate_begin(dir, &resume, err);
+	if (!rc && !resume) {
+		rc = mcg_audit_checkpoint_handover(cli->L, &note, err);
+		rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);
+		if (rc)
+			mcg_keys_rotate_abandon(dir);
+	}
 	if (!rc) {
+		rc = mcg_keys_rotate_finish(dir, (long long)cp.size, resume, err);
+		/* Refused or failed before the new keys were whole: the old
+		 * keys are in force, and the mark goes (from .rotate-new on,
+		 * the next run finishes instead). */
+		if (rc && !resume)
+			mcg_keys_rotate_abandon(dir);
+	}
+	if (!rc && resume)
+		printf("finished a key rotation that was cut short; the new keys:\n");
+	else if (!rc)
 		printf("handover checkpoint, signed with the old key (give it to the banks):\n%s\n",
 		       mcg_buf_str(&note));
-		rc = print_public_keys(cli, err);
-	}
+	rc = rc ? rc : print_public_keys(cli, err);
 	mcg_buf_free(&note);
 	return rc;
 }

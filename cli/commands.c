@@ -212,9 +212,10 @@ const cli_command cli_commands[] = {
 	  "  keys with new ones (0600) and prints the new public keys as `keys show`\n"
 	  "  does.  Checkpoints signed by a retired key stay valid for logs of at\n"
 	  "  most N events; old statements verify with `statement verify FILE\n"
-	  "  --pubkey retired/statement-N.pub`.  Run it while nobody records; it\n"
-	  "  needs the old private keys (SECURITY.md).  A rotation cut short is\n"
-	  "  finished by running it again.\n" },
+	  "  --pubkey retired/statement-N.pub`.  It needs the old private keys.\n"
+	  "  Until it ends no other checkpoint is signed (statements and reports\n"
+	  "  exit 2); a rotation cut short is finished by running it again\n"
+	  "  (SECURITY.md).\n" },
 	{ "statement verify", cmd_statement_verify,
 	  "statement verify FILE [--pubkey PEM]",
 	  "verify a signed statement or report: signature, schema, checkpoint",

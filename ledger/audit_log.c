@@ -22,6 +22,7 @@
 
 #include <assert.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -661,7 +662,8 @@ static int checked_leaf(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t s
  * rotation"): KEYS/retired/checkpoint-SIZE.pub, the public key that signed
  * the checkpoints of at most SIZE events, SIZE being the size of the last
  * one it signed (the handover checkpoint).  A note the current key did not
- * sign is tried against each; *last_size is -1 when none signed it.  They
+ * sign is tried against each; *last_size is the largest size among the
+ * retired keys that signed it, -1 when none did.  They
  * are read from disk at each call: this runs only for checkpoints older
  * than a rotation.  A file named so that is not a public key is an error
  * (a damaged keys folder), not a key passed over.
@@ -689,7 +691,7 @@ static int retired_size(const char *name, int64_t *size)
 static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
 			     mcg_buf *text, int64_t *last_size, mcg_error *err)
 {
-	mcg_buf dir = MCG_BUF_INIT, path = MCG_BUF_INIT;
+	mcg_buf dir = MCG_BUF_INIT, path = MCG_BUF_INIT, attempt = MCG_BUF_INIT;
 	struct dirent *d;
 	DIR *dh;
 	int rc = MCG_OK;
@@ -701,8 +703,13 @@ static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
 	}
 	dh = opendir(dir.data);
 	if (!dh) {
+		/* No key was ever retired; anything else must not pass for
+		 * that (it would read as a forged checkpoint). */
+		rc = errno == ENOENT ? MCG_OK
+				     : mcg_error_set(err, MCG_ESYS, "cannot read the retired keys in %s: %s",
+						     dir.data, strerror(errno));
 		mcg_buf_free(&dir);
-		return MCG_OK;          /* no key was ever retired */
+		return rc;
 	}
 	/* Every file is read, even after a match, so that a damaged one is
 	 * found whatever order the folder lists them in. */
@@ -721,17 +728,24 @@ static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
 		rc = mcg_keys_load_public_file(path.data, &key, err);
 		if (rc)
 			break;
-		if (*last_size < 0) {
-			mcg_buf_reset(text);
-			if (mcg_note_verify(note, len, mcg_ledger_origin(L), key, text,
-					    &quiet) == MCG_OK)
+		/* The same key may be retired at two sizes (a rotation begun
+		 * again after events were recorded): the largest holds. */
+		if (size > *last_size) {
+			mcg_buf_reset(&attempt);
+			if (mcg_note_verify(note, len, mcg_ledger_origin(L), key, &attempt,
+					    &quiet) == MCG_OK) {
 				*last_size = size;
+				mcg_buf_reset(text);
+				if (mcg_buf_append(text, attempt.data, attempt.len))
+					rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+			}
 		}
 		EVP_PKEY_free(key);
 	}
 	closedir(dh);
 	mcg_buf_free(&dir);
 	mcg_buf_free(&path);
+	mcg_buf_free(&attempt);
 	return rc;
 }
 
@@ -1007,8 +1021,8 @@ static int checkpoint_writer(mcg_ledger *L, mcg_ledger **W, mcg_ledger **own,
 
 /* Signs (sign_checkpoint) and, when `keep`, keeps the checkpoint of the
  * current tree; the note goes to note_out only once it is all done. */
-static int checkpoint(mcg_ledger *L, int keep, mcg_buf *note_out, int *kept,
-		      mcg_error *err)
+static int checkpoint(mcg_ledger *L, int keep, int handover, mcg_buf *note_out,
+		      int *kept, mcg_error *err)
 {
 	mcg_ledger *W, *own;
 	mcg_buf note = MCG_BUF_INIT;
@@ -1025,7 +1039,12 @@ static int checkpoint(mcg_ledger *L, int keep, mcg_buf *note_out, int *kept,
 	rc = rc ? rc : mcg_journal_begin(W, err);
 	if (rc)
 		goto out;
-	rc = sign_checkpoint(W, key, &note, &size, kept, err);
+	/* Under the write lock, which a rotation's handover takes too: no
+	 * checkpoint is signed with the old key once a rotation has begun
+	 * (audit/keys.c), but the handover itself. */
+	if (!handover)
+		rc = mcg_keys_rotation_pending(mcg_ledger_keys_dir(W), err);
+	rc = rc ? rc : sign_checkpoint(W, key, &note, &size, kept, err);
 	if (!rc && keep && !*kept) {
 		rc = insert_checkpoint(W, size, note.data, note.len, err);
 		*kept = !rc;
@@ -1049,13 +1068,20 @@ int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err)
 {
 	int kept;
 
-	return checkpoint(L, 1, note_out, &kept, err);
+	return checkpoint(L, 1, 0, note_out, &kept, err);
+}
+
+int mcg_audit_checkpoint_handover(mcg_ledger *L, mcg_buf *note_out, mcg_error *err)
+{
+	int kept;
+
+	return checkpoint(L, 1, 1, note_out, &kept, err);
 }
 
 int mcg_audit_checkpoint_sign(mcg_ledger *L, mcg_buf *note_out, int *kept,
 			      mcg_error *err)
 {
-	return checkpoint(L, 0, note_out, kept, err);
+	return checkpoint(L, 0, 0, note_out, kept, err);
 }
 
 int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,

@@ -34,6 +34,11 @@ int mcg_audit_root(mcg_ledger *L, int64_t size, mcg_hash *out, mcg_error *err);
  */
 int mcg_audit_checkpoint(mcg_ledger *L, mcg_buf *note_out, mcg_error *err);
 
+/* The same for the handover of a key rotation (audit/keys.h): signed with
+ * the old key while the rotation is under way, when every other signing
+ * is refused. */
+int mcg_audit_checkpoint_handover(mcg_ledger *L, mcg_buf *note_out, mcg_error *err);
+
 /*
  * The two halves of mcg_audit_checkpoint, for a signed document that
  * carries a checkpoint (reports/): the checkpoint is signed before the

@@ -12,7 +12,7 @@ set -eu
 
 PACKAGES="make gcc pkg-config libsqlite3-dev libssl-dev libxml2-dev
 libxmlsec1-dev libxmlsec1-openssl libcriterion-dev xmlsec1 libxml2-utils
-sqlite3 openssl hledger ledger time python3"
+sqlite3 openssl hledger ledger time python3 strace"
 for extra in "$@"; do
 	case "$extra" in
 	fuzz) PACKAGES="$PACKAGES clang libclang-rt-14-dev" ;;

@@ -82,30 +82,102 @@ expect_contains "$ERR" "signed by a checkpoint key retired at size $N" "a retire
 sqlite3 "$MCG_DB" "DELETE FROM checkpoints WHERE size > $N"
 ok_run audit verify
 
-# A rotation cut short after the new checkpoint pair took its place (a
-# crash between the renames): .rotate-new is left with the statement
-# pair; running it again finishes it.
+# A rotation killed at each step (strace injects SIGKILL at the k-th
+# mkdir, link, rename, rmdir or unlink): until it is finished no
+# checkpoint is signed (exit 2, saying so) and none that fails to verify
+# is kept; `mcg keys rotate` run again finishes it (or, killed before its
+# new keys were whole, does it again); then everything works, and the old
+# checkpoint key is among the retired ones.
 ok_run contribute D 50.00 --kind fund --date 2026-02-03
-M=$(sqlite3 "$MCG_DB" "SELECT MAX(seq) FROM events")
 ok_run audit checkpoint
-cp -rp mcg.db.keys before-cut.keys
-mkdir -m 700 mcg.db.keys/.rotate-new
-ln mcg.db.keys/checkpoint.pub "mcg.db.keys/retired/checkpoint-$M.pub"
-ln mcg.db.keys/statement.pub "mcg.db.keys/retired/statement-$M.pub"
-(umask 077 && openssl genpkey -algorithm ed25519 -out mcg.db.keys/.rotate-new/checkpoint.key 2>/dev/null)
-openssl pkey -in mcg.db.keys/.rotate-new/checkpoint.key -pubout -out mcg.db.keys/.rotate-new/checkpoint.pub 2>/dev/null
-mv mcg.db.keys/.rotate-new/checkpoint.key mcg.db.keys/checkpoint.key
-mv mcg.db.keys/.rotate-new/checkpoint.pub mcg.db.keys/checkpoint.pub
-printf 'half\n' >mcg.db.keys/.rotate-new/statement.key
-ok_run keys rotate
-[ ! -e mcg.db.keys/.rotate-new ] && ok || fail "the cut rotation's folder was left"
-expect_eq "$(cmp -s before-cut.keys/checkpoint.pub "mcg.db.keys/retired/checkpoint-$M.pub" && echo same)" same \
-	"the key retired by the cut rotation is the one it replaced"
-ok_run audit verify
-ok_run contribute A 50.00 --kind fund --date 2026-02-04
-ok_run statement BANKITMM --from 2026-01-01 --to 2026-02-28 -o after.xml
-ok_run statement verify after.xml
+cp "$MCG_DB" base.db
+cp -rp mcg.db.keys base.db.keys
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	kills=0
+	for call in mkdir link rename rmdir unlink; do
+		for k in 1 2 3 4 5 6; do
+			rm -rf cut.db cut.db.keys cut.db-wal cut.db-shm
+			cp base.db cut.db
+			cp -rp base.db.keys cut.db.keys
+			what="killed at $call #$k"
+			strace -f -qq -o /dev/null -e trace="$call" -e inject="$call:signal=SIGKILL:when=$k" \
+				env MCG_DB="$T_DIR/cut.db" "$MCG" keys rotate >/dev/null 2>&1
+			first=$?
+			# Events go on being recorded; only signing waits.
+			MCG_DB=$T_DIR/cut.db mcg contribute B 1.00 --kind fund --date 2026-02-04
+			expect_eq "$RC" 0 "$what: recording goes on ($ERR)"
+			MCG_DB=$T_DIR/cut.db mcg audit checkpoint
+			case "$RC" in
+			0) ok ;;
+			2) expect_contains "$ERR" "key rotation is under way or was cut short" "$what: signing refused, saying why" ;;
+			*) fail "$what: audit checkpoint exited $RC: $ERR" ;;
+			esac
+			MCG_DB=$T_DIR/cut.db mcg keys rotate
+			# Cut: it finishes or begins again; not cut (no k-th call):
+			# a second rotation, allowed since an event was recorded.
+			[ "$first" = 0 ] || kills=$((kills + 1))
+			expect_eq "$RC" 0 "$what: run again, the rotation finishes ($ERR)"
+			[ ! -e cut.db.keys/.rotate-tmp ] && [ ! -e cut.db.keys/.rotate-new ] && ok ||
+				fail "$what: a working folder was left"
+			MCG_DB=$T_DIR/cut.db mcg audit verify
+			expect_eq "$RC" 0 "$what: audit verify ($ERR)"
+			found=no
+			for f in cut.db.keys/retired/checkpoint-*.pub; do
+				cmp -s "$f" base.db.keys/checkpoint.pub && found=yes
+			done
+			expect_eq "$found" yes "$what: the old checkpoint key is retired"
+			expect_eq "$(stat -c %a cut.db.keys/checkpoint.key cut.db.keys/statement.key | tr '\n' ' ')" \
+				"600 600 " "$what: the private keys are 0600"
+			MCG_DB=$T_DIR/cut.db mcg contribute A 1.00 --kind fund --date 2026-02-05
+			MCG_DB=$T_DIR/cut.db mcg statement BANKITMM --from 2026-01-01 --to 2026-02-28 -o cut.xml
+			expect_eq "$RC" 0 "$what: a statement after it ($ERR)"
+			MCG_DB=$T_DIR/cut.db mcg statement verify cut.xml
+			expect_eq "$RC" 0 "$what: the statement verifies ($ERR)"
+			MCG_DB=$T_DIR/cut.db mcg audit verify
+			expect_eq "$RC" 0 "$what: audit verify after it ($ERR)"
+		done
+	done
+	# The injections must have cut real rotations, not only finished ones.
+	[ "$kills" -ge 12 ] && ok || fail "only $kills of the 30 runs were cut"
+	echo "    ($kills of the 30 rotations were cut)" >&2
+else
+	echo "    SKIP [$T_NAME]: strace cannot trace here; the killed rotations were not tried" >&2
+fi
 
 # A damaged retired key file is an error, not a key passed over.
 printf 'not a key\n' >"mcg.db.keys/retired/checkpoint-1.pub"
 expect_rc 4 audit verify
+rm -f "mcg.db.keys/retired/checkpoint-1.pub"
+ok_run audit verify
+
+# A retired/ that cannot be read is not "no key retired" (which would
+# read as a forged checkpoint): exit 1, naming it.
+mv mcg.db.keys/retired retired.aside
+printf 'x\n' >mcg.db.keys/retired
+expect_rc 1 audit verify
+expect_contains "$ERR" "cannot read the retired keys in" "an unreadable retired/ is named"
+rm mcg.db.keys/retired
+mv retired.aside mcg.db.keys/retired
+ok_run audit verify
+
+# A link in place of a working folder is refused, never followed.
+mkdir -m 700 elsewhere
+printf 'keep me\n' >elsewhere/checkpoint.key
+for w in .rotate-new .rotate-tmp; do
+	ln -s "$T_DIR/elsewhere" "mcg.db.keys/$w"
+	expect_unchanged 2 keys rotate
+	expect_contains "$ERR" "is not a folder (a link or a file)" "$w as a link"
+	expect_eq "$(cat elsewhere/checkpoint.key)" "keep me" "$w: the link's target untouched"
+	rm "mcg.db.keys/$w"
+done
+ok_run contribute A 1.00 --kind fund --date 2026-02-06
+mv mcg.db.keys/retired retired.aside
+mkdir -m 700 elsewhere2
+ln -s "$T_DIR/elsewhere2" mcg.db.keys/retired
+expect_unchanged 2 keys rotate
+expect_contains "$ERR" "is not a folder (a link or a file)" "retired/ as a link"
+expect_eq "$(ls elsewhere2 | wc -l)" 0 "retired/ as a link: nothing written through it"
+rm mcg.db.keys/retired
+mv retired.aside mcg.db.keys/retired
+ok_run keys rotate
+ok_run audit verify
