@@ -589,7 +589,8 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 		rc = sys_error(err, "cannot rename", made.data);
 	rc = rc ? rc : fsync_dir(dir, err);
 move:
-	/* Cut just after the rename: .rotate-tmp is empty but for nothing. */
+	/* .rotate-tmp holds nothing once its new/ is renamed; it goes here,
+	 * also when the rotation was cut just after that rename. */
 	rc = rc ? rc : remove_tree(tmp.data, 1, err);
 	/* Each new private key, then its public key, takes the old one's
 	 * name; one moved before a cut is not there any more. */
