@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -375,6 +376,7 @@ out_free_paths:
 
 static int read_key_file(int fd, const char *path, mcg_buf *out,
 			 mcg_error *err);
+static int open_key(const char *path, int flags, int *fd, mcg_error *err);
 
 /*
  * Rotation (keys.h).  Two working folders in the keys folder say how far
@@ -393,8 +395,10 @@ static int read_key_file(int fd, const char *path, mcg_buf *out,
  *                 here is finished: the files still in it are moved, no
  *                 key is made again.
  *
- * Neither may be a symbolic link, nor may retired/: they are checked with
- * lstat, never followed.
+ * Neither may be a symbolic link, nor may retired/ or a file in it: they
+ * are checked with lstat, never followed.  One rotation runs at a time:
+ * each holds an exclusive lock on .rotate-lock in the keys folder from
+ * its start to its end, and another refuses at once.
  */
 #define ROTATE_TMP ".rotate-tmp"
 #define ROTATE_NEW ".rotate-new"
@@ -471,6 +475,93 @@ int mcg_keys_rotation_pending(const char *dir, mcg_error *err)
 	return rc;
 }
 
+/* The lock of the rotation under way in this process (-1: none). */
+static int rotate_lock_fd = -1;
+
+static void rotate_unlock(void)
+{
+	if (rotate_lock_fd >= 0)
+		close(rotate_lock_fd);
+	rotate_lock_fd = -1;
+}
+
+static int rotate_lock(const char *dir, mcg_error *err)
+{
+	mcg_buf path = MCG_BUF_INIT;
+	int rc = MCG_OK;
+
+	if (mcg_buf_printf(&path, "%s/.rotate-lock", dir)) {
+		mcg_buf_free(&path);
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	}
+	rotate_lock_fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+			      PRIVATE_KEY_MODE);
+	if (rotate_lock_fd < 0)
+		rc = sys_error(err, "cannot open", path.data);
+	else if (flock(rotate_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = errno == EWOULDBLOCK
+			     ? mcg_error_set(err, MCG_EINPUT,
+					     "another `mcg keys rotate` is running on %s", dir)
+			     : sys_error(err, "cannot lock", path.data);
+		rotate_unlock();
+	}
+	mcg_buf_free(&path);
+	return rc;
+}
+
+/* Every entry of retired/ a regular file: a link or a FIFO there would be
+ * followed or waited on when the rotation compares a retired key. */
+static int check_retired_files(const char *retired, mcg_error *err)
+{
+	mcg_buf path = MCG_BUF_INIT;
+	struct dirent *d;
+	struct stat st;
+	int rc = MCG_OK;
+	DIR *dh = opendir(retired);
+
+	if (!dh)
+		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot open", retired);
+	while (!rc && (d = readdir(dh)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		mcg_buf_reset(&path);
+		if (mcg_buf_printf(&path, "%s/%s", retired, d->d_name))
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+		else if (lstat(path.data, &st) != 0)
+			rc = sys_error(err, "cannot examine", path.data);
+		else if (!S_ISREG(st.st_mode))
+			rc = mcg_error_set(err, MCG_EINPUT,
+					   "%s is not a regular file (a link, a folder, a FIFO):"
+					   " remove it before rotating", path.data);
+	}
+	closedir(dh);
+	mcg_buf_free(&path);
+	return rc;
+}
+
+/* Both key pairs as they are now: each private key loads (mode, type)
+ * and is the pair of its public key, so a rotation refused for them
+ * is refused before it writes anything. */
+static int check_pairs(const char *dir, mcg_error *err)
+{
+	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	int rc = MCG_OK;
+
+	for (int i = 0; i < 2 && !rc; i++) {
+		EVP_PKEY *priv = NULL, *pub = NULL;
+
+		rc = mcg_keys_load_private(dir, which[i], &priv, err);
+		rc = rc ? rc : mcg_keys_load_public(dir, which[i], &pub, err);
+		if (!rc && EVP_PKEY_eq(priv, pub) != 1)
+			rc = mcg_error_set(err, MCG_EINPUT,
+					   "%s/%s.key and %s.pub are not a pair: restore them from"
+					   " the backup before rotating", dir, which[i], which[i]);
+		EVP_PKEY_free(priv);
+		EVP_PKEY_free(pub);
+	}
+	return rc;
+}
+
 int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 {
 	mcg_buf tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT, retired = MCG_BUF_INIT;
@@ -485,10 +576,16 @@ int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 	rc = rc ? rc : real_dir(retired.data, &retired_exists, err);
 	rc = rc ? rc : real_dir(new_dir.data, &new_exists, err);
 	rc = rc ? rc : real_dir(tmp.data, &tmp_exists, err);
+	rc = rc ? rc : rotate_lock(dir, err);
 	if (!rc && new_exists) {
 		*resume = 1;
 		goto out;
 	}
+	/* The keys it retires and where it keeps them, before anything is
+	 * written. */
+	rc = rc ? rc : check_pairs(dir, err);
+	if (!rc && retired_exists)
+		rc = check_retired_files(retired.data, err);
 	/* Cut before the new keys were whole: begin again. */
 	if (!rc && tmp_exists)
 		rc = remove_tree(tmp.data, 1, err);
@@ -496,10 +593,17 @@ int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 		rc = sys_error(err, "cannot create", tmp.data);
 	rc = rc ? rc : fsync_dir(dir, err);
 out:
+	if (rc)
+		rotate_unlock();
 	mcg_buf_free(&tmp);
 	mcg_buf_free(&new_dir);
 	mcg_buf_free(&retired);
 	return rc;
+}
+
+void mcg_keys_rotate_end(void)
+{
+	rotate_unlock();
 }
 
 int mcg_keys_rotate_abandon(const char *dir)
@@ -514,13 +618,20 @@ int mcg_keys_rotate_abandon(const char *dir)
 	return rc;
 }
 
-static int read_whole(const char *path, mcg_buf *out, mcg_error *err)
+/* A key file's bytes: a regular file, never waited on (a FIFO), and,
+ * with O_NOFOLLOW in flags, not reached through a link. */
+static int read_whole(const char *path, int flags, mcg_buf *out, mcg_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	struct stat st;
+	int fd, rc = open_key(path, flags, &fd, err);
 
-	if (fd < 0)
-		return sys_error(err, "cannot read", path);
-	rc = read_key_file(fd, path, out, err);
+	if (rc)
+		return rc;
+	if (fstat(fd, &st) != 0)
+		rc = sys_error(err, "cannot examine", path);
+	else if (!S_ISREG(st.st_mode))
+		rc = mcg_error_set(err, MCG_EINPUT, "key file %s is not a regular file", path);
+	rc = rc ? rc : read_key_file(fd, path, out, err);
 	close(fd);
 	return rc;
 }
@@ -542,11 +653,11 @@ static int retire_public(const char *dir, const char *retired, const char *which
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 		goto out;
 	}
-	rc = read_whole(cur.data, &bytes, err);
+	rc = read_whole(cur.data, 0, &bytes, err);
 	if (rc)
 		goto out;
 	if (lstat(old.data, &st) == 0) {
-		rc = read_whole(old.data, &there, err);
+		rc = read_whole(old.data, O_NOFOLLOW, &there, err);
 		if (!rc && (there.len != bytes.len || memcmp(there.data, bytes.data, bytes.len) != 0))
 			rc = mcg_error_set(err, MCG_EINPUT,
 					   "the keys were already rotated at %lld events (%s exists):"

@@ -43,10 +43,17 @@ int mcg_keys_create(const char *dir, mcg_error *err);
  *                           refused (MCG_EINPUT).
  *   mcg_keys_rotate_abandon removes the mark of a rotation begun but not
  *                           got past its handover (a failed handover).
+ *   mcg_keys_rotate_end     after either: releases the lock begin took
+ *                           (one rotation at a time: another begin refuses
+ *                           while it is held, MCG_EINPUT).
+ *
+ * Begin also checks both key pairs (modes, types, each private key the
+ * pair of its public key) before it writes anything.
  */
 int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err);
 int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err);
 int mcg_keys_rotate_abandon(const char *dir);
+void mcg_keys_rotate_end(void);
 
 /* MCG_EINPUT, saying what to do, while a rotation is under way or cut
  * short; MCG_OK otherwise. */

@@ -218,7 +218,9 @@ int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 		return rc;
 	dir = mcg_ledger_keys_dir(cli->L);
 	rc = mcg_keys_rotate_begin(dir, &resume, err);
-	if (!rc && !resume) {
+	if (rc)
+		return rc;
+	if (!resume) {
 		rc = mcg_audit_checkpoint_handover(cli->L, &note, err);
 		rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);
 		if (rc)
@@ -232,6 +234,7 @@ int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 		if (rc && !resume)
 			mcg_keys_rotate_abandon(dir);
 	}
+	mcg_keys_rotate_end();
 	if (!rc && resume)
 		printf("finished a key rotation that was cut short; the new keys:\n");
 	else if (!rc)

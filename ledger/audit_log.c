@@ -1034,16 +1034,18 @@ static int checkpoint(mcg_ledger *L, int keep, int handover, mcg_buf *note_out,
 	rc = checkpoint_writer(L, &W, &own, err);
 	if (rc)
 		return rc;
-	/* The key first: the write lock is held only for the signing. */
-	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
-	rc = rc ? rc : mcg_journal_begin(W, err);
+	rc = mcg_journal_begin(W, err);
 	if (rc)
 		goto out;
 	/* Under the write lock, which a rotation's handover takes too: no
 	 * checkpoint is signed with the old key once a rotation has begun
-	 * (audit/keys.c), but the handover itself. */
+	 * (audit/keys.c), but the handover itself; and the key is read only
+	 * now, so a signer that waited for the lock through a whole
+	 * rotation signs with the new key, not the one it would have read
+	 * before. */
 	if (!handover)
 		rc = mcg_keys_rotation_pending(mcg_ledger_keys_dir(W), err);
+	rc = rc ? rc : mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
 	rc = rc ? rc : sign_checkpoint(W, key, &note, &size, kept, err);
 	if (!rc && keep && !*kept) {
 		rc = insert_checkpoint(W, size, note.data, note.len, err);
@@ -1096,16 +1098,16 @@ int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,
 	rc = checkpoint_writer(L, &W, &own, err);
 	if (rc)
 		return rc;
-	/* The key that signed it, as for signing (so no more keys are needed
-	 * than mcg_audit_checkpoint needs). */
-	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
-	rc = rc ? rc : mcg_journal_begin(W, err);
+	rc = mcg_journal_begin(W, err);
 	if (rc)
 		goto out;
+	/* The key that signed it, as for signing (so no more keys are needed
+	 * than mcg_audit_checkpoint needs), read under the lock as there. */
+	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
 	/* Checked again under the write lock: signed by this ledger's key,
 	 * and its root that of the log's first `size` events, so that a
 	 * checkpoint kept is always one of this log. */
-	rc = check_note(W, key, note, len, &cp, err);
+	rc = rc ? rc : check_note(W, key, note, len, &cp, err);
 	rc = rc ? rc : kept_note(W, cp.size, &kept_text, &found, err);
 	/* One of that size kept meanwhile (`audit checkpoint`, another
 	 * document): it is the same tree head, and it stays. */

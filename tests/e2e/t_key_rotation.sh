@@ -181,3 +181,35 @@ rm mcg.db.keys/retired
 mv retired.aside mcg.db.keys/retired
 ok_run keys rotate
 ok_run audit verify
+
+# Refused before anything is written (the ledger, the keys folder):
+ok_run contribute B 1.00 --kind fund --date 2026-02-07
+keys_now() { ls -la mcg.db.keys mcg.db.keys/retired | grep -v ' \.rotate-lock$'; }
+# another rotation running (it holds .rotate-lock);
+listing=$(keys_now)
+flock mcg.db.keys/.rotate-lock sh -c "\"$MCG\" keys rotate >/dev/null 2>lock.err; echo \$? >lock.rc"
+expect_eq "$(cat lock.rc)" 2 "a rotation while another runs"
+expect_contains "$(cat lock.err)" "another \`mcg keys rotate\` is running" "a rotation while another runs: said so"
+expect_eq "$(keys_now)" "$listing" "a rotation while another runs: the keys as they were"
+# a link or a FIFO among the retired keys;
+ln -s ../checkpoint.pub mcg.db.keys/retired/checkpoint-999.pub
+expect_unchanged 2 keys rotate
+expect_contains "$ERR" "checkpoint-999.pub is not a regular file" "a link among the retired keys"
+rm mcg.db.keys/retired/checkpoint-999.pub
+mkfifo mcg.db.keys/retired/statement-999.pub
+expect_unchanged 2 keys rotate
+expect_contains "$ERR" "statement-999.pub is not a regular file" "a FIFO among the retired keys, not waited on"
+rm mcg.db.keys/retired/statement-999.pub
+# a public key that is not its private key's pair, or no key at all.
+cp mcg.db.keys/statement.pub statement.pub.aside
+cp leaked.keys/statement.pub mcg.db.keys/statement.pub
+expect_unchanged 2 keys rotate
+expect_contains "$ERR" "statement.key and statement.pub are not a pair" "a mismatched pair"
+cp statement.pub.aside mcg.db.keys/statement.pub
+cp mcg.db.keys/checkpoint.pub checkpoint.pub.aside
+: >mcg.db.keys/checkpoint.pub
+expect_unchanged 2 keys rotate
+cp checkpoint.pub.aside mcg.db.keys/checkpoint.pub
+[ ! -e mcg.db.keys/.rotate-tmp ] && ok || fail "a refused rotation left .rotate-tmp"
+ok_run keys rotate
+ok_run audit verify
