@@ -423,7 +423,12 @@ static int real_dir(const char *path, int *exists, mcg_error *err)
 
 /* Removes dir and what it holds, one level of subfolders deep (the
  * working folders hold key files and .rotate-tmp/new). */
-static int remove_tree(const char *dir, int depth, mcg_error *err)
+/* Calls fn on each entry of dir but . and .., with its path and lstat
+ * (never followed), until fn fails; an absent dir has none. */
+typedef int (*entry_fn)(const char *path, const struct stat *st, void *ctx,
+			mcg_error *err);
+
+static int each_entry(const char *dir, entry_fn fn, void *ctx, mcg_error *err)
 {
 	mcg_buf path = MCG_BUF_INIT;
 	struct dirent *d;
@@ -437,16 +442,35 @@ static int remove_tree(const char *dir, int depth, mcg_error *err)
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		mcg_buf_reset(&path);
-		if (mcg_buf_printf(&path, "%s/%s", dir, d->d_name)) {
+		if (mcg_buf_printf(&path, "%s/%s", dir, d->d_name))
 			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		} else if (lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode) && depth > 0) {
-			rc = remove_tree(path.data, depth - 1, err);
-		} else if (unlink(path.data) != 0 && errno != ENOENT) {
-			rc = sys_error(err, "cannot remove", path.data);
-		}
+		else if (lstat(path.data, &st) != 0)
+			rc = errno == ENOENT ? MCG_OK : sys_error(err, "cannot examine", path.data);
+		else
+			rc = fn(path.data, &st, ctx, err);
 	}
 	closedir(dh);
 	mcg_buf_free(&path);
+	return rc;
+}
+
+static int remove_tree(const char *dir, int depth, mcg_error *err);
+
+static int remove_entry(const char *path, const struct stat *st, void *ctx, mcg_error *err)
+{
+	int depth = *(const int *)ctx;
+
+	if (S_ISDIR(st->st_mode) && depth > 0)
+		return remove_tree(path, depth - 1, err);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return sys_error(err, "cannot remove", path);
+	return MCG_OK;
+}
+
+static int remove_tree(const char *dir, int depth, mcg_error *err)
+{
+	int rc = each_entry(dir, remove_entry, &depth, err);
+
 	if (!rc && rmdir(dir) != 0 && errno != ENOENT)
 		rc = sys_error(err, "cannot remove", dir);
 	return rc;
@@ -511,32 +535,19 @@ static int rotate_lock(const char *dir, mcg_error *err)
 
 /* Every entry of retired/ a regular file: a link or a FIFO there would be
  * followed or waited on when the rotation compares a retired key. */
+static int regular_entry(const char *path, const struct stat *st, void *ctx, mcg_error *err)
+{
+	(void)ctx;
+	if (!S_ISREG(st->st_mode))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s is not a regular file (a link, a folder, a FIFO):"
+				     " remove it before rotating", path);
+	return MCG_OK;
+}
+
 static int check_retired_files(const char *retired, mcg_error *err)
 {
-	mcg_buf path = MCG_BUF_INIT;
-	struct dirent *d;
-	struct stat st;
-	int rc = MCG_OK;
-	DIR *dh = opendir(retired);
-
-	if (!dh)
-		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot open", retired);
-	while (!rc && (d = readdir(dh)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		mcg_buf_reset(&path);
-		if (mcg_buf_printf(&path, "%s/%s", retired, d->d_name))
-			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		else if (lstat(path.data, &st) != 0)
-			rc = sys_error(err, "cannot examine", path.data);
-		else if (!S_ISREG(st.st_mode))
-			rc = mcg_error_set(err, MCG_EINPUT,
-					   "%s is not a regular file (a link, a folder, a FIFO):"
-					   " remove it before rotating", path.data);
-	}
-	closedir(dh);
-	mcg_buf_free(&path);
-	return rc;
+	return each_entry(retired, regular_entry, NULL, err);
 }
 
 /* Both key pairs as they are now: each private key loads (mode, type)

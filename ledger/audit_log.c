@@ -1019,6 +1019,19 @@ static int checkpoint_writer(mcg_ledger *L, mcg_ledger **W, mcg_ledger **own,
 	return MCG_OK;
 }
 
+/* The write connection (checkpoint_writer) with its transaction begun. */
+static int begin_checkpoint_write(mcg_ledger *L, mcg_ledger **W, mcg_ledger **own,
+				  mcg_error *err)
+{
+	int rc = checkpoint_writer(L, W, own, err);
+
+	if (!rc && (rc = mcg_journal_begin(*W, err)) != MCG_OK) {
+		mcg_ledger_close(*own);
+		*own = NULL;
+	}
+	return rc;
+}
+
 /* Signs (sign_checkpoint) and, when `keep`, keeps the checkpoint of the
  * current tree; the note goes to note_out only once it is all done. */
 static int checkpoint(mcg_ledger *L, int keep, int handover, mcg_buf *note_out,
@@ -1031,12 +1044,9 @@ static int checkpoint(mcg_ledger *L, int keep, int handover, mcg_buf *note_out,
 	int rc;
 
 	*kept = 0;
-	rc = checkpoint_writer(L, &W, &own, err);
+	rc = begin_checkpoint_write(L, &W, &own, err);
 	if (rc)
 		return rc;
-	rc = mcg_journal_begin(W, err);
-	if (rc)
-		goto out;
 	/* Under the write lock, which a rotation's handover takes too: no
 	 * checkpoint is signed with the old key once a rotation has begun
 	 * (audit/keys.c), but the handover itself; and the key is read only
@@ -1059,7 +1069,6 @@ static int checkpoint(mcg_ledger *L, int keep, int handover, mcg_buf *note_out,
 		*kept = 0;
 	if (!rc && mcg_buf_append(note_out, note.data, note.len))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-out:
 	EVP_PKEY_free(key);
 	mcg_buf_free(&note);
 	mcg_ledger_close(own);
@@ -1095,12 +1104,9 @@ int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,
 	mcg_checkpoint cp;
 	int found = 0, rc;
 
-	rc = checkpoint_writer(L, &W, &own, err);
+	rc = begin_checkpoint_write(L, &W, &own, err);
 	if (rc)
 		return rc;
-	rc = mcg_journal_begin(W, err);
-	if (rc)
-		goto out;
 	/* The key that signed it, as for signing (so no more keys are needed
 	 * than mcg_audit_checkpoint needs), read under the lock as there. */
 	rc = mcg_keys_load_private(mcg_ledger_keys_dir(W), MCG_KEY_CHECKPOINT, &key, err);
@@ -1117,7 +1123,6 @@ int mcg_audit_checkpoint_keep(mcg_ledger *L, const char *note, size_t len,
 		mcg_journal_rollback(W);
 	else
 		rc = mcg_journal_commit(W, err);
-out:
 	EVP_PKEY_free(key);
 	mcg_buf_free(&kept_text);
 	mcg_ledger_close(own);
