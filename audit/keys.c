@@ -684,6 +684,42 @@ out:
 	return rc;
 }
 
+/* Before a cut rotation is finished: each pair as it will stand once the
+ * files left in new_dir are moved (those already moved are in dir) is a
+ * pair, its private key private.  A real rotation never fails this; files
+ * planted in .rotate-new do, and are not moved into place. */
+static int check_pairs_to_finish(const char *dir, const char *new_dir, mcg_error *err)
+{
+	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	mcg_buf path = MCG_BUF_INIT;
+	int rc = MCG_OK;
+
+	for (int i = 0; i < 2 && !rc; i++) {
+		const char *from[2];
+		EVP_PKEY *priv = NULL, *pub = NULL;
+		struct stat st;
+
+		/* [0] the private key, [1] the public one: where each is now. */
+		for (int k = 0; k < 2 && !rc; k++) {
+			mcg_buf_reset(&path);
+			if (mcg_keys_path(new_dir, which[i], k == 0, &path))
+				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+			else
+				from[k] = lstat(path.data, &st) == 0 ? new_dir : dir;
+		}
+		rc = rc ? rc : mcg_keys_load_private(from[0], which[i], &priv, err);
+		rc = rc ? rc : mcg_keys_load_public(from[1], which[i], &pub, err);
+		if (!rc && EVP_PKEY_eq(priv, pub) != 1)
+			rc = mcg_error_set(err, MCG_EINPUT,
+					   "the cut rotation's %s keys in %s are not a pair:"
+					   " restore the keys folder from its backup", which[i], new_dir);
+		EVP_PKEY_free(priv);
+		EVP_PKEY_free(pub);
+	}
+	mcg_buf_free(&path);
+	return rc;
+}
+
 int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err)
 {
 	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
@@ -695,6 +731,8 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 	if (!rc && (mcg_buf_printf(&retired, "%s/retired", dir) ||
 		    mcg_buf_printf(&made, "%s/new", tmp.data)))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	if (!rc && resume)
+		rc = check_pairs_to_finish(dir, new_dir.data, err);
 	if (rc || resume)
 		goto move;
 	/* The old public keys retired, then the new keys made whole, then

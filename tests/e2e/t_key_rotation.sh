@@ -137,6 +137,31 @@ if strace -f -qq -o /dev/null true 2>/dev/null; then
 			expect_eq "$RC" 0 "$what: audit verify after it ($ERR)"
 		done
 	done
+	# Files planted in .rotate-new of a cut rotation are not moved into
+	# place: a public key that is not its private key's pair, a private key
+	# others may read.
+	rm -rf cut.db cut.db.keys cut.db-wal cut.db-shm
+	cp base.db cut.db
+	cp -rp base.db.keys cut.db.keys
+	strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when=2 \
+		env MCG_DB="$T_DIR/cut.db" "$MCG" keys rotate >/dev/null 2>&1
+	[ -f cut.db.keys/.rotate-new/statement.pub ] && ok || fail "the cut left .rotate-new whole"
+	cp cut.db.keys/.rotate-new/statement.pub planted.aside
+	cp base.db.keys/statement.pub cut.db.keys/.rotate-new/statement.pub
+	keys_before_finish=$(ls -l cut.db.keys)
+	MCG_DB=$T_DIR/cut.db mcg keys rotate
+	expect_eq "$RC" 2 "a planted public key in .rotate-new ($ERR)"
+	expect_contains "$ERR" "statement keys in" "a planted public key: the pair named"
+	expect_eq "$(ls -l cut.db.keys)" "$keys_before_finish" "a planted public key: nothing moved"
+	cp planted.aside cut.db.keys/.rotate-new/statement.pub
+	chmod 644 cut.db.keys/.rotate-new/checkpoint.key
+	MCG_DB=$T_DIR/cut.db mcg keys rotate
+	expect_eq "$RC" 2 "a private key others may read, in .rotate-new ($ERR)"
+	chmod 600 cut.db.keys/.rotate-new/checkpoint.key
+	MCG_DB=$T_DIR/cut.db mcg keys rotate
+	expect_eq "$RC" 0 "the cut rotation, as it was left, finishes ($ERR)"
+	MCG_DB=$T_DIR/cut.db mcg audit verify
+	expect_eq "$RC" 0 "and the log verifies ($ERR)"
 	# The injections must have cut real rotations, not only finished ones.
 	[ "$kills" -ge 12 ] && ok || fail "only $kills of the 30 runs were cut"
 	echo "    ($kills of the 30 rotations were cut)" >&2
