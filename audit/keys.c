@@ -32,6 +32,9 @@
 /* Mode bits that give group or others any access. */
 #define GROUP_OTHER_BITS 0077
 
+/* The two kinds of key, in the order their files are written. */
+static const char *const key_kinds[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+
 /* Records the first OpenSSL error after `what` and empties the queue. */
 static int ossl_error(mcg_error *err, int code, const char *what,
 		      const char *path)
@@ -286,13 +289,11 @@ static void key_paths_free(struct key_paths *p)
 static int key_paths_init(struct key_paths *p, const char *dir,
 			  mcg_error *err)
 {
-	static const char *const which[2] = { MCG_KEY_CHECKPOINT,
-					      MCG_KEY_STATEMENT };
 	int i, rc = MCG_OK;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < 4 && !rc; i++)
-		rc = mcg_keys_path(dir, which[i / 2], i % 2 == 0, &p->path[i]);
+		rc = mcg_keys_path(dir, key_kinds[i / 2], i % 2 == 0, &p->path[i]);
 	if (rc)
 		return mcg_error_set(err, rc, "key path too long");
 	for (i = 0; i < 4 && !rc; i++)
@@ -421,8 +422,6 @@ static int real_dir(const char *path, int *exists, mcg_error *err)
 	return MCG_OK;
 }
 
-/* Removes dir and what it holds, one level of subfolders deep (the
- * working folders hold key files and .rotate-tmp/new). */
 /* Calls fn on each entry of dir but . and .., with its path and lstat
  * (never followed), until fn fails; an absent dir has none. */
 typedef int (*entry_fn)(const char *path, const struct stat *st, void *ctx,
@@ -467,6 +466,8 @@ static int remove_entry(const char *path, const struct stat *st, void *ctx, mcg_
 	return MCG_OK;
 }
 
+/* Removes dir and what it holds, one level of subfolders deep (the
+ * working folders hold key files and .rotate-tmp/new). */
 static int remove_tree(const char *dir, int depth, mcg_error *err)
 {
 	int rc = each_entry(dir, remove_entry, &depth, err);
@@ -550,26 +551,45 @@ static int check_retired_files(const char *retired, mcg_error *err)
 	return each_entry(retired, regular_entry, NULL, err);
 }
 
-/* Both key pairs as they are now: each private key loads (mode, type)
- * and is the pair of its public key, so a rotation refused for them
- * is refused before it writes anything. */
-static int check_pairs(const char *dir, mcg_error *err)
+/*
+ * Both key pairs as they stand, or as they will once the files left in
+ * pending (.rotate-new of a cut rotation; NULL: none) are moved into dir:
+ * each private key loads (mode, type) and is the pair of its public key.
+ * Checked before a rotation writes anything, and before a cut one is
+ * finished, so that files planted in .rotate-new are never moved.
+ */
+static int check_pairs(const char *dir, const char *pending, mcg_error *err)
 {
-	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	mcg_buf path = MCG_BUF_INIT;
 	int rc = MCG_OK;
 
 	for (int i = 0; i < 2 && !rc; i++) {
+		const char *from[2] = { dir, dir };   /* the private key, the public one */
 		EVP_PKEY *priv = NULL, *pub = NULL;
+		struct stat st;
 
-		rc = mcg_keys_load_private(dir, which[i], &priv, err);
-		rc = rc ? rc : mcg_keys_load_public(dir, which[i], &pub, err);
+		for (int k = 0; k < 2 && !rc && pending; k++) {
+			mcg_buf_reset(&path);
+			if (mcg_keys_path(pending, key_kinds[i], k == 0, &path))
+				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+			else if (lstat(path.data, &st) == 0)
+				from[k] = pending;
+		}
+		rc = rc ? rc : mcg_keys_load_private(from[0], key_kinds[i], &priv, err);
+		rc = rc ? rc : mcg_keys_load_public(from[1], key_kinds[i], &pub, err);
 		if (!rc && EVP_PKEY_eq(priv, pub) != 1)
-			rc = mcg_error_set(err, MCG_EINPUT,
-					   "%s/%s.key and %s.pub are not a pair: restore them from"
-					   " the backup before rotating", dir, which[i], which[i]);
+			rc = pending ? mcg_error_set(err, MCG_EINPUT,
+						     "the cut rotation's %s keys in %s are not a pair:"
+						     " restore the keys folder from its backup",
+						     key_kinds[i], pending)
+				     : mcg_error_set(err, MCG_EINPUT,
+						     "%s/%s.key and %s.pub are not a pair: restore them"
+						     " from the backup before rotating",
+						     dir, key_kinds[i], key_kinds[i]);
 		EVP_PKEY_free(priv);
 		EVP_PKEY_free(pub);
 	}
+	mcg_buf_free(&path);
 	return rc;
 }
 
@@ -594,7 +614,7 @@ int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 	}
 	/* The keys it retires and where it keeps them, before anything is
 	 * written. */
-	rc = rc ? rc : check_pairs(dir, err);
+	rc = rc ? rc : check_pairs(dir, NULL, err);
 	if (!rc && retired_exists)
 		rc = check_retired_files(retired.data, err);
 	/* Cut before the new keys were whole: begin again. */
@@ -684,45 +704,8 @@ out:
 	return rc;
 }
 
-/* Before a cut rotation is finished: each pair as it will stand once the
- * files left in new_dir are moved (those already moved are in dir) is a
- * pair, its private key private.  A real rotation never fails this; files
- * planted in .rotate-new do, and are not moved into place. */
-static int check_pairs_to_finish(const char *dir, const char *new_dir, mcg_error *err)
-{
-	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
-	mcg_buf path = MCG_BUF_INIT;
-	int rc = MCG_OK;
-
-	for (int i = 0; i < 2 && !rc; i++) {
-		const char *from[2];
-		EVP_PKEY *priv = NULL, *pub = NULL;
-		struct stat st;
-
-		/* [0] the private key, [1] the public one: where each is now. */
-		for (int k = 0; k < 2 && !rc; k++) {
-			mcg_buf_reset(&path);
-			if (mcg_keys_path(new_dir, which[i], k == 0, &path))
-				rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-			else
-				from[k] = lstat(path.data, &st) == 0 ? new_dir : dir;
-		}
-		rc = rc ? rc : mcg_keys_load_private(from[0], which[i], &priv, err);
-		rc = rc ? rc : mcg_keys_load_public(from[1], which[i], &pub, err);
-		if (!rc && EVP_PKEY_eq(priv, pub) != 1)
-			rc = mcg_error_set(err, MCG_EINPUT,
-					   "the cut rotation's %s keys in %s are not a pair:"
-					   " restore the keys folder from its backup", which[i], new_dir);
-		EVP_PKEY_free(priv);
-		EVP_PKEY_free(pub);
-	}
-	mcg_buf_free(&path);
-	return rc;
-}
-
 int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err)
 {
-	static const char *const which[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
 	mcg_buf retired = MCG_BUF_INIT, tmp = MCG_BUF_INIT, new_dir = MCG_BUF_INIT,
 		made = MCG_BUF_INIT, from = MCG_BUF_INIT, to = MCG_BUF_INIT;
 	int exists, rc;
@@ -732,7 +715,7 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 		    mcg_buf_printf(&made, "%s/new", tmp.data)))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 	if (!rc && resume)
-		rc = check_pairs_to_finish(dir, new_dir.data, err);
+		rc = check_pairs(dir, new_dir.data, err);
 	if (rc || resume)
 		goto move;
 	/* The old public keys retired, then the new keys made whole, then
@@ -741,7 +724,7 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 	if (!rc && !exists && mkdir(retired.data, KEYS_DIR_MODE) != 0)
 		rc = sys_error(err, "cannot create", retired.data);
 	for (int i = 0; i < 2 && !rc; i++)
-		rc = retire_public(dir, retired.data, which[i], size, err);
+		rc = retire_public(dir, retired.data, key_kinds[i], size, err);
 	rc = rc ? rc : fsync_dir(retired.data, err);
 	rc = rc ? rc : fsync_dir(dir, err);
 	rc = rc ? rc : mcg_keys_create(made.data, err);
@@ -757,8 +740,8 @@ move:
 	for (int i = 0; i < 4 && !rc; i++) {
 		mcg_buf_reset(&from);
 		mcg_buf_reset(&to);
-		if (mcg_keys_path(new_dir.data, which[i / 2], i % 2 == 0, &from) ||
-		    mcg_keys_path(dir, which[i / 2], i % 2 == 0, &to))
+		if (mcg_keys_path(new_dir.data, key_kinds[i / 2], i % 2 == 0, &from) ||
+		    mcg_keys_path(dir, key_kinds[i / 2], i % 2 == 0, &to))
 			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 		else if (rename(from.data, to.data) != 0 && errno != ENOENT)
 			rc = sys_error(err, "cannot put the new key in place as", to.data);

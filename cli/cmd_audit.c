@@ -223,17 +223,13 @@ int cmd_keys_rotate(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	if (!resume) {
 		rc = mcg_audit_checkpoint_handover(cli->L, &note, err);
 		rc = rc ? rc : mcg_audit_check_note(cli->L, note.data, note.len, &cp, err);
-		if (rc)
-			mcg_keys_rotate_abandon(dir);
 	}
-	if (!rc) {
-		rc = mcg_keys_rotate_finish(dir, (long long)cp.size, resume, err);
-		/* Refused or failed before the new keys were whole: the old
-		 * keys are in force, and the mark goes (from .rotate-new on,
-		 * the next run finishes instead). */
-		if (rc && !resume)
-			mcg_keys_rotate_abandon(dir);
-	}
+	rc = rc ? rc : mcg_keys_rotate_finish(dir, (long long)cp.size, resume, err);
+	/* Refused or failed before the new keys were whole: the old keys are
+	 * in force, and the mark goes (from .rotate-new on, the next run
+	 * finishes instead). */
+	if (rc && !resume)
+		mcg_keys_rotate_abandon(dir);
 	mcg_keys_rotate_end();
 	if (!rc && resume)
 		printf("finished a key rotation that was cut short; the new keys:\n");

@@ -59,6 +59,12 @@ static const cli_command *find_command(int argc, char **argv, int *words)
 	return NULL;
 }
 
+/* 1 when command `name` is of the group `word` ("member add", "member"). */
+static int in_group(const char *name, const char *word, size_t len)
+{
+	return strncmp(name, word, len) == 0 && name[len] == ' ';
+}
+
 /*
  * Why argv[0] names no command, in one error: a group word alone ("mcg
  * member") lists its commands; an option before the command that is not
@@ -77,7 +83,7 @@ static int unknown_command(const char *word, mcg_error *err)
 	for (size_t i = 0; i < cli_n_commands; i++) {
 		const char *name = cli_commands[i].name;
 
-		if (strncmp(name, word, len) == 0 && name[len] == ' ') {
+		if (in_group(name, word, len)) {
 			int n = snprintf(names + used, sizeof(names) - used, "%s%s",
 					 used ? ", " : "", name);
 
@@ -103,7 +109,7 @@ static int print_group_help(const char *word)
 	for (size_t i = 0; i < cli_n_commands; i++) {
 		const cli_command *c = &cli_commands[i];
 
-		if (strncmp(c->name, word, len) == 0 && c->name[len] == ' ') {
+		if (in_group(c->name, word, len)) {
 			printf("%susage: mcg %s\n  %s\n", found ? "\n" : "", c->usage, c->summary);
 			found = 1;
 		}

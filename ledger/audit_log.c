@@ -651,13 +651,6 @@ static int checked_leaf(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t s
 /* ---- signed checkpoints -------------------------------------------------- */
 
 /*
- * Opens a signed checkpoint note: its signature by this ledger's key under
- * the ledger's origin, its form, and its origin line.  Anything wrong with
- * a note handed to us is an integrity failure (MCG_EINTEGRITY): a note
- * that does not parse cannot vouch for anything.  `what` names the note in
- * messages.
- */
-/*
  * The checkpoint keys a rotation retired (SECURITY.md, "Key handling and
  * rotation"): KEYS/retired/checkpoint-SIZE.pub, the public key that signed
  * the checkpoints of at most SIZE events, SIZE being the size of the last
@@ -749,6 +742,13 @@ static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
 	return rc;
 }
 
+/*
+ * Opens a signed checkpoint note: its signature by this ledger's key under
+ * the ledger's origin, its form, and its origin line.  Anything wrong with
+ * a note handed to us is an integrity failure (MCG_EINTEGRITY): a note
+ * that does not parse cannot vouch for anything.  `what` names the note in
+ * messages.
+ */
 static int open_note(mcg_ledger *L, EVP_PKEY *key, const char *note,
 		     size_t len, const char *what, mcg_checkpoint *cp,
 		     mcg_error *err)
