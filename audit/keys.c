@@ -422,35 +422,61 @@ static int real_dir(const char *path, int *exists, mcg_error *err)
 	return MCG_OK;
 }
 
-/* Calls fn on each entry of dir but . and .., with its path and lstat
- * (never followed), until fn fails; an absent dir has none. */
-typedef int (*entry_fn)(const char *path, const struct stat *st, void *ctx,
-			mcg_error *err);
+/* Calls fn on each entry of dir but . and .., with its path and name,
+ * until fn fails; an absent dir has none, one that cannot be opened is
+ * reported as `what` (the caller's words for the folder) failing. */
+typedef int (*name_fn)(const char *path, const char *name, void *ctx,
+		       mcg_error *err);
 
-static int each_entry(const char *dir, entry_fn fn, void *ctx, mcg_error *err)
+static int each_name(const char *dir, const char *what, name_fn fn, void *ctx,
+		     mcg_error *err)
 {
 	mcg_buf path = MCG_BUF_INIT;
 	struct dirent *d;
-	struct stat st;
 	int rc = MCG_OK;
 	DIR *dh = opendir(dir);
 
 	if (!dh)
-		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot open", dir);
+		return errno == ENOENT ? MCG_OK : sys_error(err, what, dir);
 	while (!rc && (d = readdir(dh)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		mcg_buf_reset(&path);
 		if (mcg_buf_printf(&path, "%s/%s", dir, d->d_name))
 			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		else if (lstat(path.data, &st) != 0)
-			rc = errno == ENOENT ? MCG_OK : sys_error(err, "cannot examine", path.data);
 		else
-			rc = fn(path.data, &st, ctx, err);
+			rc = fn(path.data, d->d_name, ctx, err);
 	}
 	closedir(dh);
 	mcg_buf_free(&path);
 	return rc;
+}
+
+/* each_name, with each entry's lstat (never followed). */
+typedef int (*entry_fn)(const char *path, const struct stat *st, void *ctx,
+			mcg_error *err);
+
+struct entry_walk {
+	entry_fn fn;
+	void *ctx;
+};
+
+static int lstat_entry(const char *path, const char *name, void *ctx, mcg_error *err)
+{
+	const struct entry_walk *w = ctx;
+	struct stat st;
+
+	(void)name;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot examine", path);
+	return w->fn(path, &st, w->ctx, err);
+}
+
+static int each_entry(const char *dir, entry_fn fn, void *ctx, mcg_error *err)
+{
+	struct entry_walk w = { fn, ctx };
+
+	return each_name(dir, "cannot open", lstat_entry, &w, err);
 }
 
 static int remove_tree(const char *dir, int depth, mcg_error *err);
@@ -601,7 +627,7 @@ int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 	*resume = 0;
 	rc = check_dir_mode(dir, err);
 	rc = rc ? rc : rotate_paths(dir, &tmp, &new_dir, err);
-	if (!rc && mcg_buf_printf(&retired, "%s/retired", dir))
+	if (!rc && mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 	/* Checked before the handover is signed: a refusal writes nothing. */
 	rc = rc ? rc : real_dir(retired.data, &retired_exists, err);
@@ -671,8 +697,8 @@ static int read_whole(const char *path, int flags, mcg_buf *out, mcg_error *err)
  * its own (not a link, which would follow a link or share the live key's
  * inode).  One already there with the same bytes is a rotation begun
  * again; with other bytes, a rotation already made at that size. */
-static int retire_public(const char *dir, const char *retired, const char *which,
-			 long long size, mcg_error *err)
+static int retire_public(const char *dir, const char *which, long long size,
+			 mcg_error *err)
 {
 	mcg_buf cur = MCG_BUF_INIT, old = MCG_BUF_INIT, bytes = MCG_BUF_INIT,
 		there = MCG_BUF_INIT;
@@ -680,7 +706,7 @@ static int retire_public(const char *dir, const char *retired, const char *which
 	int rc = MCG_OK;
 
 	if (mcg_keys_path(dir, which, 0, &cur) ||
-	    mcg_buf_printf(&old, "%s/%s-%lld.pub", retired, which, size)) {
+	    mcg_buf_printf(&old, "%s/" MCG_KEYS_RETIRED_NAME, dir, which, size)) {
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 		goto out;
 	}
@@ -711,7 +737,7 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 	int exists, rc;
 
 	rc = rotate_paths(dir, &tmp, &new_dir, err);
-	if (!rc && (mcg_buf_printf(&retired, "%s/retired", dir) ||
+	if (!rc && (mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir) ||
 		    mcg_buf_printf(&made, "%s/new", tmp.data)))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
 	if (!rc && resume)
@@ -724,7 +750,7 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 	if (!rc && !exists && mkdir(retired.data, KEYS_DIR_MODE) != 0)
 		rc = sys_error(err, "cannot create", retired.data);
 	for (int i = 0; i < 2 && !rc; i++)
-		rc = retire_public(dir, retired.data, key_kinds[i], size, err);
+		rc = retire_public(dir, key_kinds[i], size, err);
 	rc = rc ? rc : fsync_dir(retired.data, err);
 	rc = rc ? rc : fsync_dir(dir, err);
 	rc = rc ? rc : mcg_keys_create(made.data, err);
@@ -965,4 +991,70 @@ int mcg_keys_load_public_file(const char *path, EVP_PKEY **out,
 			      mcg_error *err)
 {
 	return load_public(path, NULL, out, err);
+}
+
+/* The SIZE of a retired key's name in retired/, WHICH-SIZE.pub (the last
+ * part of MCG_KEYS_RETIRED_NAME); 0 for any other name.  At most 18 digits,
+ * so that it cannot overflow. */
+#define RETIRED_SIZE_DIGITS_MAX 18
+#define RETIRED_EXT ".pub"
+
+static int retired_size(const char *name, const char *which, long long *size)
+{
+	size_t n = strlen(name), pre = strlen(which) + 1, suf = strlen(RETIRED_EXT);
+	long long v = 0;
+
+	if (n <= pre + suf || n - pre - suf > RETIRED_SIZE_DIGITS_MAX ||
+	    strncmp(name, which, pre - 1) != 0 || name[pre - 1] != '-' ||
+	    strcmp(name + n - suf, RETIRED_EXT) != 0)
+		return 0;
+	for (size_t i = pre; i < n - suf; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		v = v * 10 + (name[i] - '0');
+	}
+	*size = v;
+	return 1;
+}
+
+struct retired_walk {
+	const char *which;
+	mcg_keys_retired_fn fn;
+	void *ctx;
+};
+
+/* Other names are not opened at all: what else lies in retired/ is not
+ * ours to judge here (a rotation checks it, check_retired_files). */
+static int retired_entry(const char *path, const char *name, void *ctx, mcg_error *err)
+{
+	const struct retired_walk *w = ctx;
+	EVP_PKEY *key = NULL;
+	long long size;
+	int rc;
+
+	if (!retired_size(name, w->which, &size))
+		return MCG_OK;
+	rc = load_public(path, NULL, &key, err);
+	if (rc)
+		return rc;
+	rc = w->fn(w->ctx, key, size, err);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int mcg_keys_each_retired(const char *dir, const char *which,
+			  mcg_keys_retired_fn fn, void *ctx, mcg_error *err)
+{
+	struct retired_walk w = { which, fn, ctx };
+	mcg_buf retired = MCG_BUF_INIT;
+	int rc = which_ok(which, err);
+
+	if (!rc && mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir))
+		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	/* Absent, it means no key was ever retired; anything else must not
+	 * pass for that (a checkpoint it signed would read as forged). */
+	rc = rc ? rc : each_name(retired.data, "cannot read the retired keys in",
+				 retired_entry, &w, err);
+	mcg_buf_free(&retired);
+	return rc;
 }

@@ -72,6 +72,33 @@ int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
 int mcg_keys_load_public_file(const char *path, EVP_PKEY **out,
 			      mcg_error *err);
 
+/*
+ * A retired public key's name in the keys folder, a printf format of its
+ * kind and the log's size at its handover (const char *, long long): what
+ * a rotation writes, what mcg_keys_each_retired reads back, and what a
+ * message names.
+ */
+#define MCG_KEYS_RETIRED_DIR "retired"
+#define MCG_KEYS_RETIRED_NAME MCG_KEYS_RETIRED_DIR "/%s-%lld.pub"
+
+/* Called by mcg_keys_each_retired with each key and its SIZE: 0, or an
+ * error that stops the walk.  The key is freed after the call. */
+typedef int (*mcg_keys_retired_fn)(void *ctx, EVP_PKEY *key, long long size,
+				   mcg_error *err);
+
+/*
+ * Calls fn with each public key of a kind ("checkpoint" or "statement") in
+ * the keys folder's retired/, loaded, in the folder's order.  A name that
+ * is not WHICH-SIZE.pub (SIZE: 1 to 18 digits) is passed over; a file so
+ * named that does not load as a public key stops the walk with its error
+ * (a damaged keys folder), so every one is loaded whatever fn does with
+ * the others.  The file is read as load_public_file reads it: a link is
+ * followed and the kind is not checked.  No retired/ at all is no key;
+ * one that cannot be read is MCG_ESYS.
+ */
+int mcg_keys_each_retired(const char *dir, const char *which,
+			  mcg_keys_retired_fn fn, void *ctx, mcg_error *err);
+
 /* The path of a key file: "<dir>/<which>.key" or ".pub" into out. */
 int mcg_keys_path(const char *dir, const char *which, int private_key,
 		  mcg_buf *out);

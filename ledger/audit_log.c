@@ -21,8 +21,6 @@
 #include "audit_log.h"
 
 #include <assert.h>
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -656,89 +654,51 @@ static int checked_leaf(mcg_ledger *L, const struct mcg_audit_edge *e, int64_t s
  * the checkpoints of at most SIZE events, SIZE being the size of the last
  * one it signed (the handover checkpoint).  A note the current key did not
  * sign is tried against each; *last_size is the largest size among the
- * retired keys that signed it, -1 when none did.  They
- * are read from disk at each call: this runs only for checkpoints older
- * than a rotation.  A file named so that is not a public key is an error
- * (a damaged keys folder), not a key passed over.
+ * retired keys that signed it, -1 when none did.  They are read from disk
+ * at each call: this runs only for checkpoints older than a rotation.  A
+ * file named so that is not a public key is an error (a damaged keys
+ * folder), not a key passed over.
  */
-#define RETIRED_PREFIX "checkpoint-"
-#define RETIRED_SUFFIX ".pub"
+struct retired_match {
+	mcg_ledger *L;
+	const char *note;
+	size_t len;
+	mcg_buf *text;          /* the note's text, as the best key verified it */
+	mcg_buf attempt;
+	int64_t last_size;
+};
 
-static int retired_size(const char *name, int64_t *size)
+/* Never stops the walk on a match, so that a damaged file is found
+ * whatever order the folder lists them in. */
+static int try_retired(void *ctx, EVP_PKEY *key, long long size, mcg_error *err)
 {
-	size_t n = strlen(name), pre = strlen(RETIRED_PREFIX), suf = strlen(RETIRED_SUFFIX);
-	int64_t v = 0;
+	struct retired_match *m = ctx;
+	mcg_error quiet;
 
-	if (n <= pre + suf || n - pre - suf > 18 || strncmp(name, RETIRED_PREFIX, pre) != 0 ||
-	    strcmp(name + n - suf, RETIRED_SUFFIX) != 0)
-		return 0;
-	for (size_t i = pre; i < n - suf; i++) {
-		if (name[i] < '0' || name[i] > '9')
-			return 0;
-		v = v * 10 + (name[i] - '0');
-	}
-	*size = v;
-	return 1;
+	/* The same key may be retired at two sizes (a rotation begun again
+	 * after events were recorded): the largest holds. */
+	if (size <= m->last_size)
+		return MCG_OK;
+	mcg_buf_reset(&m->attempt);
+	if (mcg_note_verify(m->note, m->len, mcg_ledger_origin(m->L), key, &m->attempt,
+			    &quiet) != MCG_OK)
+		return MCG_OK;
+	m->last_size = size;
+	mcg_buf_reset(m->text);
+	if (mcg_buf_append(m->text, m->attempt.data, m->attempt.len))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	return MCG_OK;
 }
 
 static int verify_by_retired(mcg_ledger *L, const char *note, size_t len,
 			     mcg_buf *text, int64_t *last_size, mcg_error *err)
 {
-	mcg_buf dir = MCG_BUF_INIT, path = MCG_BUF_INIT, attempt = MCG_BUF_INIT;
-	struct dirent *d;
-	DIR *dh;
-	int rc = MCG_OK;
+	struct retired_match m = { L, note, len, text, MCG_BUF_INIT, -1 };
+	int rc = mcg_keys_each_retired(mcg_ledger_keys_dir(L), MCG_KEY_CHECKPOINT,
+				       try_retired, &m, err);
 
-	*last_size = -1;
-	if (mcg_buf_printf(&dir, "%s/retired", mcg_ledger_keys_dir(L))) {
-		mcg_buf_free(&dir);
-		return mcg_error_set(err, MCG_ESYS, "out of memory");
-	}
-	dh = opendir(dir.data);
-	if (!dh) {
-		/* No key was ever retired; anything else must not pass for
-		 * that (it would read as a forged checkpoint). */
-		rc = errno == ENOENT ? MCG_OK
-				     : mcg_error_set(err, MCG_ESYS, "cannot read the retired keys in %s: %s",
-						     dir.data, strerror(errno));
-		mcg_buf_free(&dir);
-		return rc;
-	}
-	/* Every file is read, even after a match, so that a damaged one is
-	 * found whatever order the folder lists them in. */
-	while (!rc && (d = readdir(dh)) != NULL) {
-		EVP_PKEY *key = NULL;
-		mcg_error quiet;
-		int64_t size;
-
-		if (!retired_size(d->d_name, &size))
-			continue;
-		mcg_buf_reset(&path);
-		if (mcg_buf_printf(&path, "%s/%s", dir.data, d->d_name)) {
-			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-			break;
-		}
-		rc = mcg_keys_load_public_file(path.data, &key, err);
-		if (rc)
-			break;
-		/* The same key may be retired at two sizes (a rotation begun
-		 * again after events were recorded): the largest holds. */
-		if (size > *last_size) {
-			mcg_buf_reset(&attempt);
-			if (mcg_note_verify(note, len, mcg_ledger_origin(L), key, &attempt,
-					    &quiet) == MCG_OK) {
-				*last_size = size;
-				mcg_buf_reset(text);
-				if (mcg_buf_append(text, attempt.data, attempt.len))
-					rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-			}
-		}
-		EVP_PKEY_free(key);
-	}
-	closedir(dh);
-	mcg_buf_free(&dir);
-	mcg_buf_free(&path);
-	mcg_buf_free(&attempt);
+	*last_size = m.last_size;
+	mcg_buf_free(&m.attempt);
 	return rc;
 }
 
@@ -772,8 +732,9 @@ static int open_note(mcg_ledger *L, EVP_PKEY *key, const char *note,
 	if (!rc && retired >= 0 && cp->size > retired)
 		rc = mcg_error_set(err, MCG_EINTEGRITY,
 				   "it is signed by a checkpoint key retired at size %lld"
-				   " (retired/checkpoint-%lld.pub): it may not vouch for %lld events",
-				   (long long)retired, (long long)retired, (long long)cp->size);
+				   " (" MCG_KEYS_RETIRED_NAME "): it may not vouch for %lld events",
+				   (long long)retired, MCG_KEY_CHECKPOINT, (long long)retired,
+				   (long long)cp->size);
 	mcg_buf_free(&text);
 	if (rc == MCG_EINPUT) {
 		err->code = MCG_EINTEGRITY;
