@@ -127,15 +127,12 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err);
 /* Marks the entry to be written by the next flush. */
 int mcg_loan_cache_mark_dirty(mcg_ledger *L, mcg_loan_cached *e, mcg_error *err);
-/* Writes every dirty loan back to the loans table. */
+/* Writes every dirty loan back to loan_state. */
 int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err);
 /* Forgets every entry, dirty or not (at rollback, begin, commit). */
 void mcg_loan_cache_clear(mcg_ledger *L);
 void mcg_loan_cache_free(mcg_ledger *L);
 
-/* The columns borrower, bank, principal, outstanding, status, ga, dpd of
- * a loans row, from column col on, into out (all but its id). */
-void mcg_loan_row_columns(sqlite3_stmt *st, int col, mcg_loan_row *out);
 /* Reads a loan; *found says whether it exists. */
 int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 		 mcg_error *err);

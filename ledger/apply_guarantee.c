@@ -134,7 +134,7 @@ static int check_guarantors(mcg_ledger *L, const terms *t, const char *borrower,
 		parties[i].capital_minor = m.capital_minor;
 		/* Its pledges on active or defaulted loans, and this one. */
 		rc = mcg_db_query_int(L, "SELECT COALESCE(SUM(p.amount), 0) FROM pledges p"
-				      " JOIN loans l ON l.id = p.loan"
+				      " JOIN loan_state l ON l.id = p.loan"
 				      " WHERE p.member = ?1 AND l.status IN ('active','defaulted')",
 				      p->member, NULL, &parties[i].pledges_after_minor, NULL, err);
 		if (rc)

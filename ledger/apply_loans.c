@@ -29,7 +29,9 @@
 
 /* ---- the loan row and its invariants ------------------------------------- */
 
-void mcg_loan_row_columns(sqlite3_stmt *st, int col, mcg_loan_row *out)
+/* The columns borrower, bank, principal, outstanding, status, ga, dpd of
+ * a loan, from column col on, into out (all but its id). */
+static void loan_row_columns(sqlite3_stmt *st, int col, mcg_loan_row *out)
 {
 	mcg_strlcpy(out->borrower, (const char *)sqlite3_column_text(st, col),
 		    sizeof(out->borrower));
@@ -73,7 +75,7 @@ int mcg_loan_get(mcg_ledger *L, const char *id, mcg_loan_row *out, int *found,
 	}
 	*found = 1;
 	mcg_strlcpy(out->id, id, sizeof(out->id));
-	mcg_loan_row_columns(st, 0, out);
+	loan_row_columns(st, 0, out);
 	sqlite3_reset(st);
 	return mcg_loan_cache_put(L, out, &e, err);
 }
@@ -205,7 +207,7 @@ int mcg_loan_update(mcg_ledger *L, const mcg_loan_row *before,
 		}
 		goto total;
 	}
-	st = mcg_db_stmt(L, "UPDATE loans SET status = ?2, outstanding = ?3, ga = ?4,"
+	st = mcg_db_stmt(L, "UPDATE loan_state SET status = ?2, outstanding = ?3, ga = ?4,"
 			 " closed = CASE WHEN ?5 THEN ?6 ELSE closed END WHERE id = ?1", err);
 	if (!st)
 		return err->code;
@@ -239,7 +241,7 @@ int mcg_loan_set_dpd(mcg_ledger *L, const mcg_loan_row *before, int32_t dpd_days
 		if (L->txn.write_back)
 			return mcg_loan_cache_mark_dirty(L, e, err);
 	}
-	st = mcg_db_stmt(L, "UPDATE loans SET dpd = ?2 WHERE id = ?1", err);
+	st = mcg_db_stmt(L, "UPDATE loan_state SET dpd = ?2 WHERE id = ?1", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, before->id, -1, SQLITE_STATIC);
@@ -286,9 +288,9 @@ static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
 		       const int64_t *term_months, mcg_error *err)
 {
 	sqlite3_stmt *st = mcg_db_stmt(L,
-		"INSERT INTO loans(id, borrower, bank, principal, rate_bp, term_months,"
-		" outstanding, status, ga, dpd, opened, closed)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?4, 'applied', 0, 0, ?7, NULL)", err);
+		"INSERT INTO loan_terms(id, borrower, bank, principal, rate_bp, term_months, opened)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+	int rc;
 
 	if (!st)
 		return err->code;
@@ -301,6 +303,14 @@ static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
 	if (term_months)
 		sqlite3_bind_int64(st, 6, *term_months);
 	sqlite3_bind_int(st, 7, ev->date_days);
+	rc = mcg_db_step_done(L, st, err, "adding a loan");
+	st = rc ? NULL : mcg_db_stmt(L,
+		"INSERT INTO loan_state(id, status, outstanding, ga, dpd, closed)"
+		" VALUES(?1, 'applied', ?2, 0, 0, NULL)", err);
+	if (!st)
+		return rc ? rc : err->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, principal);
 	return mcg_db_step_done(L, st, err, "adding a loan");
 }
 

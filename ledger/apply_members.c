@@ -165,7 +165,7 @@ static int withdraw_blocker(mcg_ledger *L, const char *id, char *why,
 			 (long long)n);
 		return MCG_OK;
 	}
-	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM pledges p JOIN loans l ON l.id = p.loan"
+	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM pledges p JOIN loan_state l ON l.id = p.loan"
 			      " WHERE p.member = ?1 AND l.status IN ('active','defaulted')",
 			      id, NULL, &n, NULL, err);
 	if (rc)

@@ -10,8 +10,8 @@
 /* Compared in this order, so the first difference named is the most
  * telling one: state first, then what is derived from the events. */
 static const char *const compared_tables[] = {
-	"ledger_facts", "rules_versions", "members", "banks", "loans",
-	"guarantees", "pledges", "assessments", "balances", "totals",
+	"ledger_facts", "rules_versions", "members", "banks", "loan_terms",
+	"loan_state", "guarantees", "pledges", "assessments", "balances", "totals",
 	"postings", "audit_nodes", "audit_edge",
 };
 

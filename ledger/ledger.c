@@ -275,6 +275,28 @@ static int migrate_2_to_3(mcg_ledger *L, mcg_error *err)
 				     err);
 }
 
+/*
+ * Version 3 to 4: a loan's terms and its changing figures, one `loans` row
+ * in version 3, become a row of loan_terms and a row of loan_state, and
+ * `loans` the view that joins them (schema.c says why).  Every figure is
+ * copied as it is; the events and the audit log are not touched.
+ */
+static int migrate_3_to_4(mcg_ledger *L, mcg_error *err)
+{
+	/* Out of the way of the view of the same name; its indexes go with it. */
+	int rc = mcg_db_exec(L, "ALTER TABLE loans RENAME TO loans_v3", err);
+
+	rc = rc ? rc : mcg_db_exec(L, mcg_schema_loans_sql, err);
+	rc = rc ? rc : mcg_db_exec(L,
+		"INSERT INTO loan_terms(id, borrower, bank, principal, rate_bp, term_months, opened)"
+		" SELECT id, borrower, bank, principal, rate_bp, term_months, opened FROM loans_v3;"
+		"INSERT INTO loan_state(id, status, outstanding, ga, dpd, closed)"
+		" SELECT id, status, outstanding, ga, dpd, closed FROM loans_v3;"
+		"DROP TABLE loans_v3", err);
+	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '4' WHERE key = 'schema_version'",
+				     err);
+}
+
 /* Brings an older file's schema forward, one version at a time, in one
  * transaction: a crash leaves it as it was.  Needs a connection that can
  * write: a read-only open migrates through a connection of its own. */
@@ -307,6 +329,8 @@ static int migrate(mcg_ledger *L, int64_t version, mcg_error *err)
 		rc = migrate_1_to_2(L, err);
 	if (!rc && version <= 2)
 		rc = migrate_2_to_3(L, err);
+	if (!rc && version <= 3)
+		rc = migrate_3_to_4(L, err);
 	rc = rc ? rc : mcg_db_exec(L, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);

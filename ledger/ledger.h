@@ -16,7 +16,7 @@
 #include "rules/rules.h"
 
 /* The schema version this build writes; older files are migrated forward. */
-#define MCG_SCHEMA_VERSION 3
+#define MCG_SCHEMA_VERSION 4
 /* A writer waits this long for another writer before giving up (ms). */
 #define MCG_BUSY_TIMEOUT_MS 30000
 #define MCG_NAME_MAX 200

@@ -130,6 +130,36 @@ struct mcg_ledger {
 /* The schema of a fresh ledger (all tables, current version). */
 extern const char mcg_schema_sql[];
 
+/* The loans' tables and view of schema version 4 (schema.c), which the
+ * migration from version 3 creates too. */
+#define MCG_SCHEMA_LOANS_SQL \
+	"CREATE TABLE loan_terms(" \
+	" id TEXT PRIMARY KEY," \
+	" borrower TEXT NOT NULL," \
+	" bank TEXT NOT NULL," \
+	" principal INTEGER NOT NULL," \
+	" rate_bp INTEGER," \
+	" term_months INTEGER," \
+	" opened INTEGER NOT NULL) WITHOUT ROWID;" \
+	/* A member's loans in id order, with what its exposure reads of \
+	 * their terms: only loan_state is looked up, as `loans` was in \
+	 * version 3. */ \
+	"CREATE INDEX loan_terms_borrower ON loan_terms(borrower, id, bank, principal);" \
+	"CREATE INDEX loan_terms_bank ON loan_terms(bank);" \
+	"CREATE TABLE loan_state(" \
+	" id TEXT PRIMARY KEY," \
+	" status TEXT NOT NULL," \
+	" outstanding INTEGER NOT NULL," \
+	" ga INTEGER NOT NULL,"            /* GA now, DOMAIN.md section 4 */ \
+	" dpd INTEGER NOT NULL,"           /* latest days past due reported */ \
+	" closed INTEGER) WITHOUT ROWID;" \
+	"CREATE VIEW loans AS SELECT t.id AS id, t.borrower AS borrower," \
+	" t.bank AS bank, t.principal AS principal, t.rate_bp AS rate_bp," \
+	" t.term_months AS term_months, s.outstanding AS outstanding," \
+	" s.status AS status, s.ga AS ga, s.dpd AS dpd, t.opened AS opened," \
+	" s.closed AS closed FROM loan_terms t JOIN loan_state s ON s.id = t.id;"
+extern const char mcg_schema_loans_sql[];
+
 /*
  * A prepared statement for a SQL literal, cached for the ledger's life.
  * The statement comes back reset with its bindings cleared.  NULL on

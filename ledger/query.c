@@ -187,8 +187,9 @@ static void *reserve_one(void *items, size_t n, size_t *cap, size_t elem,
 
 static int exposure_loans(mcg_ledger *L, mcg_exposure *e, mcg_error *err)
 {
-	/* loans_borrower holds (borrower, id): this walks the member's loans
-	 * in id order without touching anyone else's. */
+	/* loan_terms_borrower holds (borrower, id, bank, principal): this
+	 * walks the member's loans in id order without touching anyone
+	 * else's. */
 	sqlite3_stmt *st = mcg_db_stmt(L,
 		"SELECT id, bank, status, principal, outstanding, ga FROM loans"
 		" WHERE borrower = ?1 ORDER BY id", err);

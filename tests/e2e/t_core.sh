@@ -116,10 +116,11 @@ expect_rc 2 --db junk.db balance
 
 # A ledger written by a newer mcg (a higher schema version) is refused,
 # not misread; the migration framework only ever goes forward.
+current=$(sqlite3 "$MCG_DB" "SELECT value FROM meta WHERE key = 'schema_version'")
 sqlite3 "$MCG_DB" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 expect_rc 2 balance
 expect_contains "$ERR" "newer than this mcg" "newer schema refused"
-sqlite3 "$MCG_DB" "UPDATE meta SET value = '3' WHERE key = 'schema_version'"
+sqlite3 "$MCG_DB" "UPDATE meta SET value = '$current' WHERE key = 'schema_version'"
 expect_rc 0 balance
 # Another SQLite database is not a ledger.
 sqlite3 other.db "CREATE TABLE t(x); INSERT INTO t VALUES(1);"

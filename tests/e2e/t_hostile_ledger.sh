@@ -130,7 +130,7 @@ expect_eq "$(sqlite3 big.db 'SELECT size FROM audit_edge; SELECT COUNT(*) FROM a
 	"511 1 " "big.db: 511 events, one stored node"
 expect_eq "$(sqlite3 big512.db 'SELECT size FROM audit_edge; SELECT COUNT(*) FROM audit_nodes' | tr '\n' ' ')" \
 	"512 2 " "big512.db: 512 events, two stored nodes"
-for t in events postings audit_edge audit_nodes balances loans; do
+for t in events postings audit_edge audit_nodes balances loan_terms loan_state; do
 	from=$MCG_DB
 	[ "$t" = audit_nodes ] && from=big.db
 	damage "$from" "$t"
@@ -155,7 +155,7 @@ for t in events postings audit_edge audit_nodes balances loans; do
 		expect_rc 0 --db bad.db --keys "$MCG_DB.keys" $W
 		expect_rc 4 --db bad.db --keys "$MCG_DB.keys" check
 		;;
-	loans)
+	loan_terms|loan_state)
 		on_file 4 bad.db repay L1 --principal 1 --date 2026-02-01
 		# shellcheck disable=SC2086
 		expect_rc 0 --db bad.db --keys "$MCG_DB.keys" $W

@@ -2,12 +2,14 @@
 # (audit_hashes), version 2 kept them 64 to a row (audit_tiles); version 3
 # keeps only the subtrees of levels 8, 16, ... (audit_nodes) and the
 # tree's right edge (audit_edge), and recomputes the rest from the events.
+# Version 4 splits the loans table into loan_terms and loan_state, with a
+# view `loans` that joins them.
 # An older ledger is upgraded when it is opened, read-only commands
 # included, in one transaction, and keeps every root, proof and
 # checkpoint; one whose audit log was changed by hand is not upgraded and
 # stays exactly as it was, for the mcg that wrote it to report.
 #
-# This mcg writes only version 3, so the version 2 ledger comes from
+# This mcg writes only version 4, so the version 2 ledger comes from
 # tests/data/ledger_v2 (made by the mcg of schema version 2: see make.sh
 # there): 300 events, a checkpoint signed at 270 and kept, and what that
 # mcg printed for a list of read commands.  The version 1 ledger is made
@@ -31,6 +33,30 @@ to_v1() {
 		DROP TABLE audit_tiles;
 		UPDATE meta SET value = '1' WHERE key = 'schema_version';" ||
 		fail "could not write a version 1 ledger"
+}
+
+# to_v3 FILE: a version 4 ledger as schema version 3 wrote it, its loans
+# one table.
+to_v3() {
+	sqlite3 "$1" "DROP VIEW loans;
+		CREATE TABLE loans(id TEXT PRIMARY KEY, borrower TEXT NOT NULL, bank TEXT NOT NULL,
+			principal INTEGER NOT NULL, rate_bp INTEGER, term_months INTEGER,
+			outstanding INTEGER NOT NULL, status TEXT NOT NULL, ga INTEGER NOT NULL,
+			dpd INTEGER NOT NULL, opened INTEGER NOT NULL, closed INTEGER) WITHOUT ROWID;
+		INSERT INTO loans SELECT t.id, t.borrower, t.bank, t.principal, t.rate_bp, t.term_months,
+			s.outstanding, s.status, s.ga, s.dpd, t.opened, s.closed
+			FROM loan_terms t JOIN loan_state s ON s.id = t.id;
+		DROP TABLE loan_terms;
+		DROP TABLE loan_state;
+		CREATE INDEX loans_borrower ON loans(borrower);
+		CREATE INDEX loans_bank ON loans(bank);
+		UPDATE meta SET value = '3' WHERE key = 'schema_version';" ||
+		fail "could not write a version 3 ledger"
+}
+
+# loan_objects FILE: what the schema holds for the loans, as SQL.
+loan_objects() {
+	sqlite3 "$1" "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'loan%' ORDER BY name"
 }
 
 # version FILE: the schema version, then the audit tables.
@@ -100,10 +126,10 @@ expect_eq "$(sqlite3 v2.db "SELECT COUNT(*), SUM(length(hashes)) / 32 FROM audit
 	"10|$((2 * 300 - 4))" "300 events store 2n - popcount(n) hashes, in ten tiles"
 expect_eq "$(sqlite3 v2.db "SELECT size FROM checkpoints")" 270 "one checkpoint kept, at 270 events"
 
-# ---- version 2 to 3, by a read-only command -----------------------------------------
+# ---- version 2 to 4, by a read-only command -----------------------------------------
 load_v2 "$MCG_DB"
 ok_run balance --format csv
-expect_eq "$(version "$MCG_DB")" "3 audit_edge audit_nodes " "upgraded to version 3"
+expect_eq "$(version "$MCG_DB")" "4 audit_edge audit_nodes " "upgraded to version 4, through 3"
 # The stored hashes version 3 keeps are copied from version 2's: the one
 # complete subtree of 256 events, and for each level the latest complete
 # subtree (300 events: levels 0 to 8).
@@ -117,6 +143,16 @@ expect_eq "$(sqlite3 "$MCG_DB" "SELECT size, hex(hashes) FROM audit_edge")" "300
 	"the edge: the latest complete subtree of each level"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM audit_edge")" 1 "one edge row"
 stored "$MCG_DB" >v3-stored.txt
+# The loans as version 2 held them, now in loan_terms and loan_state and
+# read through the view, which the upgrade made as `mcg init` does.
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT * FROM loans ORDER BY id")" \
+	"$(sqlite3 v2.db "SELECT * FROM loans ORDER BY id")" "every loan as version 2 held it"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM loan_terms; SELECT COUNT(*) FROM loan_state")" \
+	"$(sqlite3 v2.db "SELECT COUNT(*) FROM loans; SELECT COUNT(*) FROM loans")" "a terms row and a state row a loan"
+expect_rc 0 --db fresh.db init --name Fresh
+expect_eq "$(loan_objects "$MCG_DB")" "$(loan_objects fresh.db)" "the loans' tables, indexes and view as a new ledger has them"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'loans_%'")" 0 \
+	"nothing left of version 3's loans table"
 # Every balance, root, proof and checkpoint as version 2 had them.
 expect_outputs "$MCG_DB" "version 2 upgraded by a read-only command"
 ok_run audit verify --checkpoint checkpoint.txt
@@ -141,16 +177,41 @@ ok_run audit consistency 300 320
 ok_run check
 expect_outputs "$MCG_DB" "the proofs after growing" proofs
 
-# ---- version 1 to 3, by a read-only command -----------------------------------------
+# ---- version 1 to 4, by a read-only command -----------------------------------------
 load_v2 v1.db
 to_v1 v1.db
 expect_eq "$(version v1.db)" "1 audit_hashes " "a version 1 ledger"
 expect_eq "$(sqlite3 v1.db "SELECT COUNT(*), MAX(idx) FROM audit_hashes")" "596|595" "one row a hash"
 expect_rc 0 --db v1.db --keys "$MCG_DB.keys" audit verify --checkpoint checkpoint.txt
-expect_eq "$(version v1.db)" "3 audit_edge audit_nodes " "version 1 upgraded to 3 at once"
+expect_eq "$(version v1.db)" "4 audit_edge audit_nodes " "version 1 upgraded to 4 at once"
 expect_eq "$(stored v1.db)" "$(cat v3-stored.txt)" "the same nodes and edge as from version 2"
 expect_outputs v1.db "version 1 upgraded by a read-only command"
 expect_rc 0 --db v1.db --keys "$MCG_DB.keys" check
+
+# ---- version 3 to 4 -------------------------------------------------------------------
+# by a read-only command, then by a write: an import that repays L1.
+for how in read write; do
+	load_v2 v3.db
+	expect_rc 0 --db v3.db --keys "$MCG_DB.keys" balance
+	to_v3 v3.db
+	expect_eq "$(version v3.db)" "3 audit_edge audit_nodes " "$how: a version 3 ledger"
+	loans_v3=$(sqlite3 v3.db "SELECT * FROM loans ORDER BY id")
+	if [ "$how" = read ]; then
+		expect_outputs v3.db "version 3 upgraded by a read-only command"
+		expect_eq "$(sqlite3 v3.db "SELECT * FROM loans ORDER BY id")" "$loans_v3" \
+			"read: every loan as version 3 held it"
+	else
+		printf 'ref,date,type,loan,principal,interest,dpd,amount\nv3-r1,2026-02-01,repay,L1,100.00,5.00,,\n' >repay.csv
+		expect_rc 0 --db v3.db --keys "$MCG_DB.keys" import repay.csv
+		# 39,900.00 - 100.00; GA 50% of it.
+		expect_eq "$(sqlite3 v3.db "SELECT status, outstanding, ga FROM loans WHERE id = 'L1'")" \
+			"active|3980000|1990000" "write: the repayment changes the upgraded loan"
+	fi
+	expect_eq "$(version v3.db)" "4 audit_edge audit_nodes " "version 3 upgraded by a $how"
+	expect_eq "$(loan_objects v3.db)" "$(loan_objects fresh.db)" "$how: the loans' schema as a new ledger has it"
+	expect_rc 0 --db v3.db --keys "$MCG_DB.keys" check
+	expect_rc 0 --db v3.db --keys "$MCG_DB.keys" audit verify --checkpoint checkpoint.txt
+done
 
 # ---- versions 1 and 2 upgraded by a write ----------------------------------------------
 for v in 1 2; do
@@ -158,7 +219,7 @@ for v in 1 2; do
 	[ "$v" = 1 ] && to_v1 w.db
 	expect_rc 0 --db w.db --keys "$MCG_DB.keys" contribute A 7.00 --kind fund --date 2026-01-22
 	expect_contains "$OUT" "event 301" "version $v: the write is recorded after the upgrade"
-	expect_eq "$(version w.db)" "3 audit_edge audit_nodes " "version $v upgraded by a write"
+	expect_eq "$(version w.db)" "4 audit_edge audit_nodes " "version $v upgraded by a write"
 	expect_rc 0 --db w.db --keys "$MCG_DB.keys" audit verify --checkpoint checkpoint.txt
 	expect_contains "$OUT" "301 events and their postings match the log" "version $v: verifies after the write"
 	expect_rc 0 --db w.db --keys "$MCG_DB.keys" audit consistency 300 301
@@ -273,5 +334,5 @@ expect_eq "$?:$(cat race1.err)" "0:" "the first of two at once: upgraded or foun
 wait "$two"
 expect_eq "$?:$(cat race2.err)" "0:" "the second of two at once: upgraded or found upgraded"
 wait "$locker"
-expect_eq "$(version race.db)" "3 audit_edge audit_nodes " "upgraded once"
+expect_eq "$(version race.db)" "4 audit_edge audit_nodes " "upgraded once"
 expect_rc 0 --db race.db --keys "$MCG_DB.keys" audit verify --checkpoint checkpoint.txt
