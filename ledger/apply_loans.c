@@ -282,6 +282,21 @@ static int optional_int(const mcg_event *ev, const char *key, int64_t min,
 	return MCG_OK;
 }
 
+/* Steps one of the two inserts of a new loan.  mcg_loan_get found no
+ * loan `id` (the view needs both rows), so a row the insert collides with
+ * is half a loan, left by a change made by hand: damage, not bad input. */
+static int insert_loan_row(mcg_ledger *L, sqlite3_stmt *st, const char *table,
+			   const char *id, mcg_error *err)
+{
+	int rc = mcg_db_step_done(L, st, err, "adding a loan");
+
+	if (rc && (sqlite3_errcode(mcg_ledger_db(L)) & 0xff) == SQLITE_CONSTRAINT)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "%s already holds loan '%s', which the ledger does not know:"
+				     " the state is damaged (mcg check says more)", table, id);
+	return rc;
+}
+
 static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
 		       const char *borrower, const char *bank,
 		       int64_t principal, const int64_t *rate_bp,
@@ -303,7 +318,7 @@ static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
 	if (term_months)
 		sqlite3_bind_int64(st, 6, *term_months);
 	sqlite3_bind_int(st, 7, ev->date_days);
-	rc = mcg_db_step_done(L, st, err, "adding a loan");
+	rc = insert_loan_row(L, st, "loan_terms", id, err);
 	st = rc ? NULL : mcg_db_stmt(L,
 		"INSERT INTO loan_state(id, status, outstanding, ga, dpd, closed)"
 		" VALUES(?1, 'applied', ?2, 0, 0, NULL)", err);
@@ -311,7 +326,7 @@ static int insert_loan(mcg_ledger *L, const mcg_event *ev, const char *id,
 		return rc ? rc : err->code;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, principal);
-	return mcg_db_step_done(L, st, err, "adding a loan");
+	return insert_loan_row(L, st, "loan_state", id, err);
 }
 
 int mcg_apply_loan_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)

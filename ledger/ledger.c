@@ -279,20 +279,22 @@ static int migrate_2_to_3(mcg_ledger *L, mcg_error *err)
  * Version 3 to 4: a loan's terms and its changing figures, one `loans` row
  * in version 3, become a row of loan_terms and a row of loan_state, and
  * `loans` the view that joins them (schema.c says why).  Every figure is
- * copied as it is; the events and the audit log are not touched.
+ * copied as it is; the events and the audit log are not touched.  The
+ * table is dropped, not renamed out of the way: SQLite's rename would
+ * point views of the user's own that read `loans` at the dropped table,
+ * where after the drop they read the view of the same name.
  */
 static int migrate_3_to_4(mcg_ledger *L, mcg_error *err)
 {
-	/* Out of the way of the view of the same name; its indexes go with it. */
-	int rc = mcg_db_exec(L, "ALTER TABLE loans RENAME TO loans_v3", err);
+	int rc = mcg_db_exec(L, MCG_SCHEMA_LOAN_TABLES_SQL, err);
 
-	rc = rc ? rc : mcg_db_exec(L, mcg_schema_loans_sql, err);
 	rc = rc ? rc : mcg_db_exec(L,
 		"INSERT INTO loan_terms(id, borrower, bank, principal, rate_bp, term_months, opened)"
-		" SELECT id, borrower, bank, principal, rate_bp, term_months, opened FROM loans_v3;"
+		" SELECT id, borrower, bank, principal, rate_bp, term_months, opened FROM loans;"
 		"INSERT INTO loan_state(id, status, outstanding, ga, dpd, closed)"
-		" SELECT id, status, outstanding, ga, dpd, closed FROM loans_v3;"
-		"DROP TABLE loans_v3", err);
+		" SELECT id, status, outstanding, ga, dpd, closed FROM loans;"
+		"DROP TABLE loans", err);
+	rc = rc ? rc : mcg_db_exec(L, MCG_SCHEMA_LOANS_VIEW_SQL, err);
 	return rc ? rc : mcg_db_exec(L, "UPDATE meta SET value = '4' WHERE key = 'schema_version'",
 				     err);
 }

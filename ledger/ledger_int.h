@@ -131,8 +131,9 @@ struct mcg_ledger {
 extern const char mcg_schema_sql[];
 
 /* The loans' tables and view of schema version 4 (schema.c), which the
- * migration from version 3 creates too. */
-#define MCG_SCHEMA_LOANS_SQL \
+ * migration from version 3 creates too: the tables, then the view, once
+ * version 3's table of the same name is gone. */
+#define MCG_SCHEMA_LOAN_TABLES_SQL \
 	"CREATE TABLE loan_terms(" \
 	" id TEXT PRIMARY KEY," \
 	" borrower TEXT NOT NULL," \
@@ -152,13 +153,13 @@ extern const char mcg_schema_sql[];
 	" outstanding INTEGER NOT NULL," \
 	" ga INTEGER NOT NULL,"            /* GA now, DOMAIN.md section 4 */ \
 	" dpd INTEGER NOT NULL,"           /* latest days past due reported */ \
-	" closed INTEGER) WITHOUT ROWID;" \
+	" closed INTEGER) WITHOUT ROWID;"
+#define MCG_SCHEMA_LOANS_VIEW_SQL \
 	"CREATE VIEW loans AS SELECT t.id AS id, t.borrower AS borrower," \
 	" t.bank AS bank, t.principal AS principal, t.rate_bp AS rate_bp," \
 	" t.term_months AS term_months, s.outstanding AS outstanding," \
 	" s.status AS status, s.ga AS ga, s.dpd AS dpd, t.opened AS opened," \
 	" s.closed AS closed FROM loan_terms t JOIN loan_state s ON s.id = t.id;"
-extern const char mcg_schema_loans_sql[];
 
 /*
  * A prepared statement for a SQL literal, cached for the ledger's life.

@@ -3,10 +3,10 @@
  * calibration (see query.h).
  *
  * The state tables are the projection the apply functions maintain
- * (schema.c): loans.ga is always GA of DOMAIN.md section 4, balances hold
+ * (schema.c): loans.ga (loan_state.ga) is always GA of DOMAIN.md section 4, balances hold
  * every account.  These functions only read them.
  *
- * Speed.  One member's exposure goes through loans_borrower and
+ * Speed.  One member's exposure goes through loan_terms_borrower and
  * pledges_member and then primary keys, so its cost does not grow with the
  * portfolio.  The whole portfolio is aggregated in one merge pass over the
  * loans, the deposit balances and the pledges, all in loan id order (see

@@ -83,7 +83,7 @@ typedef struct mcg_exposure {
 
 /*
  * The exposure of one member with its detail.  Reads through the indexes
- * on loans(borrower) and pledges(member): the cost grows with the member's
+ * on loan_terms(borrower) and pledges(member): the cost grows with the member's
  * own loans and pledges, not with the portfolio.  MCG_EINPUT if the member
  * is not known.  Free with mcg_exposure_free.
  */

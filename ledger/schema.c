@@ -20,10 +20,10 @@
  * row did, and that write-back costs half as much (docs/PERFORMANCE.md,
  * schema version 4).  The view `loans` joins them back into the row
  * version 3 stored, for every query that reads a loan (and for anyone
- * reading the file with sqlite3); writes go to the two tables.
+ * reading the file with sqlite3); writes go to the two tables.  The
+ * tables and the view are in ledger_int.h, for the upgrade to make them
+ * alike.
  */
-const char mcg_schema_loans_sql[] = MCG_SCHEMA_LOANS_SQL;
-
 const char mcg_schema_sql[] =
 	/* Facts fixed at init, and the schema version. */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -78,7 +78,8 @@ const char mcg_schema_sql[] =
 	" status TEXT NOT NULL,"
 	" joined INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE banks(bic TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;"
-	MCG_SCHEMA_LOANS_SQL
+	MCG_SCHEMA_LOAN_TABLES_SQL
+	MCG_SCHEMA_LOANS_VIEW_SQL
 	"CREATE TABLE guarantees("
 	" loan TEXT PRIMARY KEY,"
 	" seq INTEGER NOT NULL,"

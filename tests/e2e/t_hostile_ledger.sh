@@ -172,6 +172,39 @@ for t in events postings audit_edge; do
 	expect_contains "$ERR" "mcg: error: " "audit prove with $t damaged says so"
 done
 
+# ---- the view loans, and half a loan ------------------------------------------------------
+# Every reader of a loan goes through the view loans (schema version 4):
+# one changed or dropped by hand is found by check, which compares it with
+# the view mcg makes, as it compares the tables.  A view of one's own is
+# left alone.
+view_sql=$(sqlite3 "$MCG_DB" "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'loans'")
+expect_contains "$view_sql" "FROM loan_terms t JOIN loan_state s" "the view joins the two tables"
+cp "$MCG_DB" view.db
+sqlite3 view.db "DROP VIEW loans; $view_sql WHERE t.id <> 'L1'" || fail "could not change the view"
+expect_eq "$(sqlite3 view.db "SELECT COUNT(*) FROM loans")" 0 "the changed view hides L1"
+on_file 4 view.db check
+expect_contains "$ERR" "check failed: view loans is not as mcg made it" "check finds a changed view"
+cp "$MCG_DB" view.db
+sqlite3 view.db "DROP VIEW loans" || fail "could not drop the view"
+on_file 4 view.db check
+expect_contains "$ERR" "check failed: view loans is not as mcg made it" "check finds a dropped view"
+cp "$MCG_DB" view.db
+sqlite3 view.db "CREATE VIEW my_loans AS SELECT id, outstanding FROM loans" || fail "could not add a view"
+expect_rc 0 --db view.db --keys "$MCG_DB.keys" check
+# Half a loan (its terms deleted by hand): the view does not know it, so
+# adding it again meets the state row left behind: damage, exit 4, not a
+# database error, and nothing written.
+for half in loan_terms loan_state; do
+	cp "$MCG_DB" half.db
+	sqlite3 half.db "DELETE FROM $half WHERE id = 'L1'" || fail "could not delete from $half"
+	other=loan_state; [ "$half" = loan_state ] && other=loan_terms
+	on_file 4 half.db loan add L1 --borrower A --bank BANKITMM --principal 100 --date 2026-02-01
+	expect_contains "$ERR" "$other already holds loan 'L1', which the ledger does not know: the state is damaged" \
+		"loan add over half a loan ($half deleted)"
+	on_file 4 half.db check
+	expect_contains "$ERR" "table $half lacks a row the events give" "check names what $half lacks"
+done
+
 # ---- a read-only ledger, for a user who may only read ------------------------------------
 # As root every file is writable; the test runs the binary as nobody when
 # it can (setpriv), with the ledger and its folder not writable by it.
