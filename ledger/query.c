@@ -484,10 +484,10 @@ static int iter_load_accounts(mcg_exposure_iter *it, mcg_error *err)
 }
 
 /*
- * borrowed, guaranteed, deposit and pledged in one merge pass.  Three
- * cursors walk their tables' primary keys in loan id order: the loans, the
- * deposit:<loan> balances ("deposit:" + id sorts as id does) and the
- * pledges (loan, member).  Every read is sequential; there is no lookup
+ * borrowed, guaranteed, deposit and pledged in one merge pass.  Four
+ * cursors walk their tables' primary keys in loan id order: the loans'
+ * terms and their state, the deposit:<loan> balances ("deposit:" + id
+ * sorts as id does) and the pledges (loan, member).  Every read is sequential; there is no lookup
  * per loan and no query per member.
  */
 struct cursor {
@@ -548,15 +548,17 @@ static int flush_loan_pledges(mcg_exposure_iter *it, struct pledge_set *set,
 	return rc;
 }
 
-/* The loan under the loans cursor: its borrower's figures. */
-static int merge_loan(mcg_exposure_iter *it, struct cursor *loans, struct cursor *dep,
-		      struct cursor *pl, struct pledge_set *set, mcg_error *err)
+/* The loan under the terms cursor, whose state is under the state
+ * cursor: its borrower's figures. */
+static int merge_loan(mcg_exposure_iter *it, struct cursor *terms, struct cursor *state,
+		      struct cursor *dep, struct cursor *pl, struct pledge_set *set,
+		      mcg_error *err)
 {
-	sqlite3_stmt *st = loans->st;
-	const char *id = loans->key;
-	const char *status = (const char *)sqlite3_column_text(st, 2);
-	int64_t outstanding = sqlite3_column_int64(st, 3), ga = sqlite3_column_int64(st, 4);
-	struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(st, 1));
+	const char *id = terms->key;
+	const char *status = (const char *)sqlite3_column_text(state->st, 1);
+	int64_t outstanding = sqlite3_column_int64(state->st, 2);
+	int64_t ga = sqlite3_column_int64(state->st, 3);
+	struct member_acc *a = acc_find(it, (const char *)sqlite3_column_text(terms->st, 1));
 	int rc;
 
 	if (!a || !status)
@@ -595,12 +597,16 @@ static int merge_loan(mcg_exposure_iter *it, struct cursor *loans, struct cursor
 
 static int iter_merge_loans(mcg_exposure_iter *it, mcg_error *err)
 {
-	struct cursor loans = { 0 }, dep = { 0 }, pl = { 0 };
+	struct cursor terms = { 0 }, state = { 0 }, dep = { 0 }, pl = { 0 };
 	struct pledge_set set = { 0 };
 	int rc;
 
-	rc = cursor_open(it->L, &loans,
-			 "SELECT id, borrower, status, outstanding, ga FROM loans ORDER BY id", err);
+	/* A loan's two rows (schema.c) as two cursors: the view `loans`
+	 * would look each loan's state up, a B-tree descent a loan. */
+	rc = cursor_open(it->L, &terms, "SELECT id, borrower FROM loan_terms ORDER BY id", err);
+	rc = rc ? rc : cursor_open(it->L, &state,
+				   "SELECT id, status, outstanding, ga FROM loan_state ORDER BY id",
+				   err);
 	rc = rc ? rc : cursor_open(it->L, &dep,
 				   "SELECT substr(account, 9), balance FROM balances"
 				   " WHERE account >= 'deposit:' AND account < 'deposit;'"
@@ -608,14 +614,21 @@ static int iter_merge_loans(mcg_exposure_iter *it, mcg_error *err)
 	rc = rc ? rc : cursor_open(it->L, &pl,
 				   "SELECT loan, member, amount FROM pledges ORDER BY loan, member",
 				   err);
-	rc = rc ? rc : cursor_step(it->L, &loans, err);
+	rc = rc ? rc : cursor_step(it->L, &terms, err);
+	rc = rc ? rc : cursor_step(it->L, &state, err);
 	rc = rc ? rc : cursor_step(it->L, &dep, err);
 	rc = rc ? rc : cursor_step(it->L, &pl, err);
-	while (!rc && loans.key) {
-		rc = merge_loan(it, &loans, &dep, &pl, &set, err);
-		rc = rc ? rc : cursor_step(it->L, &loans, err);
+	while (!rc && terms.key) {
+		rc = cursor_seek(it->L, &state, terms.key, err);
+		if (!rc && (!state.key || strcmp(state.key, terms.key) != 0))
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "loan '%.40s' has no state: the state is damaged (mcg check says more)",
+					   terms.key);
+		rc = rc ? rc : merge_loan(it, &terms, &state, &dep, &pl, &set, err);
+		rc = rc ? rc : cursor_step(it->L, &terms, err);
 	}
-	sqlite3_finalize(loans.st);
+	sqlite3_finalize(terms.st);
+	sqlite3_finalize(state.st);
 	sqlite3_finalize(dep.st);
 	sqlite3_finalize(pl.st);
 	pledge_set_free(&set);

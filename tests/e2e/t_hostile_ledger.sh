@@ -204,6 +204,10 @@ for half in loan_terms loan_state; do
 	on_file 4 half.db check
 	expect_contains "$ERR" "table $half lacks a row the events give" "check names what $half lacks"
 done
+# The whole portfolio's exposure walks the terms and the state side by
+# side: terms without a state is damage it names.
+on_file 4 half.db exposure --format csv
+expect_contains "$ERR" "loan 'L1' has no state: the state is damaged" "exposure of the portfolio over half a loan"
 
 # ---- a read-only ledger, for a user who may only read ------------------------------------
 # As root every file is writable; the test runs the binary as nobody when
