@@ -191,6 +191,12 @@ expect_contains "$ERR" "check failed: view loans is not as mcg made it" "check f
 cp "$MCG_DB" view.db
 sqlite3 view.db "CREATE VIEW my_loans AS SELECT id, outstanding FROM loans" || fail "could not add a view"
 expect_rc 0 --db view.db --keys "$MCG_DB.keys" check
+# mcg makes no trigger: one added by hand runs inside mcg's own writes.
+cp "$MCG_DB" view.db
+sqlite3 view.db "CREATE TRIGGER skim AFTER UPDATE ON loan_state BEGIN SELECT 1; END" ||
+	fail "could not add a trigger"
+on_file 4 view.db check
+expect_contains "$ERR" "check failed: trigger skim on loan_state is not mcg's" "check finds a trigger"
 # Half a loan (its terms deleted by hand): the view does not know it, so
 # adding it again meets the state row left behind: damage, exit 4, not a
 # database error, and nothing written.
