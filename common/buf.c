@@ -38,8 +38,7 @@ static size_t buf_limit(const mcg_buf *b)
 	return b->max ? b->max : MCG_BUF_DEFAULT_MAX;
 }
 
-/* Makes room for `more` bytes plus the terminator. */
-static int buf_grow(mcg_buf *b, size_t more)
+static int buf_grow_slow(mcg_buf *b, size_t more)
 {
 	size_t need, cap;
 	char *p;
@@ -52,12 +51,27 @@ static int buf_grow(mcg_buf *b, size_t more)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
+	/* Never room beyond the limit: buf_grow's fast path relies on it. */
+	if (cap > buf_limit(b) + 1)
+		cap = buf_limit(b) + 1;
 	p = realloc(b->data, cap);
 	if (!p)
 		return MCG_ESYS;
 	b->data = p;
 	b->cap = cap;
 	return MCG_OK;
+}
+
+/* Makes room for `more` bytes plus the terminator.  An import's events
+ * call this 16 times each (the canonical bytes, the stored fields) into
+ * buffers that long had the room: that case first, inline.  A room that
+ * fits is within the limit too, since buf_grow_slow makes no more room
+ * than the limit. */
+static inline int buf_grow(mcg_buf *b, size_t more)
+{
+	if (more < b->cap - b->len)
+		return MCG_OK;
+	return buf_grow_slow(b, more);
 }
 
 int mcg_buf_reserve(mcg_buf *b, size_t more)
