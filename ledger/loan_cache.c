@@ -25,6 +25,7 @@
  * memory stays bounded whatever the size of the import.
  */
 #include "apply.h"
+#include "key_cursor.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -372,35 +373,18 @@ int mcg_loan_cache_flush(mcg_ledger *L, mcg_error *err)
  * then its guarantee's): the first file of the full bench scale spent
  * half its time so, on 100,000 loans.  The three tables are keyed by the
  * loan id: three scans in id order, merged here, read them all
- * sequentially.  (The view `loans` would look the terms up loan by loan.)
+ * sequentially (key_cursor.h).  (The view `loans` would look the terms up
+ * loan by loan.)
  */
-
-/* Steps st until its first column, a loan id, is id or past it; *step is
- * SQLite's last answer, and the result 1 when st's row is id's. */
-static int seek_id(sqlite3_stmt *st, int *step, const char *id)
-{
-	int cmp = 1;
-
-	/* All three in SQLite's BINARY order of the same TEXT key, which is
-	 * strcmp's. */
-	while (*step == SQLITE_ROW &&
-	       (cmp = strcmp((const char *)sqlite3_column_text(st, 0), id)) < 0)
-		*step = sqlite3_step(st);
-	return *step == SQLITE_ROW && cmp == 0;
-}
-
-static int scan_failed(int step)
-{
-	return step != SQLITE_ROW && step != SQLITE_DONE;
-}
+#define LOANS "reading the loans"
 
 int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err)
 {
-	sqlite3_stmt *st = NULL, *te = NULL, *gu = NULL;
+	mcg_key_cursor st = { 0 }, te = { 0 }, gu = { 0 };
 	uint64_t most = rows_expected < MCG_LOAN_CACHE_MAX / 4 ? rows_expected * 2
 							       : MCG_LOAN_CACHE_MAX / 2;
 	int64_t open_loans;
-	int ss = SQLITE_DONE, ts = SQLITE_DONE, gs = SQLITE_DONE, rc;
+	int rc;
 
 	if (!L->in_txn)
 		return MCG_OK;
@@ -419,58 +403,52 @@ int mcg_loan_cache_preload(mcg_ledger *L, uint64_t rows_expected, mcg_error *err
 				      NULL, NULL, &open_loans, NULL, err);
 	if (rc || open_loans == 0 || (uint64_t)open_loans > most)
 		return rc;
-	if (sqlite3_prepare_v2(L->db, "SELECT id, outstanding, status, ga, dpd FROM loan_state"
-			       " WHERE status IN ('active', 'defaulted', 'called') ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(L->db, "SELECT id, borrower, bank, principal FROM loan_terms"
-			       " ORDER BY id", -1, &te, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(L->db, "SELECT loan, coverage_bp, cap FROM guarantees ORDER BY loan",
-			       -1, &gu, NULL) != SQLITE_OK) {
-		rc = mcg_db_error(L, err, "reading the loans");
-		goto out;
-	}
-	room_for(L, (size_t)open_loans);   /* without it, the cache grows as it goes */
-	ts = sqlite3_step(te);
-	gs = sqlite3_step(gu);
-	while ((ss = sqlite3_step(st)) == SQLITE_ROW) {
+	rc = mcg_key_cursor_open(L, &st, "SELECT id, outstanding, status, ga, dpd FROM loan_state"
+				 " WHERE status IN ('active', 'defaulted', 'called') ORDER BY id",
+				 LOANS, err);
+	rc = rc ? rc : mcg_key_cursor_open(L, &te, "SELECT id, borrower, bank, principal"
+					   " FROM loan_terms ORDER BY id", LOANS, err);
+	rc = rc ? rc : mcg_key_cursor_open(L, &gu, "SELECT loan, coverage_bp, cap FROM guarantees"
+					   " ORDER BY loan", LOANS, err);
+	if (!rc)
+		room_for(L, (size_t)open_loans);   /* without it, the cache grows as it goes */
+	rc = rc ? rc : mcg_key_cursor_step(L, &te, err);
+	rc = rc ? rc : mcg_key_cursor_step(L, &gu, err);
+	rc = rc ? rc : mcg_key_cursor_step(L, &st, err);
+	for (; !rc && st.key; rc = rc ? rc : mcg_key_cursor_step(L, &st, err)) {
 		mcg_loan_cached *e;
 		mcg_loan_row row;
 
-		memset(&row, 0, sizeof(row));
-		mcg_strlcpy(row.id, (const char *)sqlite3_column_text(st, 0), sizeof(row.id));
 		/* A state without terms is damage `mcg check` names; left
 		 * out, the loan is read through the view, which knows it not. */
-		if (!seek_id(te, &ts, row.id)) {
-			if (scan_failed(ts))
-				break;
+		rc = mcg_key_cursor_seek(L, &te, st.key, err);
+		if (rc || !mcg_key_cursor_at(&te, st.key))
 			continue;
-		}
-		mcg_strlcpy(row.borrower, (const char *)sqlite3_column_text(te, 1),
+		memset(&row, 0, sizeof(row));
+		mcg_strlcpy(row.id, st.key, sizeof(row.id));
+		mcg_strlcpy(row.borrower, (const char *)sqlite3_column_text(te.st, 1),
 			    sizeof(row.borrower));
-		mcg_strlcpy(row.bank, (const char *)sqlite3_column_text(te, 2), sizeof(row.bank));
-		row.principal_minor = sqlite3_column_int64(te, 3);
-		row.outstanding_minor = sqlite3_column_int64(st, 1);
-		mcg_strlcpy(row.status, (const char *)sqlite3_column_text(st, 2), sizeof(row.status));
-		row.ga_minor = sqlite3_column_int64(st, 3);
-		row.dpd_days = sqlite3_column_int(st, 4);
+		mcg_strlcpy(row.bank, (const char *)sqlite3_column_text(te.st, 2), sizeof(row.bank));
+		row.principal_minor = sqlite3_column_int64(te.st, 3);
+		row.outstanding_minor = sqlite3_column_int64(st.st, 1);
+		mcg_strlcpy(row.status, (const char *)sqlite3_column_text(st.st, 2),
+			    sizeof(row.status));
+		row.ga_minor = sqlite3_column_int64(st.st, 3);
+		row.dpd_days = sqlite3_column_int(st.st, 4);
 		rc = mcg_loan_cache_put(L, &row, &e, err);
 		if (rc || !e)
 			break;
-		if (seek_id(gu, &gs, row.id)) {
-			e->coverage_bp = sqlite3_column_int(gu, 1);
-			e->has_cap = sqlite3_column_type(gu, 2) != SQLITE_NULL;
-			e->cap_minor = sqlite3_column_int64(gu, 2);
+		rc = mcg_key_cursor_seek(L, &gu, row.id, err);
+		if (!rc && mcg_key_cursor_at(&gu, row.id)) {
+			e->coverage_bp = sqlite3_column_int(gu.st, 1);
+			e->has_cap = sqlite3_column_type(gu.st, 2) != SQLITE_NULL;
+			e->cap_minor = sqlite3_column_int64(gu.st, 2);
 			e->terms_loaded = 1;
 		}
-		if (scan_failed(gs))
-			break;
 	}
-	if (!rc && (scan_failed(ss) || scan_failed(ts) || scan_failed(gs)))
-		rc = mcg_db_error(L, err, "reading the loans");
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(te);
-	sqlite3_finalize(gu);
+	mcg_key_cursor_close(&st);
+	mcg_key_cursor_close(&te);
+	mcg_key_cursor_close(&gu);
 	return rc;
 }
 

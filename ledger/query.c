@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "key_cursor.h"
 #include "ledger_int.h"
 #include "money.h"
 
@@ -483,56 +484,6 @@ static int iter_load_accounts(mcg_exposure_iter *it, mcg_error *err)
 	return rc;
 }
 
-/*
- * borrowed, guaranteed, deposit and pledged in one merge pass.  Four
- * cursors walk their tables' primary keys in loan id order: the loans'
- * terms and their state, the deposit:<loan> balances ("deposit:" + id
- * sorts as id does) and the pledges (loan, member).  Every read is sequential; there is no lookup
- * per loan and no query per member.
- */
-struct cursor {
-	sqlite3_stmt *st;
-	const char *key;          /* column 0 of the current row, or NULL at the end */
-};
-
-static int cursor_open(mcg_ledger *L, struct cursor *c, const char *sql,
-		       mcg_error *err)
-{
-	c->key = NULL;
-	if (sqlite3_prepare_v2(L->db, sql, -1, &c->st, NULL) != SQLITE_OK) {
-		c->st = NULL;
-		return mcg_db_error(L, err, "reading the portfolio");
-	}
-	return MCG_OK;
-}
-
-static int cursor_step(mcg_ledger *L, struct cursor *c, mcg_error *err)
-{
-	int rc = sqlite3_step(c->st);
-
-	c->key = NULL;
-	if (rc == SQLITE_ROW) {
-		c->key = (const char *)sqlite3_column_text(c->st, 0);
-		if (!c->key)
-			return mcg_error_set(err, MCG_EINTEGRITY, "a NULL id: the state is damaged");
-		return MCG_OK;
-	}
-	if (rc == SQLITE_DONE)
-		return MCG_OK;
-	return mcg_db_error(L, err, "reading the portfolio");
-}
-
-/* Moves c to the first row whose key is not below id. */
-static int cursor_seek(mcg_ledger *L, struct cursor *c, const char *id,
-		       mcg_error *err)
-{
-	int rc = MCG_OK;
-
-	while (!rc && c->key && strcmp(c->key, id) < 0)
-		rc = cursor_step(L, c, err);
-	return rc;
-}
-
 static int flush_loan_pledges(mcg_exposure_iter *it, struct pledge_set *set,
 			      int64_t ga, const char *loan, mcg_error *err)
 {
@@ -550,8 +501,8 @@ static int flush_loan_pledges(mcg_exposure_iter *it, struct pledge_set *set,
 
 /* The loan under the terms cursor, whose state is under the state
  * cursor: its borrower's figures. */
-static int merge_loan(mcg_exposure_iter *it, struct cursor *terms, struct cursor *state,
-		      struct cursor *dep, struct cursor *pl, struct pledge_set *set,
+static int merge_loan(mcg_exposure_iter *it, mcg_key_cursor *terms, mcg_key_cursor *state,
+		      mcg_key_cursor *dep, mcg_key_cursor *pl, struct pledge_set *set,
 		      mcg_error *err)
 {
 	const char *id = terms->key;
@@ -568,17 +519,17 @@ static int merge_loan(mcg_exposure_iter *it, struct cursor *terms, struct cursor
 		return overflow(err, "borrowed total", a->id);
 	if (mcg_add(a->guaranteed, ga, &a->guaranteed))
 		return overflow(err, "guaranteed total", a->id);
-	rc = cursor_seek(it->L, dep, id, err);
-	if (!rc && dep->key && strcmp(dep->key, id) == 0) {
+	rc = mcg_key_cursor_seek(it->L, dep, id, err);
+	if (!rc && mcg_key_cursor_at(dep, id)) {
 		int64_t d;
 
 		if (negate(sqlite3_column_int64(dep->st, 1), &d) || mcg_add(a->deposit, d, &a->deposit))
 			return overflow(err, "deposit total", a->id);
-		rc = cursor_step(it->L, dep, err);
+		rc = mcg_key_cursor_step(it->L, dep, err);
 	}
-	rc = rc ? rc : cursor_seek(it->L, pl, id, err);
+	rc = rc ? rc : mcg_key_cursor_seek(it->L, pl, id, err);
 	set->n = 0;
-	while (!rc && pl->key && strcmp(pl->key, id) == 0) {
+	while (!rc && mcg_key_cursor_at(pl, id)) {
 		struct member_acc *g = acc_find(it, (const char *)sqlite3_column_text(pl->st, 1));
 
 		if (!g)
@@ -588,49 +539,60 @@ static int merge_loan(mcg_exposure_iter *it, struct cursor *terms, struct cursor
 		if (counts_as_pledged(status) &&
 		    pledge_set_push(set, sqlite3_column_int64(pl->st, 2), (size_t)(g - it->acc)))
 			return mcg_error_set(err, MCG_ESYS, "out of memory");
-		rc = cursor_step(it->L, pl, err);
+		rc = mcg_key_cursor_step(it->L, pl, err);
 	}
 	if (!rc && set->n)
 		rc = flush_loan_pledges(it, set, ga, id, err);
 	return rc;
 }
 
+/*
+ * borrowed, guaranteed, deposit and pledged in one merge pass.  Four
+ * cursors (key_cursor.h) walk their tables' primary keys in loan id
+ * order: the loans' terms and their state, the deposit:<loan> balances
+ * ("deposit:" + id sorts as id does) and the pledges (loan, member).
+ * Every read is sequential; there is no lookup per loan and no query per
+ * member.
+ */
+#define PORTFOLIO "reading the portfolio"
+
 static int iter_merge_loans(mcg_exposure_iter *it, mcg_error *err)
 {
-	struct cursor terms = { 0 }, state = { 0 }, dep = { 0 }, pl = { 0 };
+	mcg_key_cursor terms = { 0 }, state = { 0 }, dep = { 0 }, pl = { 0 };
 	struct pledge_set set = { 0 };
 	int rc;
 
 	/* A loan's two rows (schema.c) as two cursors: the view `loans`
 	 * would look each loan's state up, a B-tree descent a loan. */
-	rc = cursor_open(it->L, &terms, "SELECT id, borrower FROM loan_terms ORDER BY id", err);
-	rc = rc ? rc : cursor_open(it->L, &state,
-				   "SELECT id, status, outstanding, ga FROM loan_state ORDER BY id",
-				   err);
-	rc = rc ? rc : cursor_open(it->L, &dep,
-				   "SELECT substr(account, 9), balance FROM balances"
-				   " WHERE account >= 'deposit:' AND account < 'deposit;'"
-				   " ORDER BY account", err);
-	rc = rc ? rc : cursor_open(it->L, &pl,
-				   "SELECT loan, member, amount FROM pledges ORDER BY loan, member",
-				   err);
-	rc = rc ? rc : cursor_step(it->L, &terms, err);
-	rc = rc ? rc : cursor_step(it->L, &state, err);
-	rc = rc ? rc : cursor_step(it->L, &dep, err);
-	rc = rc ? rc : cursor_step(it->L, &pl, err);
+	rc = mcg_key_cursor_open(it->L, &terms, "SELECT id, borrower FROM loan_terms ORDER BY id",
+				 PORTFOLIO, err);
+	rc = rc ? rc : mcg_key_cursor_open(it->L, &state,
+					   "SELECT id, status, outstanding, ga FROM loan_state ORDER BY id",
+					   PORTFOLIO, err);
+	rc = rc ? rc : mcg_key_cursor_open(it->L, &dep,
+					   "SELECT substr(account, 9), balance FROM balances"
+					   " WHERE account >= 'deposit:' AND account < 'deposit;'"
+					   " ORDER BY account", PORTFOLIO, err);
+	rc = rc ? rc : mcg_key_cursor_open(it->L, &pl,
+					   "SELECT loan, member, amount FROM pledges ORDER BY loan, member",
+					   PORTFOLIO, err);
+	rc = rc ? rc : mcg_key_cursor_step(it->L, &terms, err);
+	rc = rc ? rc : mcg_key_cursor_step(it->L, &state, err);
+	rc = rc ? rc : mcg_key_cursor_step(it->L, &dep, err);
+	rc = rc ? rc : mcg_key_cursor_step(it->L, &pl, err);
 	while (!rc && terms.key) {
-		rc = cursor_seek(it->L, &state, terms.key, err);
-		if (!rc && (!state.key || strcmp(state.key, terms.key) != 0))
+		rc = mcg_key_cursor_seek(it->L, &state, terms.key, err);
+		if (!rc && !mcg_key_cursor_at(&state, terms.key))
 			rc = mcg_error_set(err, MCG_EINTEGRITY,
 					   "loan '%.40s' has no state: the state is damaged (mcg check says more)",
 					   terms.key);
 		rc = rc ? rc : merge_loan(it, &terms, &state, &dep, &pl, &set, err);
-		rc = rc ? rc : cursor_step(it->L, &terms, err);
+		rc = rc ? rc : mcg_key_cursor_step(it->L, &terms, err);
 	}
-	sqlite3_finalize(terms.st);
-	sqlite3_finalize(state.st);
-	sqlite3_finalize(dep.st);
-	sqlite3_finalize(pl.st);
+	mcg_key_cursor_close(&terms);
+	mcg_key_cursor_close(&state);
+	mcg_key_cursor_close(&dep);
+	mcg_key_cursor_close(&pl);
 	pledge_set_free(&set);
 	return rc;
 }
