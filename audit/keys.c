@@ -404,6 +404,15 @@ static int open_key(const char *path, int flags, int *fd, mcg_error *err);
 #define ROTATE_TMP ".rotate-tmp"
 #define ROTATE_NEW ".rotate-new"
 
+/* dir/name into out (emptied first). */
+static int sub_path(const char *dir, const char *name, mcg_buf *out, mcg_error *err)
+{
+	mcg_buf_reset(out);
+	if (mcg_buf_printf(out, "%s/%s", dir, name))
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	return MCG_OK;
+}
+
 /* *exists = 1 for a real folder at path (not a link), 0 when absent. */
 static int real_dir(const char *path, int *exists, mcg_error *err)
 {
@@ -441,11 +450,8 @@ static int each_name(const char *dir, const char *what, name_fn fn, void *ctx,
 	while (!rc && (d = readdir(dh)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		mcg_buf_reset(&path);
-		if (mcg_buf_printf(&path, "%s/%s", dir, d->d_name))
-			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-		else
-			rc = fn(path.data, d->d_name, ctx, err);
+		rc = sub_path(dir, d->d_name, &path, err);
+		rc = rc ? rc : fn(path.data, d->d_name, ctx, err);
 	}
 	closedir(dh);
 	mcg_buf_free(&path);
@@ -505,10 +511,9 @@ static int remove_tree(const char *dir, int depth, mcg_error *err)
 
 static int rotate_paths(const char *dir, mcg_buf *tmp, mcg_buf *new_dir, mcg_error *err)
 {
-	if (mcg_buf_printf(tmp, "%s/" ROTATE_TMP, dir) ||
-	    mcg_buf_printf(new_dir, "%s/" ROTATE_NEW, dir))
-		return mcg_error_set(err, MCG_ESYS, "out of memory");
-	return MCG_OK;
+	int rc = sub_path(dir, ROTATE_TMP, tmp, err);
+
+	return rc ? rc : sub_path(dir, ROTATE_NEW, new_dir, err);
 }
 
 int mcg_keys_rotation_pending(const char *dir, mcg_error *err)
@@ -539,11 +544,11 @@ static void rotate_unlock(void)
 static int rotate_lock(const char *dir, mcg_error *err)
 {
 	mcg_buf path = MCG_BUF_INIT;
-	int rc = MCG_OK;
+	int rc = sub_path(dir, ".rotate-lock", &path, err);
 
-	if (mcg_buf_printf(&path, "%s/.rotate-lock", dir)) {
+	if (rc) {
 		mcg_buf_free(&path);
-		return mcg_error_set(err, MCG_ESYS, "out of memory");
+		return rc;
 	}
 	rotate_lock_fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
 			      PRIVATE_KEY_MODE);
@@ -627,8 +632,7 @@ int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err)
 	*resume = 0;
 	rc = check_dir_mode(dir, err);
 	rc = rc ? rc : rotate_paths(dir, &tmp, &new_dir, err);
-	if (!rc && mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir))
-		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = rc ? rc : sub_path(dir, MCG_KEYS_RETIRED_DIR, &retired, err);
 	/* Checked before the handover is signed: a refusal writes nothing. */
 	rc = rc ? rc : real_dir(retired.data, &retired_exists, err);
 	rc = rc ? rc : real_dir(new_dir.data, &new_exists, err);
@@ -737,9 +741,8 @@ int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_erro
 	int exists, rc;
 
 	rc = rotate_paths(dir, &tmp, &new_dir, err);
-	if (!rc && (mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir) ||
-		    mcg_buf_printf(&made, "%s/new", tmp.data)))
-		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = rc ? rc : sub_path(dir, MCG_KEYS_RETIRED_DIR, &retired, err);
+	rc = rc ? rc : sub_path(tmp.data, "new", &made, err);
 	if (!rc && resume)
 		rc = check_pairs(dir, new_dir.data, err);
 	if (rc || resume)
@@ -1049,8 +1052,7 @@ int mcg_keys_each_retired(const char *dir, const char *which,
 	mcg_buf retired = MCG_BUF_INIT;
 	int rc = which_ok(which, err);
 
-	if (!rc && mcg_buf_printf(&retired, "%s/" MCG_KEYS_RETIRED_DIR, dir))
-		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = rc ? rc : sub_path(dir, MCG_KEYS_RETIRED_DIR, &retired, err);
 	/* Absent, it means no key was ever retired; anything else must not
 	 * pass for that (a checkpoint it signed would read as forged). */
 	rc = rc ? rc : each_name(retired.data, "cannot read the retired keys in",

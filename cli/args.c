@@ -37,6 +37,17 @@ static int take_value(cli_flag *f, const char *value, const char *usage,
 	return MCG_OK;
 }
 
+const char *const cli_global_options[CLI_GLOBAL_OPTIONS] = { "db", "keys", "actor" };
+
+int cli_global_option(const char *name, size_t len)
+{
+	for (int k = 0; k < CLI_GLOBAL_OPTIONS; k++)
+		if (strlen(cli_global_options[k]) == len &&
+		    strncmp(cli_global_options[k], name, len) == 0)
+			return k;
+	return -1;
+}
+
 static int parse_flag(cli_args *a, int argc, char **argv, int *i,
 		      const char *usage, mcg_error *err)
 {
@@ -49,9 +60,7 @@ static int parse_flag(cli_args *a, int argc, char **argv, int *i,
 		if (strlen(a->flags[k].name) == len &&
 		    strncmp(a->flags[k].name, arg, len) == 0)
 			f = &a->flags[k];
-	if (!f && ((len == 2 && strncmp(arg, "db", 2) == 0) ||
-		   (len == 4 && strncmp(arg, "keys", 4) == 0) ||
-		   (len == 5 && strncmp(arg, "actor", 5) == 0)))
+	if (!f && cli_global_option(arg, len) >= 0)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "--%.*s is a global option: it goes before the command"
 				     " (mcg --%.*s VALUE %s)", (int)len, arg, (int)len, arg, usage);

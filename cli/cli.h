@@ -72,6 +72,14 @@ typedef struct cli_args {
 int cli_parse(const mcg_cli *cli, int argc, char **argv, cli_args *a, size_t min_pos,
 	      size_t max_pos, mcg_error *err);
 
+/* The options that go before the command, without their "--", in the
+ * order of mcg_cli's db_path, keys_dir and actor (mcg.c reads them; a
+ * command's parser names one given after the command). */
+#define CLI_GLOBAL_OPTIONS 3
+extern const char *const cli_global_options[CLI_GLOBAL_OPTIONS];
+/* Its index for name (len bytes, no "--"), or -1. */
+int cli_global_option(const char *name, size_t len);
+
 /* The running command's usage line, as `mcg COMMAND --help` prints it. */
 const char *cli_usage(const mcg_cli *cli);
 

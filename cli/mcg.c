@@ -146,20 +146,17 @@ static const char *default_actor(void)
 /* Reads --db, --keys, --actor; returns the index of the command word. */
 static int global_options(int argc, char **argv, mcg_cli *cli, mcg_error *err)
 {
+	const char **slots[CLI_GLOBAL_OPTIONS] = { &cli->db_path, &cli->keys_dir, &cli->actor };
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
 		const char *opt = argv[i];
-		const char **slot = NULL;
+		int k = opt[1] == '-' ? cli_global_option(opt + 2, strlen(opt + 2)) : -1;
+		const char **slot;
 
-		if (strcmp(opt, "--db") == 0)
-			slot = &cli->db_path;
-		else if (strcmp(opt, "--keys") == 0)
-			slot = &cli->keys_dir;
-		else if (strcmp(opt, "--actor") == 0)
-			slot = &cli->actor;
-		else
+		if (k < 0)
 			return i;
+		slot = slots[k];
 		if (i + 1 >= argc)
 			return mcg_error_set(err, MCG_EINPUT, "%s needs a value", opt);
 		if (!*argv[i + 1])
