@@ -54,6 +54,31 @@ static int sys_error(mcg_error *err, const char *what, const char *path)
 			     strerror(errno));
 }
 
+/* What a file that should be a regular file is instead, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "something else";
+}
+
+/* The one wording of every key file refused for its kind (a key being
+ * read, an entry of retired/ a rotation checks), so that a link or a FIFO
+ * is named the same whoever meets it. */
+static int not_regular(mcg_error *err, const char *path, mode_t mode, const char *advice)
+{
+	return mcg_error_set(err, MCG_EINPUT, "%s is not a regular file but %s%s", path,
+			     file_kind(mode), advice);
+}
+
 static int which_ok(const char *which, mcg_error *err)
 {
 	if (strcmp(which, MCG_KEY_CHECKPOINT) != 0 &&
@@ -571,9 +596,7 @@ static int regular_entry(const char *path, const struct stat *st, void *ctx, mcg
 {
 	(void)ctx;
 	if (!S_ISREG(st->st_mode))
-		return mcg_error_set(err, MCG_EINPUT,
-				     "%s is not a regular file (a link, a folder, a FIFO):"
-				     " remove it before rotating", path);
+		return not_regular(err, path, st->st_mode, ": remove it before rotating");
 	return MCG_OK;
 }
 
@@ -680,7 +703,8 @@ int mcg_keys_rotate_abandon(const char *dir)
 }
 
 /* A key file's bytes: a regular file, never waited on (a FIFO), and,
- * with O_NOFOLLOW in flags, not reached through a link. */
+ * with O_NOFOLLOW in flags, not reached through a link.  Every public key
+ * mcg reads from a file goes through here (load_public). */
 static int read_whole(const char *path, int flags, mcg_buf *out, mcg_error *err)
 {
 	struct stat st;
@@ -691,7 +715,7 @@ static int read_whole(const char *path, int flags, mcg_buf *out, mcg_error *err)
 	if (fstat(fd, &st) != 0)
 		rc = sys_error(err, "cannot examine", path);
 	else if (!S_ISREG(st.st_mode))
-		rc = mcg_error_set(err, MCG_EINPUT, "key file %s is not a regular file", path);
+		rc = not_regular(err, path, st.st_mode, "");
 	rc = rc ? rc : read_key_file(fd, path, out, err);
 	close(fd);
 	return rc;
@@ -900,10 +924,10 @@ static int open_key(const char *path, int flags, int *fd, mcg_error *err)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "no key file %s (keys are made by `mcg init`)",
 				     path);
+	/* With O_NOFOLLOW, ELOOP says the file named is a symbolic link. */
 	if (errno == ELOOP && (flags & O_NOFOLLOW))
-		return mcg_error_set(err, MCG_EINPUT,
-				     "private key %s is a symbolic link; keep the key file itself in the keys folder",
-				     path);
+		return not_regular(err, path, S_IFLNK,
+				   "; keep the key file itself in the keys folder");
 	return sys_error(err, "cannot open", path);
 }
 
@@ -946,20 +970,18 @@ out_free:
 	return rc;
 }
 
-/* Reads any PEM public key file; checks the kind when `which` is set. */
-static int load_public(const char *path, const char *which, EVP_PKEY **out,
-		       mcg_error *err)
+/* Reads a PEM public key file (read_whole: a regular file, a link
+ * followed only without O_NOFOLLOW in flags); checks the kind when
+ * `which` is set. */
+static int load_public(const char *path, const char *which, int flags,
+		       EVP_PKEY **out, mcg_error *err)
 {
 	mcg_buf pem = MCG_BUF_INIT;
 	EVP_PKEY *key = NULL;
-	int fd, rc;
+	int rc;
 
 	*out = NULL;
-	rc = open_key(path, 0, &fd, err);
-	if (rc)
-		return rc;
-	rc = read_key_file(fd, path, &pem, err);
-	close(fd);
+	rc = read_whole(path, flags, &pem, err);
 	if (!rc)
 		rc = parse_pem(&pem, 0, path, &key, err);
 	if (!rc && which)
@@ -985,7 +1007,7 @@ int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
 	if (mcg_keys_path(dir, which, 0, &path) != MCG_OK)
 		rc = mcg_error_set(err, MCG_EINPUT, "key path too long");
 	else
-		rc = load_public(path.data, which, out, err);
+		rc = load_public(path.data, which, 0, out, err);
 	mcg_buf_free(&path);
 	return rc;
 }
@@ -993,7 +1015,7 @@ int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
 int mcg_keys_load_public_file(const char *path, EVP_PKEY **out,
 			      mcg_error *err)
 {
-	return load_public(path, NULL, out, err);
+	return load_public(path, NULL, 0, out, err);
 }
 
 /* The SIZE of a retired key's name in retired/, WHICH-SIZE.pub (the last
@@ -1027,7 +1049,11 @@ struct retired_walk {
 };
 
 /* Other names are not opened at all: what else lies in retired/ is not
- * ours to judge here (a rotation checks it, check_retired_files). */
+ * ours to judge here (a rotation checks it, check_retired_files).  A key's
+ * name is opened as a rotation reads it (retire_public): never through a
+ * link, which would let anyone who can plant one in the keys folder vouch
+ * for checkpoints with a key kept elsewhere, and never waiting on a FIFO;
+ * anything but a regular file is refused, naming what it is. */
 static int retired_entry(const char *path, const char *name, void *ctx, mcg_error *err)
 {
 	const struct retired_walk *w = ctx;
@@ -1037,7 +1063,7 @@ static int retired_entry(const char *path, const char *name, void *ctx, mcg_erro
 
 	if (!retired_size(name, w->which, &size))
 		return MCG_OK;
-	rc = load_public(path, NULL, &key, err);
+	rc = load_public(path, NULL, O_NOFOLLOW, &key, err);
 	if (rc)
 		return rc;
 	rc = w->fn(w->ctx, key, size, err);

@@ -64,11 +64,14 @@ int mcg_keys_rotation_pending(const char *dir, mcg_error *err);
 int mcg_keys_load_private(const char *dir, const char *which, EVP_PKEY **out,
 			  mcg_error *err);
 
-/* Loads a public key from the .pub file.  The caller frees *out. */
+/* Loads a public key from the .pub file, which must be a regular file (a
+ * FIFO is refused at once, not waited on; a link is followed).  The
+ * caller frees *out. */
 int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
 			 mcg_error *err);
 
-/* Loads a public key from any PEM file (a bank's copy). */
+/* Loads a public key from any PEM file (a bank's copy), a regular file
+ * (a link is followed). */
 int mcg_keys_load_public_file(const char *path, EVP_PKEY **out,
 			      mcg_error *err);
 
@@ -92,9 +95,11 @@ typedef int (*mcg_keys_retired_fn)(void *ctx, EVP_PKEY *key, long long size,
  * is not WHICH-SIZE.pub (SIZE: 1 to 18 digits) is passed over; a file so
  * named that does not load as a public key stops the walk with its error
  * (a damaged keys folder), so every one is loaded whatever fn does with
- * the others.  The file is read as load_public_file reads it: a link is
- * followed and the kind is not checked.  No retired/ at all is no key;
- * one that cannot be read is MCG_ESYS.
+ * the others.  Each is opened without following a link and without
+ * waiting on a FIFO: a link, a FIFO, a folder or anything else but a
+ * regular file so named stops the walk (MCG_EINPUT, naming the path and
+ * what it is), as a rotation refuses it.  The kind of key is not checked.
+ * No retired/ at all is no key; one that cannot be read is MCG_ESYS.
  */
 int mcg_keys_each_retired(const char *dir, const char *which,
 			  mcg_keys_retired_fn fn, void *ctx, mcg_error *err);

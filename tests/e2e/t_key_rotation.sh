@@ -175,6 +175,49 @@ expect_rc 4 audit verify
 rm -f "mcg.db.keys/retired/checkpoint-1.pub"
 ok_run audit verify
 
+# A retired key is read as a rotation reads it: a symbolic link in
+# retired/ is refused, never followed (else whoever plants one could make
+# a key kept elsewhere vouch for checkpoints), a FIFO is refused at once,
+# never waited on, a folder is refused.  The keys folder is damaged, as
+# with a file that is no key: audit verify and statement verify (whose
+# checkpoint the retired key signed) exit 4, naming the file and what it
+# is, and write nothing.
+# retired_refused WHAT NEEDLE: both commands, bounded in time.
+retired_refused() {
+	rr_listing=$(ls -la mcg.db.keys mcg.db.keys/retired)
+	rr_rows=$(snapshot)
+	for rr_cmd in "audit verify" \
+		"statement verify old.xml --pubkey mcg.db.keys/retired/statement-$N.pub"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$MCG" $rr_cmd >"$T_DIR/.out" 2>"$T_DIR/.err"
+		RC=$?
+		ERR=$(cat "$T_DIR/.err")
+		expect_eq "$RC" 4 "$1 in retired/: mcg $rr_cmd (stderr: $ERR)"
+		expect_contains "$ERR" "$2" "$1 in retired/: mcg $rr_cmd names it"
+		expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "$1 in retired/: mcg $rr_cmd, one error line"
+	done
+	expect_eq "$(snapshot)" "$rr_rows" "$1 in retired/: the ledger unchanged"
+	expect_eq "$(ls -la mcg.db.keys mcg.db.keys/retired)" "$rr_listing" \
+		"$1 in retired/: the keys folder unchanged"
+}
+# A link to the very key that signed the old checkpoints, kept elsewhere.
+mkdir -m 700 kept-elsewhere
+mv "mcg.db.keys/retired/checkpoint-$N.pub" kept-elsewhere/
+ln -s "$T_DIR/kept-elsewhere/checkpoint-$N.pub" "mcg.db.keys/retired/checkpoint-$N.pub"
+retired_refused "a link" "retired/checkpoint-$N.pub is not a regular file but a symbolic link"
+expect_eq "$(cmp -s leaked.keys/checkpoint.pub "kept-elsewhere/checkpoint-$N.pub" && echo same)" same \
+	"the link's target untouched"
+rm "mcg.db.keys/retired/checkpoint-$N.pub"
+mv "kept-elsewhere/checkpoint-$N.pub" mcg.db.keys/retired/
+ok_run audit verify
+mkfifo -m 0644 mcg.db.keys/retired/checkpoint-999.pub
+retired_refused "a FIFO" "retired/checkpoint-999.pub is not a regular file but a FIFO"
+rm mcg.db.keys/retired/checkpoint-999.pub
+mkdir -m 700 mcg.db.keys/retired/checkpoint-999.pub
+retired_refused "a folder" "retired/checkpoint-999.pub is not a regular file but a folder"
+rmdir mcg.db.keys/retired/checkpoint-999.pub
+ok_run audit verify
+
 # A retired/ that cannot be read is not "no key retired" (which would
 # read as a forged checkpoint): exit 1, naming it.
 mv mcg.db.keys/retired retired.aside

@@ -460,3 +460,56 @@ Test(audit_keys, failed_create_removes_what_it_made)
 	cr_assert_neq(access(path, F_OK), 0, "%s left behind", path);
 	tmp_remove(&t);
 }
+
+static int count_retired(void *ctx, EVP_PKEY *key, long long size, mcg_error *err)
+{
+	(void)key, (void)err;
+	cr_assert_eq(size, 7);
+	(*(int *)ctx)++;
+	return MCG_OK;
+}
+
+/* A retired key is opened as a rotation opens it: a link in retired/ is
+ * refused, not followed, and a FIFO or a folder so named is refused at
+ * once, each named for what it is. */
+Test(audit_keys, each_retired_refuses_what_is_not_a_regular_file)
+{
+	static const char *const kinds[3] = { "a symbolic link", "a FIFO", "a folder" };
+	struct tmp t;
+	char retired[256], path[320], pub[256];
+	mcg_error err;
+	int seen = 0;
+
+	create(&t);
+	snprintf(retired, sizeof(retired), "%s/retired", t.keys);
+	snprintf(path, sizeof(path), "%s/checkpoint-7.pub", retired);
+	snprintf(pub, sizeof(pub), "%s/checkpoint.pub", t.keys);
+	cr_assert_eq(mkdir(retired, 0700), 0);
+	/* A regular file so named is loaded and handed over. */
+	cr_assert_eq(link(pub, path), 0);
+	cr_assert_eq(mcg_keys_each_retired(t.keys, MCG_KEY_CHECKPOINT, count_retired,
+					   &seen, &err), 0, "%s", err.msg);
+	cr_assert_eq(seen, 1);
+	cr_assert_eq(unlink(path), 0);
+	for (int i = 0; i < 3; i++) {
+		char want[400];
+
+		if (i == 0)
+			cr_assert_eq(symlink(pub, path), 0);
+		else if (i == 1)
+			cr_assert_eq(mkfifo(path, 0600), 0);
+		else
+			cr_assert_eq(mkdir(path, 0700), 0);
+		seen = 0;
+		cr_assert_eq(mcg_keys_each_retired(t.keys, MCG_KEY_CHECKPOINT,
+						   count_retired, &seen, &err),
+			     MCG_EINPUT, "%s", kinds[i]);
+		cr_assert_eq(seen, 0, "%s was followed or read", kinds[i]);
+		snprintf(want, sizeof(want), "%s is not a regular file but %s", path,
+			 kinds[i]);
+		cr_assert(strstr(err.msg, want) != NULL, "%s", err.msg);
+		cr_assert_eq(i == 2 ? rmdir(path) : unlink(path), 0);
+	}
+	rmdir(retired);
+	tmp_remove(&t);
+}
