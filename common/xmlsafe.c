@@ -2,10 +2,12 @@
 #include "xmlsafe.h"
 #include "buf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -59,6 +61,233 @@ out_close:
 	return rc;
 }
 
+/*
+ * The encoding, checked before libxml2 reads a byte.  libxml2 words a file
+ * in the wrong encoding as "Input is not proper UTF-8, indicate encoding !"
+ * or, for a bad byte in a comment, "Start tag expected, '<' not found", and
+ * takes a UTF-16 byte order mark over a declaration that says UTF-8.  Here
+ * a document read as UTF-8 (a UTF-8 byte order mark, an XML declaration
+ * naming UTF-8, or none naming any encoding: XML's default) is checked
+ * byte by byte, and the first byte sequence that is not UTF-8, or not a
+ * character XML allows (a NUL, a control character, U+FFFE, U+FFFF), is
+ * named with its line and column (in characters, from 1, as libxml2
+ * counts them).  A document that declares another encoding (ISO-8859-1,
+ * UTF-16 with its mark) is left to libxml2, as before.
+ */
+#define XML_DECL_SCAN_MAX 256    /* characters of <?xml ...?> looked at */
+#define ENCODING_NAME_MAX 40
+
+/* The prefix of data as ASCII text: every byte (step 1), or the low
+ * byte of each UTF-16 unit (step 2, lo the low byte's offset), up to the
+ * first unit that is not ASCII.  out holds at least XML_DECL_SCAN_MAX + 1. */
+static void ascii_prefix(const unsigned char *p, size_t len, size_t step,
+			 size_t lo, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i + step <= len && n < XML_DECL_SCAN_MAX; i += step) {
+		unsigned char c = p[i + lo];
+
+		if (c == 0 || c >= 0x80 || (step == 2 && p[i + 1 - lo] != 0))
+			break;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+}
+
+static int is_decl_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The encoding an XML declaration at the start of text names, into name
+ * ("" when there is no declaration or it names none). */
+static void declared_encoding(const char *text, char name[ENCODING_NAME_MAX + 1])
+{
+	const char *end, *at;
+	char quote;
+	size_t n = 0;
+
+	name[0] = '\0';
+	if (strncmp(text, "<?xml", 5) != 0 || !is_decl_space(text[5]))
+		return;
+	end = strstr(text, "?>");
+	at = strstr(text, "encoding");
+	if (!end || !at || at > end || !is_decl_space(at[-1]))
+		return;
+	at += strlen("encoding");
+	while (is_decl_space(*at))
+		at++;
+	if (*at++ != '=')
+		return;
+	while (is_decl_space(*at))
+		at++;
+	quote = *at++;
+	if (quote != '"' && quote != '\'')
+		return;
+	while (at[n] && at[n] != quote && n < ENCODING_NAME_MAX &&
+	       (isalnum((unsigned char)at[n]) || strchr("._-", at[n])))
+		n++;
+	if (at[n] == quote) {
+		memcpy(name, at, n);
+		name[n] = '\0';
+	}
+}
+
+/* A byte order mark that says one encoding under a declaration that names
+ * another: XML calls that a fatal error, libxml2 lets the mark win. */
+static int mark_contradicts(const char *name, const char *mark, const char *bytes,
+			    const char *declared, const char *advice, mcg_error *err)
+{
+	return mcg_error_set(err, MCG_EINPUT,
+			     "%s:1:1: the file begins with a %s byte order mark (%s) but declares"
+			     " encoding \"%s\": %s",
+			     name, mark, bytes, declared, advice);
+}
+
+/* Where a check of the characters stopped: its line and column. */
+struct text_pos {
+	size_t line, col;
+};
+
+/* A character XML does not allow (XML 1.0, production Char), named. */
+static int not_a_char(const char *name, const struct text_pos *at, unsigned long v,
+		      mcg_error *err)
+{
+	if (v == 0)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s:%zu:%zu: a NUL byte, which XML does not allow",
+				     name, at->line, at->col);
+	if (v < 0x20)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s:%zu:%zu: a control character (byte 0x%02lX), which XML"
+				     " does not allow", name, at->line, at->col, v);
+	return mcg_error_set(err, MCG_EINPUT,
+			     "%s:%zu:%zu: the character U+%04lX, which XML does not allow",
+			     name, at->line, at->col, v);
+}
+
+/* The bytes of one UTF-8 sequence that is not UTF-8, for its message. */
+static int not_utf8(const char *name, const struct text_pos *at, const unsigned char *p,
+		    size_t n, int declared, mcg_error *err)
+{
+	char bytes[32] = "";
+	size_t used = 0;
+
+	for (size_t k = 0; k < n && used + 6 < sizeof(bytes); k++)
+		used += (size_t)snprintf(bytes + used, sizeof(bytes) - used, "%s0x%02X",
+					 k ? " " : "", p[k]);
+	return mcg_error_set(err, MCG_EINPUT, "%s:%zu:%zu: not valid UTF-8 (%s %s)%s", name,
+			     at->line, at->col, n > 1 ? "bytes" : "byte", bytes,
+			     declared ? ", the encoding the file declares: save it as UTF-8"
+				      : ": with no encoding declared, XML is UTF-8; save the"
+					" file as UTF-8, or declare its encoding");
+}
+
+/* The length of the UTF-8 sequence at p (at most len bytes) and its value
+ * in *v; 0 when it is not UTF-8 (RFC 3629: no overlong form, no
+ * surrogate, nothing past U+10FFFF), with *bad the bytes to name: the
+ * lead byte alone when it cannot start a sequence or the sequence is cut
+ * short, the whole sequence when it decodes to a value UTF-8 forbids. */
+static size_t utf8_char(const unsigned char *p, size_t len, unsigned long *v, size_t *bad)
+{
+	static const unsigned long least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 :
+		   p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+
+	*bad = 1;
+	if (n == 0 || n > len)
+		return 0;
+	*v = n == 1 ? p[0] : p[0] & (0x7Fu >> n);
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		*v = (*v << 6) | (p[k] & 0x3Fu);
+	}
+	*bad = n;
+	if (*v < least[n] || (*v >= 0xD800 && *v <= 0xDFFF) || *v > 0x10FFFF)
+		return 0;
+	return n;
+}
+
+/* Every character of p (len bytes, UTF-8) one XML allows, or the first
+ * that is not, named with its place. */
+static int check_utf8(const unsigned char *p, size_t len, const char *name, int declared,
+		      mcg_error *err)
+{
+	struct text_pos at = { 1, 1 };
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned long v = 0;
+		size_t bad, n = utf8_char(p + i, len - i, &v, &bad);
+
+		if (n == 0)
+			return not_utf8(name, &at, p + i, bad, declared, err);
+		if ((v < 0x20 && v != '\t' && v != '\n' && v != '\r') ||
+		    v == 0xFFFE || v == 0xFFFF)
+			return not_a_char(name, &at, v, err);
+		if (v == '\n') {
+			at.line++;
+			at.col = 1;
+		} else {
+			at.col++;
+		}
+		i += n;
+	}
+	return MCG_OK;
+}
+
+/* The first four bytes by which libxml2 (xmlDetectCharEncoding) tells a
+ * document with no mark to be UCS-4, UTF-16 or EBCDIC ("<" or "<?" in
+ * each): not ours to read as UTF-8. */
+static int other_encoding_start(const unsigned char *p, size_t len)
+{
+	static const char starts[][4] = {
+		{ 0, 0, 0, '<' }, { '<', 0, 0, 0 }, { 0, 0, '<', 0 }, { 0, '<', 0, 0 },
+		{ '<', 0, '?', 0 }, { 0, '<', 0, '?' }, { 0x4C, 0x6F, (char)0xA7, (char)0x94 },
+	};
+
+	for (size_t i = 0; len >= 4 && i < sizeof(starts) / sizeof(starts[0]); i++)
+		if (memcmp(p, starts[i], 4) == 0)
+			return 1;
+	return 0;
+}
+
+static int check_encoding(const char *data, size_t len, const char *name, mcg_error *err)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	char text[XML_DECL_SCAN_MAX + 1], declared[ENCODING_NAME_MAX + 1];
+	int utf8_mark = len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF;
+	int utf16_le = len >= 2 && p[0] == 0xFF && p[1] == 0xFE;
+	int utf16_be = len >= 2 && p[0] == 0xFE && p[1] == 0xFF;
+
+	if (utf16_le || utf16_be) {
+		ascii_prefix(p + 2, len - 2, 2, utf16_le ? 0 : 1, text);
+		declared_encoding(text, declared);
+		if (declared[0] && strncasecmp(declared, "UTF-16", 6) != 0)
+			return mark_contradicts(name, "UTF-16", utf16_le ? "0xFF 0xFE" : "0xFE 0xFF",
+						declared, "save it as UTF-8 without the mark,"
+						" or declare UTF-16", err);
+		return MCG_OK;
+	}
+	if (other_encoding_start(p, len))
+		return MCG_OK;
+	if (utf8_mark) {
+		p += 3;
+		len -= 3;
+	}
+	ascii_prefix(p, len, 1, 0, text);
+	declared_encoding(text, declared);
+	if (declared[0] && strcasecmp(declared, "UTF-8") != 0 && strcasecmp(declared, "UTF8") != 0) {
+		if (utf8_mark)
+			return mark_contradicts(name, "UTF-8", "0xEF 0xBB 0xBF", declared,
+						"declare UTF-8, or save it without the mark", err);
+		return MCG_OK;
+	}
+	return check_utf8(p, len, name, declared[0] != '\0', err);
+}
+
 /* 1: fine; 0: nested too deep; -1: holds an entity reference. */
 static int element_depth_ok(xmlNodePtr node, int depth)
 {
@@ -91,6 +320,8 @@ int mcg_xml_parse_memory(const char *data, size_t len, const char *name,
 				     name, MCG_XML_BYTES_MAX);
 	if (len > (size_t)INT32_MAX)
 		return mcg_error_set(err, MCG_EINPUT, "%s: XML too large", name);
+	if (check_encoding(data, len, name, err))
+		return MCG_EINPUT;
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return mcg_error_set(err, MCG_ESYS, "out of memory");

@@ -25,7 +25,11 @@
  * Parses XML held in memory.  `name` names the input in errors (a file
  * path).  On success *out is a document the caller frees with xmlFreeDoc.
  * Returns MCG_EINPUT for malformed, oversized, too deep or DTD-bearing
- * input.
+ * input, and for input read as UTF-8 (a UTF-8 byte order mark, a
+ * declaration of UTF-8, or none of another encoding) that is not UTF-8 or
+ * holds a character XML does not allow (a NUL byte, a control character),
+ * or whose byte order mark contradicts its declared encoding: each named
+ * in mcg's words as "name:LINE:COL: not valid UTF-8 (byte 0xE9)...".
  */
 int mcg_xml_parse_memory(const char *data, size_t len, const char *name,
 			 xmlDocPtr *out, mcg_error *err);

@@ -40,6 +40,52 @@ expect_contains "$ERR" "too large" "size limit named"
 # Deep nesting.
 { i=0; while [ $i -lt 200 ]; do printf '<a>'; i=$((i+1)); done; } > deep.xml
 expect_unchanged 2 rules load deep.xml --date 2026-01-03
+# A file in the wrong encoding is named in mcg's words, at its line and
+# column (in characters), not in libxml2's ("Input is not proper UTF-8,
+# indicate encoding !", or "Start tag expected" for a bad byte in a
+# comment); exit 2, one line, nothing written, by load and check alike.
+# encoding_refused FILE NEEDLE
+encoding_refused() {
+	expect_unchanged 2 rules load "$1" --date 2026-01-03
+	expect_contains "$ERR" "mcg: error: $2" "$1: rules load words it"
+	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "$1: one error line"
+	expect_rc 2 rules check "$1"
+	expect_contains "$ERR" "mcg: error: $2" "$1: rules check words it"
+}
+# with_line2 TEXT: default.xml with the line TEXT (printf escapes) as line 2.
+with_line2() {
+	head -n 1 default.xml
+	# shellcheck disable=SC2059
+	printf "$1\n"
+	tail -n +2 default.xml
+}
+with_line2 '<!-- caf\303\050 -->' >c328.xml
+encoding_refused c328.xml "c328.xml:2:9: not valid UTF-8 (byte 0xC3), the encoding the file declares"
+with_line2 '<!-- a\000b -->' >nul.xml
+encoding_refused nul.xml "nul.xml:2:7: a NUL byte, which XML does not allow"
+with_line2 '<!-- bell \007 -->' >control.xml
+encoding_refused control.xml "control.xml:2:11: a control character (byte 0x07)"
+# A Latin-1 é in a rule's figure, on that rule's line.
+cov_line=$(grep -n '<coverage_max>' default.xml | cut -d: -f1)
+cov_col=$(awk '/<coverage_max>/ { print index($0, "<coverage_max>") + 15; exit }' default.xml)
+sed 's|<coverage_max>80<|<coverage_max>8\o3510<|' default.xml >latin1.xml
+encoding_refused latin1.xml "latin1.xml:$cov_line:$cov_col: not valid UTF-8 (byte 0xE9)"
+# The same with no XML declaration: UTF-8 is XML's default, said so.
+tail -n +2 latin1.xml >latin1-undeclared.xml
+encoding_refused latin1-undeclared.xml \
+	"latin1-undeclared.xml:$((cov_line - 1)):$cov_col: not valid UTF-8 (byte 0xE9): with no encoding declared, XML is UTF-8"
+# A UTF-16 byte order mark on a file that declares UTF-8 (libxml2 would
+# take the mark's word for it).
+{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE default.xml; } >utf16.xml
+encoding_refused utf16.xml \
+	"utf16.xml:1:1: the file begins with a UTF-16 byte order mark (0xFF 0xFE) but declares encoding \"UTF-8\""
+# What it declares, it may be: Latin-1 declared as such, UTF-16 as UTF-16.
+sed 's|encoding="UTF-8"|encoding="ISO-8859-1"|' latin1.xml >latin1-declared.xml
+expect_rc 2 rules check latin1-declared.xml
+expect_contains "$ERR" "latin1-declared.xml:$cov_line:" "a declared Latin-1 file is read, its figure refused by line"
+expect_contains "$ERR" "coverage_max" "a declared Latin-1 file: the figure named"
+{ printf '\377\376'; sed 's|encoding="UTF-8"|encoding="UTF-16"|' default.xml | iconv -f UTF-8 -t UTF-16LE; } >utf16-declared.xml
+ok_run rules check utf16-declared.xml
 # A refused init leaves no ledger behind.
 expect_rc 2 --db other.db init --name X --rules xxe.xml
 [ ! -e other.db ] && [ ! -e other.db.keys ] && ok || fail "refused init left files behind"

@@ -502,3 +502,83 @@ Test(rules_parse, not_xml_and_empty_and_missing_files)
 	cr_assert_eq(parse_text("<rules xmlns=\"urn:mcg:rules:1\" version=\"1\">",
 				2, &r, &err), MCG_EINPUT);
 }
+
+/* mcg_xml_parse_memory of len bytes: MCG_OK (the document freed), or the
+ * refusal's message in err. */
+static int parse_bytes(const char *xml, size_t len, mcg_error *err)
+{
+	xmlDocPtr doc = NULL;
+	int rc;
+
+	mcg_error_clear(err);
+	rc = mcg_xml_parse_memory(xml, len, "enc.xml", &doc, err);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+#define PARSE_BYTES(lit, err) parse_bytes(lit, sizeof(lit) - 1, err)
+
+/* A document read as UTF-8 is checked before libxml2 sees it: the first
+ * byte sequence that is not UTF-8, or a character XML does not allow, is
+ * named in mcg's words at its line and column (characters, from 1). */
+Test(rules_parse, encoding_errors_are_named_with_their_place)
+{
+	static const struct {
+		const char *xml;
+		size_t len;
+		const char *want;
+	} bad[] = {
+#define BAD(lit, want) { lit, sizeof(lit) - 1, want }
+		BAD("<r>\n<!-- caf\xC3\x28 -->\n</r>", "enc.xml:2:9: not valid UTF-8 (byte 0xC3):"),
+		BAD("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<r>\xE9</r>",
+		    "enc.xml:2:4: not valid UTF-8 (byte 0xE9), the encoding the file declares"),
+		/* Columns count characters: é and 陶 are one each. */
+		BAD("<r>\xC3\xA9\xE9\x99\xB6\xE9</r>", "enc.xml:1:6: not valid UTF-8 (byte 0xE9)"),
+		BAD("<r a='\xC0\xAF'/>", "enc.xml:1:7: not valid UTF-8 (byte 0xC0)"),
+		BAD("<r>\xE0\x80\xAF</r>", "enc.xml:1:4: not valid UTF-8 (bytes 0xE0 0x80 0xAF)"),
+		BAD("<r>\xED\xA0\x80</r>", "enc.xml:1:4: not valid UTF-8 (bytes 0xED 0xA0 0x80)"),
+		BAD("<r>\xF4\x90\x80\x80</r>", "enc.xml:1:4: not valid UTF-8 (bytes 0xF4 0x90 0x80 0x80)"),
+		BAD("<r/>\n\xE2\x82", "enc.xml:2:1: not valid UTF-8 (byte 0xE2)"),
+		BAD("<r>a\0b</r>", "enc.xml:1:5: a NUL byte, which XML does not allow"),
+		BAD("\0<r/>", "enc.xml:1:1: a NUL byte"),
+		BAD("<r>\x1b[31m</r>", "enc.xml:1:4: a control character (byte 0x1B)"),
+		BAD("<r>\xEF\xBF\xBE</r>", "enc.xml:1:4: the character U+FFFE"),
+		/* After a UTF-8 mark, columns count from the first character. */
+		BAD("\xEF\xBB\xBF<r>\xE9</r>", "enc.xml:1:4: not valid UTF-8 (byte 0xE9)"),
+		BAD("\xEF\xBB\xBF<?xml version='1.0' encoding='ISO-8859-1'?><r/>",
+		    "enc.xml:1:1: the file begins with a UTF-8 byte order mark (0xEF 0xBB 0xBF)"
+		    " but declares encoding \"ISO-8859-1\""),
+		BAD("\xFF\xFE<\0?\0x\0m\0l\0 \0v\0e\0r\0s\0i\0o\0n\0=\0'\0\x31\0.\0\x30\0'\0 \0"
+		    "e\0n\0c\0o\0d\0i\0n\0g\0=\0'\0U\0T\0F\0-\0\x38\0'\0?\0>\0<\0r\0/\0>\0",
+		    "enc.xml:1:1: the file begins with a UTF-16 byte order mark (0xFF 0xFE)"
+		    " but declares encoding \"UTF-8\""),
+#undef BAD
+	};
+	mcg_error err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(parse_bytes(bad[i].xml, bad[i].len, &err), MCG_EINPUT,
+			     "case %zu accepted", i);
+		cr_assert(contains(err.msg, bad[i].want), "case %zu: %s", i, err.msg);
+	}
+}
+
+/* What is UTF-8 and XML's characters reads as before, and a document
+ * that declares another encoding (or is UTF-16 with its mark) is left to
+ * libxml2. */
+Test(rules_parse, encodings_that_hold_are_read)
+{
+	mcg_error err;
+
+	cr_assert_eq(PARSE_BYTES("<r>caf\xC3\xA9 \xE9\x99\xB6 \xF0\x9F\x98\x80\t\r\n</r>", &err),
+		     MCG_OK, "%s", err.msg);
+	cr_assert_eq(PARSE_BYTES("\xEF\xBB\xBF<?xml version='1.0' encoding='UTF-8'?><r/>", &err),
+		     MCG_OK, "%s", err.msg);
+	cr_assert_eq(PARSE_BYTES("<?xml version='1.0' encoding='ISO-8859-1'?><r>caf\xE9</r>", &err),
+		     MCG_OK, "%s", err.msg);
+	cr_assert_eq(PARSE_BYTES("\xFF\xFE<\0r\0/\0>\0", &err), MCG_OK, "%s", err.msg);
+	cr_assert_eq(PARSE_BYTES("\xFE\xFF\0<\0?\0x\0m\0l\0 \0v\0e\0r\0s\0i\0o\0n\0=\0'\0\x31\0.\0"
+				 "\x30\0'\0 \0e\0n\0c\0o\0d\0i\0n\0g\0=\0'\0U\0T\0F\0-\0\x31\0\x36"
+				 "\0'\0?\0>\0<\0r\0/\0>", &err),
+		     MCG_OK, "%s", err.msg);
+}
