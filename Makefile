@@ -121,7 +121,7 @@ demo: deps
 	$(MAKE) all
 	MCG=$(abspath $(MCG)) sh scripts/demo.sh
 
-# `make bench [SCALE=small|default|full|FACTOR]`: generate a consortium, set
+# `make bench [SCALE=small|medium|default|FACTOR]`: generate a consortium, set
 # it up, import the banks' reports and measure mcg against its baselines in
 # one run (bench/run.sh, docs/PERFORMANCE.md).  It prints; it never fails on
 # speed.  The tools are built here, beside the binary.
