@@ -140,28 +140,6 @@ static int split_words(char *line, char **words)
 	}
 }
 
-/* The command named by words[0] (and words[1] for two-word names). */
-static const cli_command *find_command(int argc, char **argv, int *words)
-{
-	for (size_t i = 0; i < cli_n_commands; i++) {
-		const char *name = cli_commands[i].name;
-		const char *space = strchr(name, ' ');
-
-		if (space && argc >= 2 &&
-		    strncmp(name, argv[0], (size_t)(space - name)) == 0 &&
-		    argv[0][space - name] == '\0' && strcmp(space + 1, argv[1]) == 0) {
-			*words = 2;
-			return &cli_commands[i];
-		}
-	}
-	for (size_t i = 0; i < cli_n_commands; i++)
-		if (strcmp(cli_commands[i].name, argv[0]) == 0) {
-			*words = 1;
-			return &cli_commands[i];
-		}
-	return NULL;
-}
-
 static int parse_count(const char *text, unsigned long long *out)
 {
 	unsigned long long v = 0;
@@ -239,7 +217,7 @@ int main(int argc, char **argv)
 			rc = 2;
 			break;
 		}
-		cmd = find_command(n - 1, words + 1, &used);
+		cmd = cli_find_command(n - 1, words + 1, &used);
 		if (!cmd) {
 			fprintf(stderr, "%s:%llu: unknown command %s\n", script, lineno, words[1]);
 			rc = 2;

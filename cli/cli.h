@@ -141,6 +141,10 @@ typedef struct cli_command {
 
 extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;
+/* The command argv[0] names (with argv[1], for a two-word name such as
+ * "member add"; a two-word name wins over a one-word one), and in *words
+ * how many words of argv it took; NULL when none. */
+const cli_command *cli_find_command(int argc, char **argv, int *words);
 
 int cmd_init(mcg_cli *, int, char **, mcg_error *);
 int cmd_member_add(mcg_cli *, int, char **, mcg_error *);

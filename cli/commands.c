@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
 #define RECORD_HELP \
 	"  --date YYYY-MM-DD  the business date (default: today, UTC); never before\n" \
 	"                     the latest date already recorded\n" \
@@ -265,3 +267,26 @@ const cli_command cli_commands[] = {
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+/* Shared by main and bench/replay, which runs setup scripts through the
+ * same table. */
+const cli_command *cli_find_command(int argc, char **argv, int *words)
+{
+	for (size_t i = 0; i < cli_n_commands; i++) {
+		const char *name = cli_commands[i].name;
+		const char *space = strchr(name, ' ');
+
+		if (space && argc >= 2 &&
+		    strncmp(name, argv[0], (size_t)(space - name)) == 0 &&
+		    argv[0][space - name] == '\0' && strcmp(space + 1, argv[1]) == 0) {
+			*words = 2;
+			return &cli_commands[i];
+		}
+	}
+	for (size_t i = 0; i < cli_n_commands; i++)
+		if (strcmp(cli_commands[i].name, argv[0]) == 0) {
+			*words = 1;
+			return &cli_commands[i];
+		}
+	return NULL;
+}

@@ -37,28 +37,6 @@ static void print_command_help(const cli_command *c)
 		printf("\n%s", c->help);
 }
 
-/* Finds the command named by argv[0] (and argv[1] for two-word names). */
-static const cli_command *find_command(int argc, char **argv, int *words)
-{
-	for (size_t i = 0; i < cli_n_commands; i++) {
-		const char *name = cli_commands[i].name;
-		const char *space = strchr(name, ' ');
-
-		if (space && argc >= 2 &&
-		    strncmp(name, argv[0], (size_t)(space - name)) == 0 &&
-		    argv[0][space - name] == '\0' && strcmp(space + 1, argv[1]) == 0) {
-			*words = 2;
-			return &cli_commands[i];
-		}
-	}
-	for (size_t i = 0; i < cli_n_commands; i++)
-		if (strcmp(cli_commands[i].name, argv[0]) == 0) {
-			*words = 1;
-			return &cli_commands[i];
-		}
-	return NULL;
-}
-
 /* 1 when command `name` is of the group `word` ("member add", "member"). */
 static int in_group(const char *name, const char *word, size_t len)
 {
@@ -75,11 +53,20 @@ static int unknown_command(const char *word, mcg_error *err)
 	char names[256] = "";
 	size_t len = strlen(word), used = 0;
 
-	if (word[0] == '-' && word[1] == '-')
+	if (word[0] == '-' && word[1] == '-') {
+		for (size_t k = 0; k < CLI_GLOBAL_OPTIONS; k++) {
+			int n = snprintf(names + used, sizeof(names) - used, "%s--%s",
+					 k ? ", " : "", cli_global_options[k]);
+
+			if (n < 0 || (size_t)n >= sizeof(names) - used)
+				break;
+			used += (size_t)n;
+		}
 		return mcg_error_set(err, MCG_EINPUT,
-				     "'%.40s' is not a global option (--db, --keys, --actor):"
+				     "'%.40s' is not a global option (%s):"
 				     " a command's own options go after the command (see mcg --help)",
-				     word);
+				     word, names);
+	}
 	for (size_t i = 0; i < cli_n_commands; i++) {
 		const char *name = cli_commands[i].name;
 
@@ -207,7 +194,7 @@ static int run(int argc, char **argv, mcg_error *err)
 		printf("mcg %s\n", MCG_VERSION);
 		return MCG_OK;
 	}
-	cmd = find_command(argc - i, argv + i, &words);
+	cmd = cli_find_command(argc - i, argv + i, &words);
 	if (!cmd && wants_help(argc - i, argv + i) && print_group_help(argv[i]))
 		return MCG_OK;
 	if (!cmd)
