@@ -1,6 +1,7 @@
 /* Reading hostile XML safely: see xmlsafe.h. */
 #include "xmlsafe.h"
 #include "buf.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -184,32 +185,6 @@ static int not_utf8(const char *name, const struct text_pos *at, const unsigned 
 					" file as UTF-8, or declare its encoding");
 }
 
-/* The length of the UTF-8 sequence at p (at most len bytes) and its value
- * in *v; 0 when it is not UTF-8 (RFC 3629: no overlong form, no
- * surrogate, nothing past U+10FFFF), with *bad the bytes to name: the
- * lead byte alone when it cannot start a sequence or the sequence is cut
- * short, the whole sequence when it decodes to a value UTF-8 forbids. */
-static size_t utf8_char(const unsigned char *p, size_t len, unsigned long *v, size_t *bad)
-{
-	static const unsigned long least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 :
-		   p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-
-	*bad = 1;
-	if (n == 0 || n > len)
-		return 0;
-	*v = n == 1 ? p[0] : p[0] & (0x7Fu >> n);
-	for (size_t k = 1; k < n; k++) {
-		if ((p[k] & 0xC0) != 0x80)
-			return 0;
-		*v = (*v << 6) | (p[k] & 0x3Fu);
-	}
-	*bad = n;
-	if (*v < least[n] || (*v >= 0xD800 && *v <= 0xDFFF) || *v > 0x10FFFF)
-		return 0;
-	return n;
-}
-
 /* Every character of p (len bytes, UTF-8) one XML allows, or the first
  * that is not, named with its place. */
 static int check_utf8(const unsigned char *p, size_t len, const char *name, int declared,
@@ -220,12 +195,11 @@ static int check_utf8(const unsigned char *p, size_t len, const char *name, int 
 
 	while (i < len) {
 		unsigned long v = 0;
-		size_t bad, n = utf8_char(p + i, len - i, &v, &bad);
+		size_t bad, n = mcg_utf8_char(p + i, len - i, &v, &bad);
 
 		if (n == 0)
 			return not_utf8(name, &at, p + i, bad, declared, err);
-		if ((v < 0x20 && v != '\t' && v != '\n' && v != '\r') ||
-		    v == 0xFFFE || v == 0xFFFF)
+		if (!mcg_xml_char_allowed(v))
 			return not_a_char(name, &at, v, err);
 		if (v == '\n') {
 			at.line++;

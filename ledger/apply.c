@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "utf8.h"
 
 struct handler {
 	const char *type;
@@ -175,57 +176,84 @@ int mcg_check_bic(const char *bic, mcg_error *err)
 	return MCG_OK;
 }
 
-/* Length of a valid UTF-8 sequence starting at s, or 0. */
-static size_t utf8_char_len(const unsigned char *s)
+/*
+ * Characters that let one name display as another (Unicode Technical
+ * Report 36, Unicode Security Considerations): the bidirectional
+ * embeddings, overrides and isolates, which reorder what follows them
+ * ("Acme" followed by U+202E shows the rest backwards), and invisible
+ * characters, which make two names that look the same differ.  Not U+200C
+ * and U+200D, the zero width non-joiner and joiner: scripts such as
+ * Persian and the Indic ones, and emoji sequences, need them.  What the
+ * character is, or NULL when it is none of them.
+ */
+static const char *deceptive_char(unsigned long v)
 {
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
+	if ((v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069))
+		return "a bidirectional control";
+	if (v == 0x200B || v == 0x2060 || v == 0xFEFF)
+		return "an invisible character";
+	return NULL;
+}
+
+/* A space (Unicode's category Zs): a name of nothing else is blank. */
+static int is_space_char(unsigned long v)
+{
+	return v == 0x20 || v == 0xA0 || v == 0x1680 || (v >= 0x2000 && v <= 0x200A) ||
+	       v == 0x202F || v == 0x205F || v == 0x3000;
+}
+
+int mcg_input_source(const mcg_ledger *L)
+{
+	return L->replaying ? MCG_INPUT_STORED : MCG_INPUT_NEW;
 }
 
 int mcg_check_text(const char *text, size_t max, const char *what,
-		   int required, mcg_error *err)
+		   int required, int source, mcg_error *err)
 {
 	size_t n = strlen(text);
 	const unsigned char *p = (const unsigned char *)text;
+	int blank = 1;
 
 	if (required && n == 0)
 		return mcg_error_set(err, MCG_EINPUT, "%s must not be empty", what);
 	if (n > max)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "%s is too long (%zu bytes, limit %zu)", what, n, max);
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_char_len(p + i);
+	for (size_t i = 0, len; i < n; i += len) {
+		unsigned long v = 0;
+		size_t bad;
+		const char *kind;
 
+		len = mcg_utf8_char(p + i, n - i, &v, &bad);
 		if (len == 0)
 			return mcg_error_set(err, MCG_EINPUT,
 					     "%s is not valid UTF-8 (byte %zu)", what, i + 1);
-		/* C0 controls and DEL, and the C1 controls U+0080 to U+009F
-		 * (C2 80 to C2 9F): a terminal may take U+009B as the start of
-		 * an escape sequence when a list prints the name. */
-		if ((len == 1 && (p[i] < 0x20 || p[i] == 0x7f)) ||
-		    (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
+		/* C0 controls and DEL, and the C1 controls U+0080 to U+009F:
+		 * a terminal may take U+009B as the start of an escape
+		 * sequence when a list prints the name. */
+		if (v < 0x20 || (v >= 0x7F && v <= 0x9F))
 			return mcg_error_set(err, MCG_EINPUT,
-					     "%s has a control character at byte %zu",
-					     what, i + 1);
-		i += len;
+					     "%s has a control character at byte %zu (U+%04lX)",
+					     what, i + 1, v);
+		blank = blank && is_space_char(v);
+		/* What follows was accepted before it was refused: an event
+		 * recorded then must still replay (`mcg check`), so only new
+		 * input meets it. */
+		if (source != MCG_INPUT_NEW)
+			continue;
+		/* U+FFFE, U+FFFF: a name is written into signed XML documents,
+		 * which could then never be made (events are never changed). */
+		if (!mcg_xml_char_allowed(v))
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s has a character XML does not allow at byte %zu (U+%04lX)",
+					     what, i + 1, v);
+		kind = deceptive_char(v);
+		if (kind)
+			return mcg_error_set(err, MCG_EINPUT,
+					     "%s has %s at byte %zu (U+%04lX), which can make one"
+					     " name display as another", what, kind, i + 1, v);
 	}
+	if (source == MCG_INPUT_NEW && n > 0 && blank)
+		return mcg_error_set(err, MCG_EINPUT, "%s is blank: it has only spaces", what);
 	return MCG_OK;
 }

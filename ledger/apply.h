@@ -66,9 +66,26 @@ void mcg_account_name(char *out, size_t outsz, const char *kind,
 /* The id forms of DOMAIN.md section 4. */
 int mcg_check_id(const char *id, const char *what, mcg_error *err);
 int mcg_check_bic(const char *bic, mcg_error *err);
-/* A name or free text: 1..max bytes of UTF-8 without control characters. */
+/*
+ * Where the event being applied comes from.  Refusals added to mcg over
+ * time (a character in a name) are for new input only: an event recorded before one was added is never changed,
+ * and `mcg check` must still replay it (MCG_INPUT_STORED).
+ */
+enum { MCG_INPUT_STORED = 0, MCG_INPUT_NEW = 1 };
+/* MCG_INPUT_STORED while `mcg check` replays the ledger's events,
+ * MCG_INPUT_NEW otherwise. */
+int mcg_input_source(const mcg_ledger *L);
+/*
+ * A name or free text: 1..max bytes of UTF-8 (0..max when not required)
+ * without control characters.  As new input (source MCG_INPUT_NEW) also
+ * without a character XML does not allow (U+FFFE, U+FFFF: the name goes
+ * into signed XML documents), a bidirectional control (U+202A to U+202E,
+ * U+2066 to U+2069) or an invisible character (U+200B, U+2060, U+FEFF),
+ * and not only spaces.  MCG_EINPUT naming `what`, and the byte and the
+ * code point of the character.
+ */
 int mcg_check_text(const char *text, size_t max, const char *what,
-		   int required, mcg_error *err);
+		   int required, int source, mcg_error *err);
 
 /* ---- loans (apply_loans.c), shared with apply_guarantee.c --------------- */
 

@@ -34,7 +34,8 @@ int mcg_apply_ledger_init(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	rc = mcg_field_text(ev, "name", &name, err);
 	rc = rc ? rc : mcg_field_text(ev, "currency", &currency, err);
 	rc = rc ? rc : mcg_field_text(ev, "origin", &origin, err);
-	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "the consortium name", 1, err);
+	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "the consortium name", 1,
+				      mcg_input_source(L), err);
 	if (rc)
 		return rc;
 	d = mcg_currency_minor_digits(currency);
@@ -122,13 +123,15 @@ int mcg_apply_member_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	rc = mcg_field_text(ev, "member", &id, err);
 	rc = rc ? rc : mcg_field_text(ev, "name", &name, err);
 	rc = rc ? rc : mcg_check_id(id, "member", err);
-	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "member name", 1, err);
+	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "member name", 1,
+				      mcg_input_source(L), err);
 	if (!rc && sector)
 		rc = check_nace(sector, err);
 	if (!rc && district)
-		rc = mcg_check_text(district, MCG_NAME_MAX, "district", 1, err);
+		rc = mcg_check_text(district, MCG_NAME_MAX, "district", 1,
+				    mcg_input_source(L), err);
 	if (!rc && tax_id)
-		rc = mcg_check_text(tax_id, 32, "tax id", 1, err);
+		rc = mcg_check_text(tax_id, 32, "tax id", 1, mcg_input_source(L), err);
 	rc = rc ? rc : mcg_member_state_get(L, id, &m, err);
 	if (rc)
 		return rc;
@@ -222,7 +225,8 @@ int mcg_apply_bank_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	rc = mcg_field_text(ev, "bic", &bic, err);
 	rc = rc ? rc : mcg_field_text(ev, "name", &name, err);
 	rc = rc ? rc : mcg_check_bic(bic, err);
-	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "bank name", 1, err);
+	rc = rc ? rc : mcg_check_text(name, MCG_NAME_MAX, "bank name", 1,
+				      mcg_input_source(L), err);
 	rc = rc ? rc : mcg_db_query_int(L, "SELECT COUNT(*) FROM banks WHERE bic = ?1",
 					bic, NULL, &n, NULL, err);
 	if (rc)

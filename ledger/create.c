@@ -123,7 +123,8 @@ static int check_init(const char *path, const mcg_init_opts *o, int *digits,
 
 	if (stat(path, &sb) == 0)
 		return mcg_error_set(err, MCG_EINPUT, "'%s' already exists: refusing to overwrite a ledger", path);
-	rc = mcg_check_text(o->name, MCG_NAME_MAX, "the consortium name", 1, err);
+	rc = mcg_check_text(o->name, MCG_NAME_MAX, "the consortium name", 1,
+			    MCG_INPUT_NEW, err);
 	if (rc)
 		return rc;
 	*digits = mcg_currency_minor_digits(o->currency);

@@ -27,7 +27,8 @@ int mcg_journal_check_ref(const char *ref, mcg_error *err)
 	return MCG_OK;
 }
 
-int mcg_journal_check_actor(const char *actor, mcg_error *err)
+/* An actor name, judged as new input or as stored (apply.h). */
+static int check_actor(const char *actor, int source, mcg_error *err)
 {
 	size_t n = strlen(actor);
 
@@ -40,7 +41,17 @@ int mcg_journal_check_actor(const char *actor, mcg_error *err)
 			return mcg_error_set(err, MCG_EINPUT,
 					     "bad actor: control character at position %zu",
 					     i + 1);
+	/* A new actor is free text like a name: UTF-8, and none of the
+	 * characters that would let it pass for another actor.  Events
+	 * recorded before this was checked keep replaying. */
+	if (source == MCG_INPUT_NEW)
+		return mcg_check_text(actor, MCG_ACTOR_MAX, "actor", 1, MCG_INPUT_NEW, err);
 	return MCG_OK;
+}
+
+int mcg_journal_check_actor(const char *actor, mcg_error *err)
+{
+	return check_actor(actor, MCG_INPUT_NEW, err);
 }
 
 void mcg_txn_cache_drop(mcg_ledger *L)
@@ -477,7 +488,7 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	mcg_buf_reset(fields);
 	if (!rc && mcg_event_encode_fields(ev, fields))
 		rc = mcg_error_set(err, MCG_EINPUT, "event fields too large");
-	rc = rc ? rc : mcg_journal_check_actor(ev->actor, err);
+	rc = rc ? rc : check_actor(ev->actor, mcg_input_source(L), err);
 	rc = rc ? rc : log_tail(L, &size, &last_date, err);
 	if (rc)
 		return rc;

@@ -45,7 +45,11 @@ void mcg_journal_rollback(mcg_ledger *L);
 /* Checks that a ref is 1..64 printable ASCII characters (CLI.md). */
 int mcg_journal_check_ref(const char *ref, mcg_error *err);
 
-/* Checks an actor name: 1..64 printable characters, no control bytes. */
+/* Checks a new actor name: 1..64 bytes of UTF-8 without control
+ * characters, nor what mcg_check_text refuses in a new name (U+FFFE,
+ * U+FFFF, bidirectional controls, invisible characters, only spaces).
+ * An event replayed by `mcg check` meets only the control bytes and the
+ * length, all an actor was checked for before. */
 int mcg_journal_check_actor(const char *actor, mcg_error *err);
 
 #endif

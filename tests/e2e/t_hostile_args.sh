@@ -70,7 +70,7 @@ refused 2 member add N201 --name "$(head -c 201 /dev/zero | tr '\0' n)" $D
 # ---- bytes that are not UTF-8, control characters ---------------------------
 for bad in "$latin1" "$surrogate" "$esc" "$nl"; do
 	refused 2 member add X --name "$bad" $D
-	refused 2 bank add BANKITMMXXX --name "$bad" $D
+	refused 2 bank add BANKDEFF --name "$bad" $D
 	refused 2 member add X --name N --district "$bad" $D
 	refused 2 member add "$bad" --name N $D
 	refused 2 contribute A 1 --kind fund --ref "$bad" $D
@@ -84,6 +84,72 @@ mcg member add X --name N --district "$(printf 'Pr\302\205ato')" $D
 expect_contains "$ERR" "district has a control character at byte 3" "a C1 control is named, with its byte"
 # U+00A0, the first character after them, is text.
 made member add NBSP --name "$(printf 'No\302\240Break')" --district "$(printf 'Pr\302\240ato')" $D
+
+# ---- characters XML forbids, and those that pass one name off as another ----
+# U+FFFE and U+FFFF: XML forbids them, so every signed document carrying
+# the name would fail for ever (events are never changed).  The
+# bidirectional controls reorder what follows them; the invisible
+# characters make two names that look alike differ.  Each is refused in
+# every free-text field (the consortium, member and bank names, district,
+# tax id, actor), naming the field, the byte and the code point.
+for spec in 'FFFE \357\277\276 xml' 'FFFF \357\277\277 xml' \
+	'202A \342\200\252 bidi' '202B \342\200\253 bidi' '202C \342\200\254 bidi' \
+	'202D \342\200\255 bidi' '202E \342\200\256 bidi' '2066 \342\201\246 bidi' \
+	'2067 \342\201\247 bidi' '2068 \342\201\250 bidi' '2069 \342\201\251 bidi' \
+	'200B \342\200\213 invisible' '2060 \342\201\240 invisible' 'FEFF \357\273\277 invisible'; do
+	code=${spec%% *}
+	rest=${spec#* }
+	kind=${rest#* }
+	case $kind in
+	xml) what="a character XML does not allow at byte 3 (U+$code)" ;;
+	bidi) what="a bidirectional control at byte 3 (U+$code), which can make one name display as another" ;;
+	*) what="an invisible character at byte 3 (U+$code), which can make one name display as another" ;;
+	esac
+	# shellcheck disable=SC2059
+	text=$(printf "Ac${rest%% *}me")
+	refused 2 member add X --name "$text" $D
+	expect_contains "$ERR" "member name has $what" "U+$code in a member name"
+	refused 2 member add X --name N --district "$text" $D
+	expect_contains "$ERR" "district has $what" "U+$code in a district"
+	refused 2 member add X --name N --tax-id "$text" $D
+	expect_contains "$ERR" "tax id has $what" "U+$code in a tax id"
+	refused 2 bank add BANKDEFF --name "$text" $D
+	expect_contains "$ERR" "bank name has $what" "U+$code in a bank name"
+	refused 2 --actor "$text" contribute A 1 --kind fund $D
+	expect_contains "$ERR" "actor has $what" "U+$code in an actor"
+	expect_rc 2 --db "init-$code.db" init --name "$text" --date 2026-01-01
+	expect_contains "$ERR" "the consortium name has $what" "U+$code in the consortium name"
+	expect_eq "$(ls -d init-"$code".db* 2>/dev/null)" "" "init with U+$code leaves no file"
+done
+# A name of only spaces (U+0020, or U+00A0 and the like) is blank.
+for blank in " " "   " "$(printf ' \302\240 ')"; do
+	refused 2 member add X --name "$blank" $D
+	expect_contains "$ERR" "member name is blank: it has only spaces" "a blank member name"
+	refused 2 member add X --name N --district "$blank" $D
+	expect_contains "$ERR" "district is blank" "a blank district"
+	refused 2 member add X --name N --tax-id "$blank" $D
+	expect_contains "$ERR" "tax id is blank" "a blank tax id"
+	refused 2 bank add BANKDEFF --name "$blank" $D
+	expect_contains "$ERR" "bank name is blank" "a blank bank name"
+	refused 2 --actor "$blank" contribute A 1 --kind fund $D
+	expect_contains "$ERR" "actor is blank" "a blank actor"
+	expect_rc 2 --db init-blank.db init --name "$blank" --date 2026-01-01
+	expect_contains "$ERR" "the consortium name is blank" "a blank consortium name"
+	expect_eq "$(ls -d init-blank.db* 2>/dev/null)" "" "init with a blank name leaves no file"
+done
+# An actor that is not UTF-8 is refused like a name that is not.
+refused 2 --actor "$latin1" contribute A 1 --kind fund $D
+expect_contains "$ERR" "actor is not valid UTF-8 (byte 4)" "a Latin-1 actor"
+# The zero width non-joiner and joiner are text: Persian and the Indic
+# scripts need them, and emoji sequences (woman + ZWJ + laptop); so is
+# a name with spaces around it.
+zwj=$(printf '\360\237\221\251\342\200\215\360\237\222\273')
+zwnj=$(printf '\331\205\333\214\342\200\214\330\256\331\210\330\247\331\207\331\205')
+made member add ZWJ --name "Studio $zwj" --district "$zwnj" $D
+made --actor "$zwnj" bank add BANKDEFF --name " Banca $zwj " $D
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT name || '|' || district FROM members WHERE id = 'ZWJ'")" \
+	"Studio $zwj|$zwnj" "joiners stored as given"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT name FROM banks WHERE bic = 'BANKDEFF'")" " Banca $zwj " "spaces around a name kept"
 for bad in "$latin1" "$nl"; do
 	refused 2 contribute "$bad" 1 --kind fund $D
 	refused 2 contribute A "$bad" --kind fund $D
