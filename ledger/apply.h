@@ -68,7 +68,8 @@ int mcg_check_id(const char *id, const char *what, mcg_error *err);
 int mcg_check_bic(const char *bic, mcg_error *err);
 /*
  * Where the event being applied comes from.  Refusals added to mcg over
- * time (a character in a name) are for new input only: an event recorded before one was added is never changed,
+ * time (a character in a name, a bank under its other BIC) are for new
+ * input only: an event recorded before one was added is never changed,
  * and `mcg check` must still replay it (MCG_INPUT_STORED).
  */
 enum { MCG_INPUT_STORED = 0, MCG_INPUT_NEW = 1 };

@@ -215,6 +215,38 @@ int mcg_apply_member_withdraw(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	return mcg_db_step_done(L, st, err, "withdrawing a member");
 }
 
+/*
+ * ISO 9362: an 8-character BIC is its institution's main office, the same
+ * as that BIC with the branch code XXX; any other branch code is another
+ * branch.  Two banks rows for one institution would split its guarantees
+ * across two statements, so the other spelling of one already registered
+ * is refused.  Only for new input: a ledger that recorded both before this
+ * check must still replay (`mcg check`).
+ */
+static int check_same_bank(mcg_ledger *L, const char *bic, mcg_error *err)
+{
+	char other[12];
+	size_t n = strlen(bic);
+	int64_t found;
+	int rc;
+
+	if (n == 8)
+		snprintf(other, sizeof(other), "%sXXX", bic);
+	else if (n == 11 && strcmp(bic + 8, "XXX") == 0)
+		snprintf(other, sizeof(other), "%.8s", bic);
+	else
+		return MCG_OK;
+	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM banks WHERE bic = ?1",
+			      other, NULL, &found, NULL, err);
+	if (rc)
+		return rc;
+	if (found)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bank %s is %s, already registered (an 8-character BIC is"
+				     " the same as its XXX branch)", bic, other);
+	return MCG_OK;
+}
+
 int mcg_apply_bank_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 {
 	const char *bic, *name;
@@ -233,6 +265,9 @@ int mcg_apply_bank_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 		return rc;
 	if (n)
 		return mcg_error_set(err, MCG_EINPUT, "bank '%s' already exists", bic);
+	rc = mcg_input_source(L) == MCG_INPUT_NEW ? check_same_bank(L, bic, err) : MCG_OK;
+	if (rc)
+		return rc;
 	st = mcg_db_stmt(L, "INSERT INTO banks(bic, name) VALUES(?1, ?2)", err);
 	if (!st)
 		return err->code;

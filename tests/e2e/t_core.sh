@@ -61,6 +61,25 @@ expect_unchanged 2 member add "X';DROP TABLE members;--" --name N --date 2026-02
 expect_unchanged 2 bank add bpmoit22 --name X --date 2026-02-01
 expect_unchanged 2 bank add BPMOIT2 --name X --date 2026-02-01
 expect_unchanged 2 bank add BPMOIT22XXX --name Dup --date 2026-02-01
+# ISO 9362: an 8-character BIC and the same with branch code XXX are one
+# institution, so the other spelling of a bank already registered is
+# refused (its guarantees would be split over two statements), in both
+# orders; another branch code is another branch.
+expect_unchanged 2 bank add BPMOIT22 --name "Banco BPM" --date 2026-02-01
+expect_contains "$ERR" "bank BPMOIT22 is BPMOIT22XXX, already registered (an 8-character BIC is the same as its XXX branch)" \
+	"the 8-character BIC of a bank registered with XXX"
+ok_run bank add UNCRITMM --name "UniCredit" --date 2026-02-01
+expect_unchanged 2 bank add UNCRITMMXXX --name "UniCredit" --date 2026-02-01
+expect_contains "$ERR" "bank UNCRITMMXXX is UNCRITMM, already registered (an 8-character BIC is the same as its XXX branch)" \
+	"the XXX BIC of a bank registered with 8 characters"
+ok_run bank add BPMOIT22ABC --name "Banco BPM, Milano" --date 2026-02-01
+ok_run bank add UNCRITMMABC --name "UniCredit, Roma" --date 2026-02-01
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(bic, ' ') FROM (SELECT bic FROM banks ORDER BY bic)")" \
+	"BPMOIT22ABC BPMOIT22XXX UNCRITMM UNCRITMMABC" "one row per institution, branches apart"
+# The same bank add again with its ref is still a replay, not a refusal.
+ok_run bank add DEUTDEFF --name "Deutsche Bank" --ref bank-deut --date 2026-02-01
+expect_unchanged 0 bank add DEUTDEFF --name "Deutsche Bank" --ref bank-deut --date 2026-02-01
+expect_unchanged 2 bank add DEUTDEFFXXX --name "Deutsche Bank" --ref bank-deut-2 --date 2026-02-01
 expect_unchanged 2 contribute ACME 5 --kind fund --date 2026-02-30
 expect_unchanged 2 contribute ACME 5 --kind fund --date 2026-2-1
 expect_unchanged 2 contribute ACME 5 --kind fund --ref "has space" --date 2026-02-01
