@@ -160,8 +160,9 @@ int cli_record(mcg_cli *cli, mcg_event *ev, const char *what, mcg_error *err)
 
 	if (rc)
 		return rc;
+	/* Quoted: a ref may begin or end with a space. */
 	if (replayed)
-		printf("already recorded as event %lld (ref %s): nothing changed\n",
+		printf("already recorded as event %lld (ref '%s'): nothing changed\n",
 		       (long long)ev->seq, ev->ref);
 	else
 		printf("event %lld on %s: %s\n", (long long)ev->seq,

@@ -38,7 +38,7 @@ static int record_described(mcg_cli *cli, mcg_event *ev, describe_fn describe,
 	if (rc)
 		return rc;
 	if (replayed) {
-		printf("already recorded as event %lld (ref %s): nothing changed\n",
+		printf("already recorded as event %lld (ref '%s'): nothing changed\n",
 		       (long long)ev->seq, ev->ref);
 		return MCG_OK;
 	}

@@ -10,8 +10,8 @@
 	"  --date YYYY-MM-DD  the business date (default: today, UTC); never before\n" \
 	"                     the latest date already recorded\n" \
 	"  --ref KEY          idempotency key, 1 to 64 printable ASCII characters\n" \
-	"                     without spaces: the same ref with the same content\n" \
-	"                     again does nothing\n"
+	"                     (spaces too, compared byte for byte): the same ref\n" \
+	"                     with the same content again does nothing\n"
 
 const cli_command cli_commands[] = {
 	{ "init", cmd_init,
@@ -116,7 +116,9 @@ const cli_command cli_commands[] = {
 	  "                     order (principal, interest, dpd, amount may be left out\n"
 	  "                     when no row needs them); type repay uses principal and\n"
 	  "                     interest, arrears dpd, call and recover amount; the\n"
-	  "                     other cells stay empty.  ref is required on every row.\n"
+	  "                     other cells stay empty.  ref is required on every row:\n"
+	  "                     1 to 64 printable ASCII characters, its spaces (leading\n"
+	  "                     and trailing too) kept as they are, not trimmed.\n"
 	  "                     One transaction: a bad row (FILE:LINE: ...) leaves the\n"
 	  "                     ledger as it was; rows already recorded are skipped.\n"
 	  "                     A file of 4 MiB or more is written through SQLite's\n"

@@ -18,12 +18,14 @@ int mcg_journal_check_ref(const char *ref, mcg_error *err)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "bad ref: must be 1 to %d characters (got %zu)",
 				     MCG_REF_MAX, n);
+	/* Printable ASCII is 0x20 to 0x7E, the space included (CLI.md): a
+	 * bank's refs such as "BPM 2026 001" are taken as they are, leading
+	 * and trailing spaces too, since a ref is compared byte for byte. */
 	for (size_t i = 0; i < n; i++)
-		if (ref[i] < 0x21 || ref[i] > 0x7e)
+		if (ref[i] < 0x20 || ref[i] > 0x7e)
 			return mcg_error_set(err, MCG_EINPUT,
-					     "bad ref: character %zu is %s (a ref is printable"
-					     " ASCII without spaces)",
-					     i + 1, ref[i] == ' ' ? "a space" : "not printable ASCII");
+					     "bad ref: character %zu is not printable ASCII"
+					     " (a ref is 0x20 to 0x7E)", i + 1);
 	return MCG_OK;
 }
 

@@ -42,7 +42,8 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 int mcg_journal_commit(mcg_ledger *L, mcg_error *err);
 void mcg_journal_rollback(mcg_ledger *L);
 
-/* Checks that a ref is 1..64 printable ASCII characters (CLI.md). */
+/* Checks that a ref is 1..64 printable ASCII characters, 0x20 to 0x7E:
+ * the space is one (CLI.md). */
 int mcg_journal_check_ref(const char *ref, mcg_error *err);
 
 /* Checks a new actor name: 1..64 bytes of UTF-8 without control

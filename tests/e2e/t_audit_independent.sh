@@ -246,8 +246,11 @@ ok_run member add E --name "Ceramica Società Srl" --sector C23.31 --district "S
 ok_run contribute E 1000 --kind capital --ref cap-E --date 2026-01-04
 ok_run audit checkpoint
 printf '%s\n' "$OUT" >old.txt
-for i in 1 2 3; do
-	ok_run contribute B 10.5 --kind fund --date 2026-01-05
+# Refs with spaces, leading and trailing too: the canonical bytes carry
+# a ref as it is, length-prefixed, so the leaves below recompute from the
+# rows alone.
+for ref in "BPM 2026 001" "  lead" "trail  "; do
+	ok_run contribute B 10.5 --kind fund --ref "$ref" --date 2026-01-05
 done
 ok_run audit checkpoint
 printf '%s\n' "$OUT" >new.txt

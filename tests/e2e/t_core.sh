@@ -82,7 +82,7 @@ expect_unchanged 0 bank add DEUTDEFF --name "Deutsche Bank" --ref bank-deut --da
 expect_unchanged 2 bank add DEUTDEFFXXX --name "Deutsche Bank" --ref bank-deut-2 --date 2026-02-01
 expect_unchanged 2 contribute ACME 5 --kind fund --date 2026-02-30
 expect_unchanged 2 contribute ACME 5 --kind fund --date 2026-2-1
-expect_unchanged 2 contribute ACME 5 --kind fund --ref "has space" --date 2026-02-01
+expect_unchanged 2 contribute ACME 5 --kind fund --ref "$(printf 'has\ttab')" --date 2026-02-01
 expect_unchanged 2 contribute ACME 5 --kind fund --ref "$(printf '%065d' 0)" --date 2026-02-01
 expect_unchanged 2 contribute ACME 5 --kind fund --bogus 1 --date 2026-02-01
 expect_unchanged 2 settle ACME 5 --date 2026-02-01

@@ -6,6 +6,11 @@ for m in A B C; do
 	ok_run contribute "$m" 1234.56 --kind capital --date 2026-01-02
 done
 ok_run contribute A 50000 --kind fund --date 2026-01-03 --ref "fund;1"
+# Refs with spaces, leading and trailing ones too (a space is printable
+# ASCII, CLI.md): the export writes them as they are.
+ok_run contribute B 10 --kind fund --date 2026-01-03 --ref "BPM 2026 001"
+ok_run contribute B 20 --kind fund --date 2026-01-03 --ref "  lead"
+ok_run contribute B 30 --kind fund --date 2026-01-03 --ref "trail  "
 ok_run contribute B 0.01 --kind fund --date 2026-01-04
 ok_run member withdraw C --date 2026-01-05
 
@@ -23,6 +28,13 @@ expect_eq "$(cat hledger.txt)" "$(cat mcg.txt)" "hledger balances equal mcg bala
 expect_eq "$(cat ledger.txt)" "$(cat mcg.txt)" "ledger balances equal mcg balance"
 expect_rc 2 export
 expect_rc 2 export --format csv
+# Each ref on its comment line byte for byte, spaces and all; hledger reads
+# it as the value of the tag ref (a tag's value is trimmed there: the
+# event's number in the description tells such refs apart).
+expect_eq "$(grep -c '^    ; ref: BPM 2026 001$' journal.ledger)" 1 "a ref with inner spaces exported"
+expect_eq "$(grep -c '^    ; ref:   lead$' journal.ledger)" 1 "a ref with leading spaces exported as it is"
+expect_eq "$(grep -c '^    ; ref: trail  $' journal.ledger)" 1 "a ref with trailing spaces exported as it is"
+expect_contains "$(hledger -f journal.ledger tags ref --values 2>&1)" "BPM 2026 001" "hledger reads a ref with spaces as the tag's value"
 
 # --all: every event a transaction (those that move no money without
 # postings), the same balances in both tools.

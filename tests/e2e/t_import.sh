@@ -152,7 +152,7 @@ bad_row() {
 	expect_bad_file 2 cell.csv "cell.csv:2: " "$2"
 }
 bad_row ',2026-03-05,repay,L1,100,,,' "column 'ref'"
-bad_row 'has space,2026-03-05,repay,L1,100,,,' "column 'ref'"
+bad_row "$(printf 'tab\tref'),2026-03-05,repay,L1,100,,," "column 'ref': bad ref: character 4 is not printable ASCII"
 bad_row "$(printf '%065d' 7),2026-03-05,repay,L1,100,,," "column 'ref'"
 bad_row 'c-1,2026-02-30,repay,L1,100,,,' "column 'date'"
 bad_row 'c-1,05/03/2026,repay,L1,100,,,' "column 'date'"
@@ -202,6 +202,29 @@ mkdir -p adir
 expect_unchanged 2 import adir
 expect_rc 2 import
 expect_rc 2 import a.csv b.csv
+
+# ---- refs with spaces ---------------------------------------------------------------------
+# A space is printable ASCII (CLI.md): a bank's refs such as "BPM 2026 001"
+# are refs, leading and trailing spaces too, quoted or not, never trimmed.
+printf '%s\nBPM 2026 001,2026-03-06,repay,L1,1,,,\n"  lead",2026-03-06,repay,L1,1,,,\ntrail  ,2026-03-06,repay,L1,1,,,\n' "$HEAD" > spaces.csv
+ok_run import spaces.csv
+expect_contains "$OUT" "3 recorded" "refs with spaces imported"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat('[' || ref || ']', ' ') FROM (SELECT ref FROM events WHERE date = 20518 AND type = 'repay' ORDER BY seq)")" \
+	"[BPM 2026 001] [  lead] [trail  ]" "refs stored byte for byte"
+# The same file again: every row already recorded, nothing written.
+expect_unchanged 0 import spaces.csv
+expect_contains "$OUT" "0 recorded, 3 already recorded" "the same refs again are skipped"
+# By command, the same ref and content is a replay; other content a conflict.
+expect_unchanged 0 repay L1 --principal 1 --ref "trail  " --date 2026-03-06
+expect_contains "$OUT" "already recorded as event" "a ref with trailing spaces replays by command"
+expect_unchanged 5 repay L1 --principal 2 --ref "  lead" --date 2026-03-06
+expect_contains "$ERR" "ref '  lead' was already used" "a ref with leading spaces conflicts by command"
+printf '%s\nBPM 2026 001,2026-03-06,repay,L1,2,,,\n' "$HEAD" > spaces-conflict.csv
+expect_bad_file 5 spaces-conflict.csv "spaces-conflict.csv:2: " "ref 'BPM 2026 001' was already used"
+# One space more or less is another ref: recorded, not skipped.
+printf '%s\nBPM 2026 001 ,2026-03-06,repay,L1,1,,,\ntrail,2026-03-06,repay,L1,1,,,\n' "$HEAD" > spaces-other.csv
+ok_run import spaces-other.csv
+expect_contains "$OUT" "2 recorded" "refs differing by a space are other refs"
 
 # ---- progress on a terminal -----------------------------------------------------------------
 # script(1) gives the command a terminal: progress goes to it with \r.

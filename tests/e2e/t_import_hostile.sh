@@ -63,9 +63,10 @@ printf '%s\rh-1,2026-02-01,repay,L1,1,,,\r' "$HEAD" > cr.csv
 refused cr.csv "cr.csv:1: " "carriage return"
 
 # Spreadsheet formula injection.  A ref is any 1..64 printable ASCII
-# characters, so "=cmd()" is a valid ref: it is stored as the plain text it
-# is (nothing here evaluates it) and the row is recorded.  With a space it
-# is not a ref at all.  In an amount or date cell it is just a bad value.
+# characters, spaces included, so "=cmd()" and "=cmd|' /C calc'!A0" are
+# valid refs: each is stored as the plain text it is (nothing here
+# evaluates it) and the row is recorded.  In an amount or date cell it is
+# just a bad value.
 printf '%s\n=cmd(),2026-02-01,repay,L1,1,,,\n"@SUM(A1:A9)",2026-02-01,repay,L1,1,,,\n' "$HEAD" > formula.csv
 ok_run import formula.csv
 expect_contains "$OUT" "2 recorded" "formula-looking refs are plain refs"
@@ -73,7 +74,9 @@ expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(ref, ' ') FROM events WHERE 
 ok_run import formula.csv
 expect_contains "$OUT" "2 already recorded" "and idempotent like any other ref"
 printf '%s\n"=cmd|'"'"' /C calc'"'"'!A0",2026-02-01,repay,L1,1,,,\n' "$HEAD" > formula-space.csv
-refused formula-space.csv "formula-space.csv:2: column 'ref'"
+ok_run import formula-space.csv
+expect_contains "$OUT" "1 recorded" "a formula-looking ref with a space is a plain ref"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref = '=cmd|'' /C calc''!A0'")" 1 "stored verbatim, space and all"
 printf '%s\nh-1,2026-02-01,repay,L1,=1+2,,,\n' "$HEAD" > formula-amount.csv
 refused formula-amount.csv "formula-amount.csv:2: column 'principal'"
 printf '%s\nh-1,=TODAY(),repay,L1,1,,,\n' "$HEAD" > formula-date.csv
