@@ -55,12 +55,18 @@ static int period(cli_args *a, int32_t *from, int32_t *to, mcg_error *err)
  * The output file must be given, and its folder must exist and be
  * writable, before a checkpoint is signed and the document built: a typo
  * in the path is bad input (exit 2), found first.  "-" is standard output.
+ * The file must not be one of the ledger's own (the ledger, its -wal,
+ * -shm or -journal, anything in the keys folder) nor an existing folder,
+ * FIFO or device: the document is renamed over FILE, and would replace it
+ * (mcg_ledger_output_check, which the writer in reports/ applies again to
+ * every file it writes, a statement's pages and each FILE.tmp too).
  * A path that ends in '/' names a folder, whether or not there is one yet;
  * refused here, it would otherwise fail late, at creating "newdir/.tmp".
  */
-static int output_path(cli_args *a, const char **out, mcg_error *err)
+static int output_path(mcg_cli *cli, cli_args *a, const char **out, mcg_error *err)
 {
 	const char *path = cli_value(a, "output");
+	char name[CLI_ARG_BYTES_MAX + 8];
 	mcg_buf dir = MCG_BUF_INIT;
 	struct stat st;
 	int rc = MCG_OK;
@@ -70,8 +76,10 @@ static int output_path(cli_args *a, const char **out, mcg_error *err)
 	*out = path;
 	if (strcmp(path, "-") == 0)
 		return MCG_OK;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return mcg_error_set(err, MCG_EINPUT, "-o %s is a folder, not a file", path);
+	snprintf(name, sizeof(name), "-o %s", path);
+	rc = mcg_ledger_output_check(cli->db_path, cli->keys_dir, name, path, err);
+	if (rc)
+		return rc;
 	if (path[strlen(path) - 1] == '/')
 		return mcg_error_set(err, MCG_EINPUT,
 				     "-o %s ends in '/', so it names a folder, not a file", path);
@@ -140,7 +148,7 @@ int cmd_statement(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	if (size_text)
 		rc = cli_integer(size_text, "--page-size", 1, MCG_STATEMENT_PAGE_SIZE_MAX,
 				 &page_size, err);
-	rc = rc ? rc : output_path(&a, &path, err);
+	rc = rc ? rc : output_path(cli, &a, &path, err);
 	if (!rc && page_size && strcmp(path, "-") == 0)
 		rc = mcg_error_set(err, MCG_EINPUT,
 				   "--page-size writes one file a page: give -o FILE, not -");
@@ -172,7 +180,7 @@ int cmd_report_regulatory(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	rc = spell_output(argc, argv, args, err);
 	rc = rc ? rc : cli_parse(cli, argc, args, &a, 0, 0, err);
 	rc = rc ? rc : period(&a, &from, &to, err);
-	rc = rc ? rc : output_path(&a, &path, err);
+	rc = rc ? rc : output_path(cli, &a, &path, err);
 	rc = rc ? rc : cli_open(cli, 0, err);
 	rc = rc ? rc : mcg_regulatory_write(cli->L, from, to, path, &info, err);
 	if (rc)

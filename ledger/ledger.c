@@ -88,10 +88,7 @@ int mcg_ledger_set_keys_dir(mcg_ledger *L, const char *path, const char *keys_di
 {
 	mcg_buf b = MCG_BUF_INIT;
 
-	if (keys_dir)
-		mcg_buf_puts(&b, keys_dir);
-	else
-		mcg_buf_printf(&b, "%s.keys", path);
+	mcg_ledger_keys_path(path, keys_dir, &b);
 	L->keys_dir = mcg_buf_detach(&b);
 	return L->keys_dir ? MCG_OK : MCG_ESYS;
 }

@@ -64,6 +64,23 @@ const char *mcg_ledger_origin(const mcg_ledger *L);
 const char *mcg_ledger_keys_dir(const mcg_ledger *L);
 const char *mcg_ledger_path(const mcg_ledger *L);
 
+/*
+ * Checks a file a command is about to create or replace with a document
+ * (`-o FILE`, each page of a statement, their FILE.tmp), before anything
+ * is written: MCG_EINPUT, the message starting with name (how the caller
+ * names the file: "-o x.db"), when path is, or leads to by another
+ * spelling, a symbolic link or a hard link, the ledger at db_path, one of
+ * SQLite's files beside it (-wal, -shm, -journal), the keys folder
+ * (keys_dir; NULL: "<db_path>.keys"; the default one is guarded too when
+ * keys_dir names another) or anything inside it; or when path
+ * exists and is not a regular file (a folder, a FIFO, a device, a
+ * socket): the document would replace it, not be written into it.  A path
+ * whose folder cannot be resolved passes: nothing can be written there,
+ * and the writer says why.  0, or MCG_ESYS when memory runs out.
+ */
+int mcg_ledger_output_check(const char *db_path, const char *keys_dir, const char *name,
+			    const char *path, mcg_error *err);
+
 /* The raw connection, for read-only queries in query.c and reports. */
 sqlite3 *mcg_ledger_db(mcg_ledger *L);
 

@@ -595,7 +595,9 @@ int rpt_doc_finish(rpt_doc *d, mcg_ledger *L, rpt_checkpoint *cp,
 		rc = rpt_checkpoint_keep(L, cp, err);
 		rc = rc ? rc : rpt_write_stdout(bytes, len, err);
 	} else {
-		rc = rpt_write_tmp(out_path, bytes, len, err);
+		rc = rpt_write_tmp(L, out_path, bytes, len, err);
+		if (rc == MCG_EINPUT)   /* the file refused: one of the ledger's own */
+			mcg_error_prefix(err, "-o %s", out_path);
 		if (!rc) {
 			rc = rpt_checkpoint_keep(L, cp, err);
 			if (rc)
@@ -648,7 +650,31 @@ static int sync_folder(const char *path)
 	return rc;
 }
 
-int rpt_write_tmp(const char *path, const void *data, size_t len,
+/*
+ * Every file a document is written to passes here first: neither FILE nor
+ * FILE.tmp (created and truncated before the rename) may be one of the
+ * ledger's own files, nor anything a rename would wrongly replace
+ * (mcg_ledger_output_check).  `-o FILE` was checked so by the command
+ * already; the pages of a statement, named only once counted, and FILE.tmp
+ * are checked only here.
+ */
+static int check_output(const mcg_ledger *L, const char *path, const char *tmp,
+			mcg_error *err)
+{
+	char name[64 + MCG_ERROR_MSG_MAX];
+	int rc;
+
+	snprintf(name, sizeof(name), "the file %s", path);
+	rc = mcg_ledger_output_check(mcg_ledger_path(L), mcg_ledger_keys_dir(L), name,
+				     path, err);
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "the temporary file %s", tmp);
+	return mcg_ledger_output_check(mcg_ledger_path(L), mcg_ledger_keys_dir(L), name,
+				       tmp, err);
+}
+
+int rpt_write_tmp(const mcg_ledger *L, const char *path, const void *data, size_t len,
 		  mcg_error *err)
 {
 	mcg_buf tmp = MCG_BUF_INIT;
@@ -656,6 +682,9 @@ int rpt_write_tmp(const char *path, const void *data, size_t len,
 
 	if (mcg_buf_printf(&tmp, "%s.tmp", path))
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	rc = check_output(L, path, tmp.data, err);
+	if (rc)
+		goto out_free;
 	/* O_NOFOLLOW: a link planted at FILE.tmp is not followed. */
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
@@ -714,10 +743,10 @@ void rpt_drop_tmp(const char *path)
 	mcg_buf_free(&tmp);
 }
 
-int rpt_write_atomic(const char *path, const void *data, size_t len,
+int rpt_write_atomic(const mcg_ledger *L, const char *path, const void *data, size_t len,
 		     mcg_error *err)
 {
-	int rc = rpt_write_tmp(path, data, len, err);
+	int rc = rpt_write_tmp(L, path, data, len, err);
 
 	return rc ? rc : rpt_commit_tmp(path, err);
 }

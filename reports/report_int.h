@@ -9,6 +9,11 @@
  *   XSD before anything is written.  A document that fails any step is
  *   never written, not even partly: files are written to FILE.tmp in the
  *   same folder, fsync'd and renamed over FILE.
+ * - No FILE or FILE.tmp is ever one of the ledger's own files (the ledger,
+ *   its -wal, -shm, -journal, the keys folder and what is in it) or a
+ *   folder, FIFO or device: rpt_write_tmp checks every one before it
+ *   creates anything (mcg_ledger_output_check), so a page named only once
+ *   the pages are counted is checked too.
  * - The checkpoint a document carries is signed before the document is
  *   built (its size bounds the cut, below) but kept in the ledger only
  *   once every document of the command is sealed and checked (and, for a
@@ -184,19 +189,22 @@ int rpt_signing_key_check(mcg_ledger *L, mcg_error *err);
 
 /* Writes len bytes to path atomically: path.tmp in the same folder,
  * fsync, rename, fsync of the folder.  No partial file is ever left at
- * path; path.tmp is removed on failure.  MCG_ESYS on I/O failure. */
-int rpt_write_atomic(const char *path, const void *data, size_t len,
+ * path; path.tmp is removed on failure.  MCG_ESYS on I/O failure;
+ * MCG_EINPUT, writing nothing, when path or path.tmp is one of L's own
+ * files or not a regular file (mcg_ledger_output_check). */
+int rpt_write_atomic(const mcg_ledger *L, const char *path, const void *data, size_t len,
 		     mcg_error *err);
 
 /* Writes len bytes to standard output and flushes.  MCG_ESYS on failure. */
 int rpt_write_stdout(const void *data, size_t len, mcg_error *err);
 
 /* The two halves of rpt_write_atomic, for a set of files written together
- * (the pages of a statement): rpt_write_tmp writes and fsyncs path.tmp
- * (removed on failure); rpt_commit_tmp renames it over path (path.tmp is
- * removed if that fails) and syncs the folder; rpt_drop_tmp removes a
- * path.tmp that will not be committed. */
-int rpt_write_tmp(const char *path, const void *data, size_t len,
+ * (the pages of a statement): rpt_write_tmp checks path and path.tmp as
+ * rpt_write_atomic does, then writes and fsyncs path.tmp (removed on
+ * failure); rpt_commit_tmp renames it over path (path.tmp is removed if
+ * that fails) and syncs the folder; rpt_drop_tmp removes a path.tmp that
+ * will not be committed. */
+int rpt_write_tmp(const mcg_ledger *L, const char *path, const void *data, size_t len,
 		  mcg_error *err);
 int rpt_commit_tmp(const char *path, mcg_error *err);
 void rpt_drop_tmp(const char *path);

@@ -679,9 +679,16 @@ static int seal_pages(statement *s, mcg_error *err)
 			s->out_len = len;
 			bytes = NULL;
 		} else {
-			rc = rpt_write_tmp(s->paths[k], bytes, len, err);
+			rc = rpt_write_tmp(s->L, s->paths[k], bytes, len, err);
 			if (!rc)
 				s->written++;
+			else if (rc == MCG_EINPUT && s->page_size)
+				/* A page's file refused (one of the ledger's own):
+				 * say which -o and which page named it. */
+				mcg_error_prefix(err, "-o %s, page %zu of %zu", s->out_path,
+						 k + 1, s->n_pages);
+			else if (rc == MCG_EINPUT)
+				mcg_error_prefix(err, "-o %s", s->out_path);
 		}
 		free(bytes);
 		if (!rc && (s->info.bytes += len) < len)

@@ -118,6 +118,73 @@ expect_checkpoint_kept() {
 	esac
 }
 
+# ledger_state [DB [KEYS]]: the ledger (its file byte for byte, then every
+# row) and its keys folder (each entry's name, type and mode, size and
+# time, then each file's content): what a refused `-o FILE` leaves exactly
+# as it was.  DB defaults to $MCG_DB, KEYS to DB.keys.
+ledger_state() {
+	ls_db=${1:-$MCG_DB}
+	ls_keys=${2:-$ls_db.keys}
+	sha256sum "$ls_db" | cut -d' ' -f1
+	sqlite3 "$ls_db" .dump | sha256sum | cut -d' ' -f1
+	(cd "$ls_keys" && find . -printf '%p %M %s %T@\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort)
+}
+
+# expect_output_refused NEEDLE OUT ARGS...: mcg ARGS -o OUT exits 2 with
+# one error line containing NEEDLE, prints nothing on standard output, and
+# leaves the ledger and its keys folder (ledger_state) and the working
+# folder's list of files exactly as they were.
+expect_output_refused() {
+	or_needle=$1 or_out=$2
+	shift 2
+	or_state=$(ledger_state)
+	or_files=$(ls -A | sort)
+	expect_rc 2 "$@" -o "$or_out"
+	expect_contains "$ERR" "$or_needle" "mcg $* -o $or_out: the error"
+	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "mcg $* -o $or_out: one error line"
+	expect_eq "$OUT" "" "mcg $* -o $or_out: nothing on standard output"
+	expect_eq "$(ledger_state)" "$or_state" "mcg $* -o $or_out: the ledger and its keys unchanged"
+	expect_eq "$(ls -A | sort)" "$or_files" "mcg $* -o $or_out: no file made or removed"
+}
+
+# expect_ledger_outputs_refused ARGS...: the command mcg ARGS, which
+# writes a document to `-o FILE`, refuses every one of the ledger's own
+# files as FILE, however it is named: the ledger (as a bare name, ./, ../,
+# its absolute path, through a symbolic link, a hard link), its -wal,
+# -shm and -journal, a key file, a new file in the keys folder (directly
+# and through a link to the folder) and the folder itself.  Each refusal
+# is expect_output_refused; a document to another file is then written.
+# The ledger is $MCG_DB, in the working folder; its keys are $MCG_DB.keys.
+expect_ledger_outputs_refused() {
+	lo_db=$(basename "$MCG_DB")
+	lo_here=../$(basename "$PWD")
+	ln -s "$lo_db" lo-link.db
+	ln "$lo_db" lo-hard.db
+	ln -s "$lo_db.keys" lo-keys
+	for lo_out in "$lo_db" "./$lo_db" "$lo_here/$lo_db" "$MCG_DB" lo-link.db lo-hard.db; do
+		expect_output_refused "-o $lo_out is the ledger itself ($MCG_DB)" "$lo_out" "$@"
+	done
+	for lo_sfx in -wal -shm -journal; do
+		expect_output_refused "-o $lo_db$lo_sfx is the ledger's journal file $MCG_DB$lo_sfx" \
+			"$lo_db$lo_sfx" "$@"
+	done
+	for lo_out in "$lo_db.keys/statement.key" "$lo_db.keys/checkpoint.key" \
+		      "$lo_db.keys/statement.pub" "$lo_db.keys/new.xml" "./$lo_db.keys/new.xml" \
+		      lo-keys/new.xml; do
+		expect_output_refused "-o $lo_out is inside the keys folder $MCG_DB.keys" "$lo_out" "$@"
+	done
+	expect_output_refused "-o $lo_db.keys is the keys folder $MCG_DB.keys" "$lo_db.keys" "$@"
+	rm lo-link.db lo-hard.db lo-keys
+	# Beside the ledger, and next to the keys folder, is not in it.
+	ok_run "$@" -o "$lo_db.keys/../lo-fine.xml"
+	expect_contains "$OUT" "wrote " "a document beside the ledger is written"
+	if ls lo-fine*.xml >/dev/null 2>&1; then ok; else
+		fail "mcg $* -o $lo_db.keys/../lo-fine.xml: no document written"
+	fi
+	rm -f lo-fine*.xml
+}
+
 # A small consortium most tests start from: EUR, members A B C D with
 # capital, one bank, a fund.
 setup_consortium() {

@@ -262,6 +262,60 @@ refused 2 audit prove 99999999999999999999
 refused 2 audit prove -1
 refused 2 audit consistency 5 2
 
+# ---- -o FILE: what a document must not replace -------------------------------------
+# A document is renamed over FILE, so an existing FIFO, device or folder
+# would be replaced, not written into (as root, /dev/null itself): refused,
+# exit 2, like the ledger's own files (t_xml_statement.sh).  The device is,
+# as root, a null device of the test's own (mknod), so that a regression
+# can never replace the machine's /dev/null (an mcg without the check did,
+# the first time this ran); for anyone else /dev/null, whose folder they
+# may not write anyway.
+S="statement BANKITMM --from 2026-01-01 --to 2026-12-31"
+mkfifo fifo.xml
+# shellcheck disable=SC2086
+expect_output_refused "-o fifo.xml is a FIFO (named pipe), which the document would replace" fifo.xml $S
+dev=
+if [ "$(id -u)" != 0 ]; then
+	dev=/dev/null
+elif mknod -m 0666 null.dev c 1 3 2>/dev/null; then
+	dev=null.dev
+else
+	echo "    note [$T_NAME]: cannot mknod as root: -o DEVICE not tried" >&2
+fi
+if [ -n "$dev" ]; then
+	# shellcheck disable=SC2086
+	expect_output_refused "-o $dev is a device, which the document would replace" "$dev" $S
+	ln -s "$dev" null.xml
+	# shellcheck disable=SC2086
+	expect_output_refused "-o null.xml is a device" null.xml $S
+	expect_output_refused "-o $dev is a device" "$dev" report regulatory --from 2026-01-01 --to 2026-12-31
+	if [ -c "$dev" ]; then ok; else fail "$dev was replaced"; fi
+	rm -f null.xml null.dev
+fi
+if [ -p fifo.xml ]; then ok; else fail "the FIFO was replaced"; fi
+rm fifo.xml
+# The keys folder guarded is the one in use: --keys DIR or MCG_KEYS, by any
+# spelling; and the default one beside the ledger still, which may hold the
+# private keys when --keys names a copy of the public ones.
+cp -R "$MCG_DB.keys" k2
+before=$(ledger_state "$MCG_DB" k2)
+# shellcheck disable=SC2086
+expect_rc 2 --keys k2 $S -o k2/s.xml
+expect_contains "$ERR" "-o k2/s.xml is inside the keys folder k2" "--keys DIR guarded"
+# shellcheck disable=SC2086
+env_mcg MCG_KEYS "$PWD/k2" $S -o ./k2/statement.key
+expect_eq "$RC" 2 "MCG_KEYS guarded"
+expect_contains "$ERR" "-o ./k2/statement.key is inside the keys folder $PWD/k2" "MCG_KEYS guarded"
+# shellcheck disable=SC2086
+expect_rc 2 --keys k2 $S -o mcg.db.keys/s.xml
+expect_contains "$ERR" "-o mcg.db.keys/s.xml is inside the keys folder $MCG_DB.keys" "the default keys folder guarded"
+expect_eq "$(ledger_state "$MCG_DB" k2)" "$before" "--keys and MCG_KEYS: the ledger and its keys unchanged"
+expect_eq "$(ls mcg.db.keys/s.xml* 2>/dev/null)" "" "nothing in the default keys folder"
+# shellcheck disable=SC2086
+expect_rc 0 --keys k2 $S -o "$MCG_DB.keys/../s.xml"
+BASE=$(snapshot)
+rm -r k2 s.xml
+
 # ---- MCG_ACTOR ------------------------------------------------------------------
 for actor in "$(printf 'treasurer\nmcg: error: forged')" "$(printf 'a\tb')" "$esc" \
 	     "$(head -c 65 /dev/zero | tr '\0' a)"; do

@@ -145,6 +145,24 @@ expect_rc 2 report regulatory --from 2026-01-01 -o bad.xml
 expect_rc 2 report regulatory --from 2026-01-01 --to 2026-12-31
 expect_rc 2 report regulatory --from 2026-01-01 --to 2026-12-31 -o bad.xml extra
 expect_eq "$(ls bad.xml* 2>/dev/null | wc -l)" "0" "nothing written"
+# -o never names one of the ledger's own files: the document would be
+# renamed over it (the ledger replaced by XML, a key by a report, exit 0).
+expect_ledger_outputs_refused report regulatory --from 2026-01-01 --to 2026-12-31
+# Nor may FILE.tmp, which is created and truncated before the rename: a
+# ledger named r.xml.tmp is refused as the temporary file of -o r.xml, once
+# the report is built (its checkpoint signed, not kept), and nothing at all
+# is written.  An event first, so that the report would keep a checkpoint.
+sqlite3 "$MCG_DB" ".backup r.xml.tmp"
+cp -R "$MCG_DB.keys" r.xml.tmp.keys
+ok_run --db r.xml.tmp contribute E 1.00 --kind capital --date 2026-08-02
+before=$(ledger_state r.xml.tmp)
+expect_rc 2 --db r.xml.tmp report regulatory --from 2026-01-01 --to 2026-12-31 -o r.xml
+expect_eq "$ERR" "mcg: error: -o r.xml: the temporary file r.xml.tmp is the ledger itself (r.xml.tmp): write the document to another file" \
+	"the temporary file named as the ledger"
+expect_eq "$(ledger_state r.xml.tmp)" "$before" "a ledger named FILE.tmp: unchanged, no checkpoint kept"
+expect_eq "$(ls r.xml 2>/dev/null)" "" "no report written"
+expect_rc 0 --db r.xml.tmp check
+rm -r r.xml.tmp r.xml.tmp.keys
 # A report refused once its checkpoint is signed (here for its size) leaves
 # the ledger as it was, the checkpoint not kept (it used to be), and no
 # file or temporary, nothing on standard output.  An event first, so that

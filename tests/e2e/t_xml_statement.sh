@@ -166,6 +166,10 @@ expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 -o adir/x.xml/
 expect_contains "$ERR" "names a folder, not a file" "a file name with a slash refused"
 expect_eq "$(snapshot)" "$before" "refused paths: no checkpoint kept"
 expect_eq "$( (ls -d x.xml* newdir 2>/dev/null; ls -A adir) | wc -l)" "0" "nothing written on refusal"
+# -o never names one of the ledger's own files: the statement would be
+# renamed over it (the ledger replaced by XML, the signing key by a
+# statement, and exit 0).
+expect_ledger_outputs_refused statement BANKITMM --from 2026-01-01 --to 2026-03-31
 # A bare file name's folder is the working folder, checked like any other:
 # one that cannot be written is refused before a checkpoint is signed (it
 # used to fail only at writing, exit 1, the checkpoint kept).  As root

@@ -171,6 +171,27 @@ expect_rc 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 --page-size 200
 expect_unchanged 2 statement BANKITMM --from 2026-01-01 --to 2026-03-31 --page-size 2 -o -
 expect_contains "$ERR" "one file a page" "pages need a file"
 expect_eq "$(ls bad* 2>/dev/null | wc -l)" "0" "nothing written for bad flags"
+# -o never names one of the ledger's own files, paged or not: the pages
+# would be renamed over them.
+expect_ledger_outputs_refused statement BANKITMM --from 2026-01-01 --to 2026-03-31 --page-size 2
+# Each page's file is checked too, though named only once the pages are
+# counted: a ledger named as page 2 of -o pg.db (three pages of two, as
+# above) is refused when that page is written, once the statement is built
+# (its checkpoint signed, not kept); page 1's temporary is removed and
+# nothing at all is written.  An event first, so that the statement would
+# keep a checkpoint.
+sqlite3 "$MCG_DB" ".backup pg-p2.db"
+cp -R "$MCG_DB.keys" pg-p2.db.keys
+ok_run --db pg-p2.db contribute D 1.00 --kind capital --date 2026-04-30
+before=$(ledger_state pg-p2.db)
+expect_rc 2 --db pg-p2.db statement BANKITMM --from 2026-01-01 --to 2026-03-31 --page-size 2 -o pg.db
+expect_eq "$ERR" "mcg: error: -o pg.db, page 2 of 3: the file pg-p2.db is the ledger itself (pg-p2.db): write the document to another file" \
+	"the page named as the ledger"
+expect_eq "$(ledger_state pg-p2.db)" "$before" "a ledger named as a page: unchanged, no checkpoint kept"
+expect_eq "$(ls -d pg.db* pg-p*.db* 2>/dev/null | tr '\n' ' ')" "pg-p2.db pg-p2.db.keys " \
+	"no page and no temporary written"
+expect_rc 0 --db pg-p2.db check
+rm -r pg-p2.db pg-p2.db.keys
 
 # ---- the size a verifier reads -------------------------------------------------------
 # The whole period's statement, with the limit one byte below its size: it

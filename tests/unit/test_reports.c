@@ -1,6 +1,6 @@
 /*
  * Tests of the reports module's helpers: ratios and their rounding, the
- * atomic write, the checkpoint note's body, the embedded schemas (the very
+ * atomic write and the files it refuses to replace, the checkpoint note's body, the embedded schemas (the very
  * bytes of the XSD files in reports/, and what they accept, a paged
  * statement's Header/Page too), the refusals of mcg_report_verify that
  * come before any key is needed, the allocation-free reading of stored
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "ledger_fixture.h"
 #include "money.h"
 #include "reports/report_int.h"
 #include "xmlsafe.h"
@@ -75,17 +76,21 @@ Test(reports_ratio, centi_format)
 /* ---- the atomic write ---------------------------------------------------------- */
 
 static char tmpdir[64];
+/* The ledger whose files the writer must never replace. */
+static struct fixture led;
 
 static void make_tmpdir(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mcg-reports-XXXXXX");
 	cr_assert_not_null(mkdtemp(tmpdir));
+	ledger_fixture_make(&led, "reports");
 }
 
 static void remove_tmpdir(void)
 {
 	char cmd[128];
 
+	ledger_fixture_remove(&led);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	cr_assert_eq(system(cmd), 0);
 }
@@ -110,8 +115,8 @@ Test(reports_write, replaces_the_file_and_leaves_no_temporary,
 
 	snprintf(path, sizeof(path), "%s/out.xml", tmpdir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	cr_assert_eq(rpt_write_atomic(path, "first", 5, &err), 0, "%s", err.msg);
-	cr_assert_eq(rpt_write_atomic(path, "second", 6, &err), 0, "%s", err.msg);
+	cr_assert_eq(rpt_write_atomic(led.L, path, "first", 5, &err), 0, "%s", err.msg);
+	cr_assert_eq(rpt_write_atomic(led.L, path, "second", 6, &err), 0, "%s", err.msg);
 	got = slurp(path);
 	cr_assert_str_eq(got, "second");
 	free(got);
@@ -125,14 +130,66 @@ Test(reports_write, a_failure_writes_nothing,
 	mcg_error err;
 
 	snprintf(path, sizeof(path), "%s/missing/out.xml", tmpdir);
-	cr_assert_eq(rpt_write_atomic(path, "x", 1, &err), MCG_ESYS);
+	cr_assert_eq(rpt_write_atomic(led.L, path, "x", 1, &err), MCG_ESYS);
 	cr_assert(strstr(err.msg, "cannot create") != NULL, "%s", err.msg);
-	/* The target is a folder: the rename fails, the temporary goes. */
+	/* The target is a folder: refused before the temporary is made (the
+	 * rename would fail on it), and no temporary is left. */
 	snprintf(path, sizeof(path), "%s/adir", tmpdir);
 	cr_assert_eq(mkdir(path, 0700), 0);
-	cr_assert_eq(rpt_write_atomic(path, "x", 1, &err), MCG_ESYS);
+	cr_assert_eq(rpt_write_atomic(led.L, path, "x", 1, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "is a folder, not a file") != NULL, "%s", err.msg);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	cr_assert_neq(access(tmp, F_OK), 0, "the temporary is removed");
+}
+
+/* The writer refuses, writing nothing, every file of the ledger's (by any
+ * spelling, a link to it too) and what a rename would wrongly replace. */
+Test(reports_write, never_replaces_the_ledgers_own_files,
+     .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	static const char *const own[] = {
+		"l.db", "./l.db", "l.db-wal", "l.db-shm", "l.db-journal",
+		"l.db.keys/statement.key", "l.db.keys/new.xml", "l.db.keys/../l.db",
+	};
+	char path[256], tmp[270], link[128];
+	struct stat before, after;
+	char *key_before, *key_after;
+	mcg_error err;
+
+	snprintf(path, sizeof(path), "%s/l.db.keys/statement.key", led.root);
+	key_before = slurp(path);
+	cr_assert_not_null(key_before);
+	cr_assert_eq(stat(led.db, &before), 0);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", led.root, own[i]);
+		cr_assert_eq(rpt_write_atomic(led.L, path, "x", 1, &err), MCG_EINPUT,
+			     "%s: %s", own[i], err.msg);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		cr_assert_neq(access(tmp, F_OK), 0, "%s: no temporary", own[i]);
+	}
+	cr_assert(strstr(err.msg, "is the ledger itself") != NULL, "%s", err.msg);
+	cr_assert_eq(stat(led.db, &after), 0);
+	cr_assert(before.st_ino == after.st_ino && before.st_size == after.st_size,
+		  "the ledger is the same file, as large");
+	snprintf(path, sizeof(path), "%s/l.db.keys/statement.key", led.root);
+	key_after = slurp(path);
+	cr_assert_not_null(key_after);
+	cr_assert_str_eq(key_after, key_before, "the key is untouched");
+	free(key_before);
+	free(key_after);
+	snprintf(path, sizeof(path), "%s/l.db.keys/new.xml", led.root);
+	cr_assert_neq(access(path, F_OK), 0, "nothing new in the keys folder");
+	/* A symbolic link to the ledger, and a FIFO: refused, left as they are. */
+	snprintf(link, sizeof(link), "%s/link.db", tmpdir);
+	cr_assert_eq(symlink(led.db, link), 0);
+	cr_assert_eq(rpt_write_atomic(led.L, link, "x", 1, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "is the ledger itself") != NULL, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(rpt_write_atomic(led.L, path, "x", 1, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "is a FIFO (named pipe)") != NULL, "%s", err.msg);
+	cr_assert_eq(lstat(path, &after), 0);
+	cr_assert(S_ISFIFO(after.st_mode), "the FIFO is left as it was");
 }
 
 /* ---- the checkpoint's note ------------------------------------------------------- */
