@@ -178,9 +178,13 @@ const cli_command cli_commands[] = {
 	  "check",
 	  "rebuild all state from the events and compare (exit 4 on a difference)",
 	  "  Replays every event into a fresh ledger and compares each state table\n"
-	  "  with the ledger's, row by row; also that the view `loans`, through\n"
-	  "  which every reader of a loan goes, is as mcg made it, and that the\n"
-	  "  ledger holds no trigger (mcg makes none).  Names the first difference.\n" },
+	  "  with the ledger's, row by row.  Also that every table, index and view\n"
+	  "  mcg makes is as mcg made it: a table's columns (type, NOT NULL,\n"
+	  "  default, key, collation), its keys, foreign keys and CHECK clauses; an\n"
+	  "  index's columns and UNIQUE; the view `loans`, through which every\n"
+	  "  reader of a loan goes, to the letter.  And that the ledger holds no\n"
+	  "  trigger (mcg makes none).  Tables, indexes and views of your own are\n"
+	  "  left alone.  Names the first difference.\n" },
 	{ "audit checkpoint", cmd_audit_checkpoint,
 	  "audit checkpoint",
 	  "sign a checkpoint of the audit log (C2SP signed note), keep it, print it",

@@ -152,65 +152,6 @@ static int row_counts(mcg_ledger *R, const char *table, int64_t *have, int64_t *
 	return rc;
 }
 
-/* The first row of a query of the schemas into *found, its two columns
- * into a and b. */
-static int first_schema_row(mcg_ledger *R, const char *sql, char *a, char *b, size_t sz,
-			    int *found, mcg_error *err)
-{
-	sqlite3_stmt *st;
-	int step;
-
-	*found = 0;
-	if (sqlite3_prepare_v2(R->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return mcg_db_error(R, err, "comparing the state");
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		const char *va = (const char *)sqlite3_column_text(st, 0);
-		const char *vb = (const char *)sqlite3_column_text(st, 1);
-
-		*found = 1;
-		snprintf(a, sz, "%s", va ? va : "");
-		snprintf(b, sz, "%s", vb ? vb : "");
-	}
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? MCG_OK
-							 : mcg_db_error(R, err, "comparing the state");
-}
-
-/*
- * Every reader of a loan goes through the view `loans` (schema.c), which
- * is no table to compare: one redefined by hand (a loan filtered out, a
- * figure changed) would show reports, statements and the rules other
- * figures than the tables hold, and one dropped would stop them.  So each
- * view a new ledger has must be in the ledger as mcg made it, to the
- * letter (the upgrade makes it from the same text).  Views of the user's
- * own, which mcg never reads, are left alone.  Triggers are not: mcg
- * makes none, and one runs inside mcg's own writes to its table.
- */
-static int compare_schema(mcg_ledger *R, mcg_error *err)
-{
-	char a[128], b[128];
-	int found;
-	int rc = first_schema_row(R,
-		"SELECT m.name, '' FROM main.sqlite_master m WHERE m.type = 'view'"
-		" AND NOT EXISTS (SELECT 1 FROM orig.sqlite_master o"
-		" WHERE o.type = 'view' AND o.name = m.name AND o.sql = m.sql)"
-		" ORDER BY m.name LIMIT 1", a, b, sizeof(a), &found, err);
-
-	if (!rc && found)
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "check failed: view %s is not as mcg made it (dropped or changed by hand)",
-				     a);
-	rc = rc ? rc : first_schema_row(R,
-		"SELECT name, tbl_name FROM orig.sqlite_master WHERE type = 'trigger'"
-		" ORDER BY name LIMIT 1", a, b, sizeof(a), &found, err);
-	if (!rc && found)
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "check failed: trigger %.40s on %.40s is not mcg's (made by hand):"
-				     " it runs inside mcg's writes", a, b);
-	return rc;
-}
-
 static int compare_tables(mcg_ledger *R, int *tables, mcg_error *err)
 {
 	int64_t have = 0, want = 0;
@@ -276,9 +217,11 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
 	/* One transaction over both: the ledger cannot change under the
 	 * comparison, and the scratch writes are cheap. */
 	rc = mcg_journal_begin(R, err);
+	/* The definitions first: a table redefined by hand may not even hold
+	 * the columns the replay and the comparison of the rows read. */
+	rc = rc ? rc : mcg_check_schema(R, err);
 	rc = rc ? rc : replay_events(R, &out->events, err);
 	rc = rc ? rc : mcg_journal_flush_all(R, err);
-	rc = rc ? rc : compare_schema(R, err);
 	rc = rc ? rc : compare_tables(R, &out->tables, err);
 	mcg_journal_rollback(R);
 out:

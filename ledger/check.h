@@ -7,8 +7,11 @@
  * state must be.  Every state table (and the postings and the audit
  * hashes, which are recomputed too) is compared row by row with the
  * ledger's.  A row changed, added or removed by hand in any of them is
- * found.  Checking that the events themselves were not rewritten is the
- * audit log's job (`mcg audit verify`).
+ * found.  Before the replay, every table, index and view mcg makes is
+ * compared with the ledger's (check_schema.c: a table by what it is, its
+ * columns, keys, collations and clauses, not by its SQL text), and the
+ * ledger may hold no trigger.  Checking that the events themselves were
+ * not rewritten is the audit log's job (`mcg audit verify`).
  */
 #ifndef MCG_CHECK_H
 #define MCG_CHECK_H
@@ -23,7 +26,8 @@ typedef struct mcg_check_report {
 } mcg_check_report;
 
 /* Returns 0 when everything matches; MCG_EINTEGRITY with the first
- * difference (table, row, which side) otherwise. */
+ * difference (a definition: which table, index or view and what differs;
+ * or a row: which table, which row, which side) otherwise. */
 int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err);
 
 #endif

@@ -238,6 +238,13 @@ int mcg_audit_rebuild_stored(mcg_ledger *L, mcg_audit_stored_check check, void *
 int mcg_audit_hash_at(mcg_ledger *L, const struct mcg_audit_edge *e, int level,
 		      int64_t k, mcg_hash *out, mcg_error *err);
 
+/* For `mcg check` (check_schema.c): R is the scratch ledger mcg_schema_sql
+ * made, with the ledger attached as `orig`.  0 when every table, index
+ * and view mcg makes is in the ledger as mcg makes it (compared by what
+ * each is, not by its SQL text: check_schema.c says why) and there is no
+ * trigger; MCG_EINTEGRITY naming the first that is not, and what differs. */
+int mcg_check_schema(mcg_ledger *R, mcg_error *err);
+
 /* Loads the rules in force into L->rules (cached until a rollback). */
 int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err);
 

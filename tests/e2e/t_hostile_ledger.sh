@@ -215,6 +215,83 @@ done
 on_file 4 half.db exposure --format csv
 expect_contains "$ERR" "loan 'L1' has no state: the state is damaged" "exposure of the portfolio over half a loan"
 
+# ---- mcg's tables and indexes, redefined by hand ------------------------------------------
+# check compares each table and index mcg makes with the ledger's, by what
+# it is (columns, types, NOT NULL, defaults, keys, collations, foreign
+# keys, CHECK and ON CONFLICT clauses; an index's table, columns, UNIQUE):
+# the rows alone do not show a key made NOCASE, a NOT NULL dropped or an
+# index dropped.  Each table below is remade with its rows kept, so that
+# only its definition differs.  Tables and indexes of one's own are left
+# alone.
+# redefine TABLE SQL: redef.db, a copy of the ledger with TABLE made anew
+# by SQL (its CREATE TABLE, and its indexes, which the drop took), its
+# rows copied back as they were.
+redefine() {
+	cp "$MCG_DB" redef.db
+	rows=$(sqlite3 redef.db "SELECT * FROM $1 ORDER BY 1")
+	sqlite3 redef.db "PRAGMA foreign_keys = OFF; CREATE TEMP TABLE keep AS SELECT * FROM $1;
+		DROP TABLE $1; $2; INSERT INTO $1 SELECT * FROM keep" || fail "could not redefine $1: $2"
+	expect_eq "$(sqlite3 redef.db "SELECT * FROM $1 ORDER BY 1")" "$rows" "$1 holds the rows it held"
+}
+# redefined TABLE SQL MESSAGE: check refuses TABLE redefined by SQL with
+# MESSAGE (exit 4), the file as it was.
+redefined() {
+	redefine "$1" "$2"
+	on_file 4 redef.db check
+	expect_eq "$ERR" "mcg: error: check failed: $3" "check finds $1 redefined: $2"
+}
+redefined loan_state "CREATE TABLE loan_state(id TEXT PRIMARY KEY COLLATE NOCASE, status TEXT NOT NULL,
+	outstanding INTEGER NOT NULL, ga INTEGER NOT NULL, dpd INTEGER NOT NULL, closed INTEGER) WITHOUT ROWID" \
+	"table loan_state is not as mcg made it: its column id is \`id TEXT NOT NULL PRIMARY KEY COLLATE NOCASE\` where mcg makes \`id TEXT NOT NULL PRIMARY KEY\`"
+redefined members "CREATE TABLE members(id TEXT PRIMARY KEY, name TEXT, sector TEXT, district TEXT,
+	tax_id TEXT, status TEXT NOT NULL, joined INTEGER NOT NULL) WITHOUT ROWID" \
+	"table members is not as mcg made it: its column name is \`name TEXT\` where mcg makes \`name TEXT NOT NULL\`"
+redefined loan_state "CREATE TABLE loan_state(id TEXT PRIMARY KEY, status TEXT NOT NULL,
+	outstanding INTEGER NOT NULL CHECK (outstanding >= 0), ga INTEGER NOT NULL, dpd INTEGER NOT NULL,
+	closed INTEGER) WITHOUT ROWID" \
+	"table loan_state is not as mcg made it: its CHECK and ON CONFLICT clauses are (CHECK (outstanding >= 0)) where mcg makes (none)"
+redefined banks "CREATE TABLE banks(bic TEXT PRIMARY KEY ON CONFLICT REPLACE, name TEXT NOT NULL) WITHOUT ROWID" \
+	"table banks is not as mcg made it: its CHECK and ON CONFLICT clauses are (ON CONFLICT REPLACE) where mcg makes (none)"
+# The UNIQUE ref makes a repeated import row a no-op (t_life_idempotency).
+redefined events "CREATE TABLE events(seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT,
+	date INTEGER NOT NULL, date_given INTEGER NOT NULL, recorded_at TEXT NOT NULL, actor TEXT NOT NULL,
+	fields TEXT NOT NULL)" \
+	"table events is not as mcg made it: its PRIMARY KEY and UNIQUE constraints are (none) where mcg makes (UNIQUE(ref))"
+redefined balances "CREATE TABLE balances(account TEXT PRIMARY KEY, balance INTEGER NOT NULL)" \
+	"table balances is not as mcg made it: it is a table where mcg makes a table WITHOUT ROWID"
+# The same definitions in other words (spaces, comments, letter case, as
+# an upgrade may leave them: ledger.c's migrate_2_to_3) are the same.
+redefine loan_state "create table loan_state (id text primary key, -- the loan
+	status TEXT NOT NULL, outstanding INTEGER   NOT NULL, /* GA */ ga INTEGER NOT NULL,
+	dpd INTEGER NOT NULL, closed INTEGER) without rowid"
+expect_rc 0 --db redef.db --keys "$MCG_DB.keys" check
+# mcg's indexes: dropped, made without the columns the exposure reads
+# from it, made UNIQUE.
+cp "$MCG_DB" redef.db
+sqlite3 redef.db "DROP INDEX loan_terms_borrower" || fail "could not drop the index"
+on_file 4 redef.db check
+expect_eq "$ERR" "mcg: error: check failed: index loan_terms_borrower is not as mcg made it: it is missing (dropped by hand)" \
+	"check finds an index of mcg's dropped"
+cp "$MCG_DB" redef.db
+sqlite3 redef.db "DROP INDEX loan_terms_borrower; CREATE INDEX loan_terms_borrower ON loan_terms(borrower)" ||
+	fail "could not change the index"
+on_file 4 redef.db check
+expect_eq "$ERR" "mcg: error: check failed: index loan_terms_borrower is not as mcg made it: it is ON loan_terms(borrower) where mcg makes it ON loan_terms(borrower, id, bank, principal)" \
+	"check finds an index of mcg's without its covering columns"
+cp "$MCG_DB" redef.db
+sqlite3 redef.db "DROP INDEX loan_terms_bank; CREATE UNIQUE INDEX loan_terms_bank ON loan_terms(bank)" ||
+	fail "could not change the index"
+on_file 4 redef.db check
+expect_eq "$ERR" "mcg: error: check failed: index loan_terms_bank is not as mcg made it: it is UNIQUE ON loan_terms(bank) where mcg makes it ON loan_terms(bank)" \
+	"check finds an index of mcg's made UNIQUE"
+# A table and indexes of one's own, one of them on mcg's table, are left
+# alone.
+cp "$MCG_DB" redef.db
+sqlite3 redef.db "CREATE TABLE my_notes(loan TEXT PRIMARY KEY COLLATE NOCASE, note TEXT);
+	CREATE INDEX my_notes_note ON my_notes(note); CREATE INDEX my_loan_status ON loan_state(status)" ||
+	fail "could not add a table and indexes"
+expect_rc 0 --db redef.db --keys "$MCG_DB.keys" check
+
 # ---- a read-only ledger, for a user who may only read ------------------------------------
 # As root every file is writable; the test runs the binary as nobody when
 # it can (setpriv), with the ledger and its folder not writable by it.

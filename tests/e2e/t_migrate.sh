@@ -231,6 +231,7 @@ for v in 1 2; do
 	expect_contains "$OUT" "301 events and their postings match the log" "version $v: verifies after the write"
 	expect_rc 0 --db w.db --keys "$MCG_DB.keys" audit consistency 300 301
 	expect_outputs w.db "version $v upgraded by a write: the proofs" proofs
+	expect_rc 0 --db w.db --keys "$MCG_DB.keys" check
 done
 
 # ---- a changed audit log is not upgraded -------------------------------------------------
