@@ -296,6 +296,91 @@ static int migrate_3_to_4(mcg_ledger *L, mcg_error *err)
 				     err);
 }
 
+/*
+ * The tables that tell the schema versions apart: each is in the files of
+ * versions first to last and in no other (`loans` is a table up to
+ * version 3, a view since).  A file whose schema_version names another
+ * version than its tables are of (the value changed by hand) would be
+ * upgraded from what it is not, and fail midway on SQLite's "table ...
+ * already exists" or "no such table", or be read as what it is not.
+ * A later version adds the tables it makes and ends those it drops.
+ */
+static const struct version_table {
+	const char *name;
+	int first, last;
+} version_tables[] = {
+	{ "audit_hashes", 1, 1 },
+	{ "audit_tiles", 2, 2 },
+	{ "audit_nodes", 3, MCG_SCHEMA_VERSION },
+	{ "audit_edge", 3, MCG_SCHEMA_VERSION },
+	{ "loans", 1, 3 },
+	{ "loan_terms", 4, MCG_SCHEMA_VERSION },
+	{ "loan_state", 4, MCG_SCHEMA_VERSION },
+};
+#define VERSION_TABLES (sizeof(version_tables) / sizeof(version_tables[0]))
+
+/* The first of version_tables whose presence (bit i of held) is not what
+ * schema version v has, one it has not first (what was found says more
+ * than what was not); VERSION_TABLES if there is none. */
+static size_t version_mismatch(unsigned held, int64_t v)
+{
+	for (int want_held = 0; want_held < 2; want_held++)
+		for (size_t i = 0; i < VERSION_TABLES; i++) {
+			int want = v >= version_tables[i].first && v <= version_tables[i].last;
+
+			if (want != !!(held & 1u << i) && want == want_held)
+				return i;
+		}
+	return VERSION_TABLES;
+}
+
+/* Which of version_tables the file holds, bit i for entry i. */
+static int version_tables_held(mcg_ledger *L, unsigned *held, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT name FROM sqlite_master WHERE type = 'table'", err);
+	int step;
+
+	if (!st)
+		return err->code;
+	*held = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		for (size_t i = 0; name && i < VERSION_TABLES; i++)
+			if (strcmp(name, version_tables[i].name) == 0)
+				*held |= 1u << i;
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? MCG_OK : mcg_db_error(L, err, "reading the ledger's tables");
+}
+
+/* MCG_EINTEGRITY unless the tables that tell the versions apart are
+ * those of `version`, the file's schema_version: one changed by hand is
+ * refused before anything is written, naming a table that disagrees and
+ * the version the tables are of. */
+static int check_version_tables(mcg_ledger *L, int64_t version, mcg_error *err)
+{
+	unsigned held = 0;
+	char tables_are[64] = "of no version mcg made";
+	size_t bad;
+	int has;
+	int rc = version_tables_held(L, &held, err);
+
+	if (rc)
+		return rc;
+	bad = version_mismatch(held, version);
+	if (bad == VERSION_TABLES)
+		return MCG_OK;
+	for (int v = 1; v <= MCG_SCHEMA_VERSION; v++)
+		if (version_mismatch(held, v) == VERSION_TABLES)
+			snprintf(tables_are, sizeof(tables_are), "those of version %d", v);
+	has = !!(held & 1u << bad);
+	return mcg_error_set(err, MCG_EINTEGRITY,
+			     "the ledger's schema_version (%lld) does not match its tables: it %s table %s, which version %lld %s; its tables are %s (was schema_version changed by hand?)",
+			     (long long)version, has ? "has" : "lacks", version_tables[bad].name,
+			     (long long)version, has ? "has not" : "has", tables_are);
+}
+
 /* Brings an older file's schema forward, one version at a time, in one
  * transaction: a crash leaves it as it was.  Needs a connection that can
  * write: a read-only open migrates through a connection of its own. */
@@ -324,6 +409,10 @@ static int migrate(mcg_ledger *L, int64_t version, mcg_error *err)
 	}
 	if (!rc && (version < 1 || version > MCG_SCHEMA_VERSION))
 		rc = mcg_error_set(err, MCG_EINTEGRITY, "the ledger's schema version is damaged");
+	/* Before anything is written: upgraded from what it is not, the file
+	 * would fail midway, on SQLite's words. */
+	if (!rc)
+		rc = check_version_tables(L, version, err);
 	if (!rc && version == 1)
 		rc = migrate_1_to_2(L, err);
 	if (!rc && version <= 2)
@@ -394,6 +483,8 @@ int mcg_ledger_open(const char *path, const char *keys_dir, int read_only,
 		rc = migrate(L, version, err);     /* refuses it, saying why */
 	else if (!rc && version < MCG_SCHEMA_VERSION)
 		rc = read_only ? migrate_file(path, version, err) : migrate(L, version, err);
+	else if (!rc)   /* read as this version: its tables must be */
+		rc = check_version_tables(L, version, err);
 	rc = rc ? rc : mcg_db_load_meta(L, err);
 	if (!rc && !read_only)
 		rc = mcg_db_use_wal(L, err);

@@ -304,6 +304,53 @@ for cmd in balance "contribute A 1 --kind fund --date 2026-01-22"; do
 	expect_eq "$(sqlite3 bad.db "PRAGMA journal_mode")" delete "not in WAL, $cmd: still not in WAL"
 done
 
+# ---- a schema_version changed by hand ------------------------------------------------
+# The tables that tell the versions apart (audit_hashes, audit_tiles,
+# audit_nodes and audit_edge, the table loans, loan_terms and loan_state)
+# must be those of the version meta says: a file that says another is
+# refused (exit 4) by every command, nothing written, naming a table that
+# disagrees and the version its tables are of; not upgraded from what it
+# is not ("table loan_terms already exists").
+# claims FILE VERSION WHAT: FILE with schema_version set to VERSION is
+# refused, with WHAT said of its tables, and left as it was.
+claims() {
+	sqlite3 "$1" "UPDATE meta SET value = '$2' WHERE key = 'schema_version'" ||
+		fail "could not set the schema version"
+	sum=$(sha256sum <"$1")
+	for cmd in balance "contribute A 1 --kind fund --date 2026-01-22" check; do
+		# shellcheck disable=SC2086
+		expect_rc 4 --db "$1" --keys "$MCG_DB.keys" $cmd
+		expect_eq "$ERR" "mcg: error: the ledger's schema_version ($2) does not match its tables: $3 (was schema_version changed by hand?)" \
+			"version $2 claimed, $cmd: refused"
+		expect_eq "$(sha256sum <"$1")" "$sum" "version $2 claimed, $cmd: the file is as it was"
+	done
+	expect_eq "$(version "$1" | cut -d' ' -f1)" "$2" "version $2 claimed: not upgraded"
+}
+for v in 3 2 1; do
+	load_v2 claim.db
+	expect_rc 0 --db claim.db --keys "$MCG_DB.keys" balance
+	case $v in
+	3) has="loan_terms, which version 3 has not" ;;
+	*) has="audit_nodes, which version $v has not" ;;
+	esac
+	claims claim.db "$v" "it has table $has; its tables are those of version 4"
+done
+# Version 3's tables said to be 2's, or 4's.
+load_v2 claim.db
+expect_rc 0 --db claim.db --keys "$MCG_DB.keys" balance
+to_v3 claim.db
+claims claim.db 2 "it has table audit_nodes, which version 2 has not; its tables are those of version 3"
+claims claim.db 4 "it has table loans, which version 4 has not; its tables are those of version 3"
+# Version 2's tables said to be 1's; and tables of no version (version
+# 3's, less audit_edge).
+load_v2 claim.db
+claims claim.db 1 "it has table audit_tiles, which version 1 has not; its tables are those of version 2"
+load_v2 claim.db
+expect_rc 0 --db claim.db --keys "$MCG_DB.keys" balance
+to_v3 claim.db
+sqlite3 claim.db "DROP TABLE audit_edge" || fail "could not drop audit_edge"
+claims claim.db 3 "it lacks table audit_edge, which version 3 has; its tables are of no version mcg made"
+
 # ---- a reader who may not write ------------------------------------------------------
 # The upgrade writes; a user who may only read the ledger gets a clear
 # refusal and the file stays as it was.  As root every file is writable:
