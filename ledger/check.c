@@ -91,6 +91,45 @@ static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
 	return rc;
 }
 
+/*
+ * One value of a row for the error line.  The type is asked first: asking
+ * for the text of a BLOB (the audit tables' hashes) converts it, and the
+ * raw bytes ended up in the message.  A hash is shown as the hex of its
+ * first bytes; text from a table edited by hand may hold anything, so
+ * control characters become '?' and the message stays one line.
+ */
+static void describe_value(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t used = 0;
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		snprintf(out, outsz, "NULL");
+		return;
+	case SQLITE_BLOB: {
+		const unsigned char *b = sqlite3_column_blob(st, col);
+		int len = sqlite3_column_bytes(st, col);
+
+		used = (size_t)snprintf(out, outsz, "x'");
+		for (int k = 0; k < len && k < 8 && used + 2 < outsz; k++) {
+			out[used++] = hex[b[k] >> 4];
+			out[used++] = hex[b[k] & 15];
+		}
+		snprintf(out + used, outsz - used, "%s' (%d bytes)", len > 8 ? "..." : "", len);
+		return;
+	}
+	default: {
+		const unsigned char *t = sqlite3_column_text(st, col);
+
+		for (; t && *t && used + 1 < outsz; t++)
+			out[used++] = (*t < 0x20 || *t == 0x7f) ? '?' : (char)*t;
+		out[used] = '\0';
+		return;
+	}
+	}
+}
+
 /* Describes the first row of `a EXCEPT b`, if any. */
 static int first_extra_row(mcg_ledger *R, const char *table, const char *a,
 			   const char *b, char *row, size_t rowsz, int *found,
@@ -111,13 +150,12 @@ static int first_extra_row(mcg_ledger *R, const char *table, const char *a,
 		*found = 1;
 		row[0] = '\0';
 		for (int i = 0; i < sqlite3_column_count(st) && used < rowsz; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
+			char v[80];
 			int n;
 
-			if (sqlite3_column_type(st, i) == SQLITE_BLOB)
-				v = "<hash>";
+			describe_value(st, i, v, sizeof(v));
 			n = snprintf(row + used, rowsz - used, "%s%s=%s", i ? ", " : "",
-				     sqlite3_column_name(st, i), v ? v : "NULL");
+				     sqlite3_column_name(st, i), v);
 			if (n < 0)
 				break;
 			used += (size_t)n;

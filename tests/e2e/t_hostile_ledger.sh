@@ -172,6 +172,25 @@ for t in events postings audit_edge; do
 	expect_contains "$ERR" "mcg: error: " "audit prove with $t damaged says so"
 done
 
+# check's message shows a row that differs: the audit edge's hashes (a
+# BLOB) as the hex of their first bytes, never as raw bytes, and the
+# message stays one printable line whatever a hand-edited row holds.
+cp "$MCG_DB" edge.db
+sqlite3 edge.db "UPDATE events SET actor = 'mallory' WHERE seq = 2" || fail "could not edit an event"
+on_file 4 edge.db check
+expect_contains "$ERR" "table audit_edge holds a row the events do not give: (size=" \
+	"check names the audit edge that differs"
+expect_contains "$ERR" "hashes=x'" "check shows the edge's hashes in hex"
+expect_eq "$(printf '%s' "$ERR" | LC_ALL=C tr -d '\040-\176' | wc -c)" 0 \
+	"check's message is printable ASCII ($(printf '%s' "$ERR" | od -c | head -3))"
+cp "$MCG_DB" edge.db
+sqlite3 edge.db "UPDATE members SET name = 'a' || char(10) || 'b' || char(27) WHERE id = (SELECT MIN(id) FROM members)" ||
+	fail "could not edit a member"
+on_file 4 edge.db check
+expect_contains "$ERR" "table members holds a row the events do not give" "check names the edited member"
+expect_contains "$ERR" "name=a?b?" "check shows the control characters of a hand-edited name as ?"
+expect_eq "$(printf '%s' "$ERR" | wc -l)" 0 "check's message is one line"
+
 # ---- the view loans, and half a loan ------------------------------------------------------
 # Every reader of a loan goes through the view loans (schema version 4):
 # one changed or dropped by hand is found by check, which compares it with
