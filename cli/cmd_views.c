@@ -455,7 +455,7 @@ static void scores_guarantee(const mcg_scores *s, int digits)
 	       (long long)s->decided_eligible, pct_text(s->decided_pd_bp, pd, sizeof(pd)));
 	printf("  guaranteed now %s; expected loss %s (GA x PD x LGD %s)\n",
 	       grouped(s->ga_minor, digits, ga), grouped(s->el_minor, digits, el),
-	       pct_text(s->rules.lgd_bp, lgd, sizeof(lgd)));
+	       pct_text(s->el_lgd_bp, lgd, sizeof(lgd)));
 }
 
 static int scores_loan(mcg_cli *cli, const char *loan, int32_t date_days, int csv,

@@ -144,9 +144,10 @@ const cli_command cli_commands[] = {
 	  "scores LOAN [--date D] [--format text|csv] | scores --calibration [--format text|csv]",
 	  "a loan's peer assessments and their result; or how well scores predict",
 	  "  LOAN               every assessment of the loan, which count and why\n"
-	  "  --date YYYY-MM-DD  judge the assessments as of this day (default: for a\n"
-	  "                     guaranteed loan the day of its guarantee; else today,\n"
-	  "                     or the ledger's latest date if that is later)\n"
+	  "  --date YYYY-MM-DD  judge the assessments as of this day, with the members'\n"
+	  "                     status and the rules as they stood then (default: for\n"
+	  "                     a guaranteed loan the moment of its guarantee; else\n"
+	  "                     today, or the ledger's latest date if that is later)\n"
 	  "  --format text|csv  csv columns: assessor,score,date,status, sorted by\n"
 	  "                     assessor, then date\n"
 	  "  --calibration      per grade: outcomes, defaults, predicted PD, observed\n"

@@ -798,8 +798,9 @@ static int scores_guarantee(mcg_ledger *L, mcg_scores *s, mcg_error *err)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return mcg_db_error(L, err, "reading a guarantee");
+	s->el_lgd_bp = s->rules.lgd_bp;
 	if (s->guaranteed &&
-	    mcg_expected_loss(s->ga_minor, s->decided_pd_bp, s->rules.lgd_bp, &s->el_minor))
+	    mcg_expected_loss(s->ga_minor, s->decided_pd_bp, s->el_lgd_bp, &s->el_minor))
 		return overflow(err, "expected loss", s->loan);
 	return MCG_OK;
 }
@@ -855,9 +856,106 @@ static int scores_list(mcg_ledger *L, mcg_scores *s, mcg_error *err)
 	return rc;
 }
 
+/*
+ * The ledger as it stood when the assessments are judged: the last event
+ * of the day (date_days), or, for a guaranteed loan judged on the day of
+ * its guarantee, the event before the guarantee, so that the listing
+ * shows what the decision saw.  0 when the day is before every event.
+ */
+static int judged_at(mcg_ledger *L, const mcg_scores *s, int64_t *seq, mcg_error *err)
+{
+	if (s->guaranteed && s->date_days == s->decided_date_days) {
+		*seq = s->decided_seq - 1;
+		return MCG_OK;
+	}
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE date <= ?1",
+				       err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int(st, 1, s->date_days);
+	rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MCG_OK : mcg_db_error(L, err, "reading the events of the day");
+}
+
+/* The rules in force after event seq (the first version before any). */
+static int rules_at(mcg_ledger *L, int64_t seq, mcg_scores *s, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT version, rules FROM rules_versions"
+				       " ORDER BY (seq <= ?1) DESC, CASE WHEN seq <= ?1 THEN -version"
+				       " ELSE version END LIMIT 1", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return mcg_error_set(err, MCG_EINTEGRITY, "the ledger has no rules");
+		return mcg_db_error(L, err, "reading the rules");
+	}
+	s->rules_version = sqlite3_column_int64(st, 0);
+	rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), &s->rules, err);
+	sqlite3_reset(st);
+	if (rc)
+		return mcg_error_set(err, MCG_EINTEGRITY, "rules version %lld in the ledger is damaged",
+				     (long long)s->rules_version);
+	return MCG_OK;
+}
+
+/*
+ * A member's status is not kept by day, but it only goes one way: an
+ * assessor was active when it assessed (DOMAIN.md), and a withdrawn one
+ * was active until its withdrawal.  So an assessor withdrawn now was
+ * active at event seq unless it withdrew between its assessment and seq:
+ * a short range of events, read by sequence.  (Active at its assessment,
+ * it was active at any later seq it had not withdrawn by, and at any
+ * earlier one it is judged for: a member's assessment at or after seq is
+ * of a later day, or not yet made, and shows as such.)
+ */
+static int active_at(mcg_ledger *L, mcg_assessment *a, int64_t seq, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	mcg_event ev;
+	int step = SQLITE_DONE, rc = MCG_OK;
+
+	if (a->assessor_active)
+		return MCG_OK;
+	a->assessor_active = 1;
+	if (a->seq >= seq)      /* active when it assessed, at or after seq */
+		return MCG_OK;
+	st = mcg_db_stmt(L, "SELECT fields FROM events WHERE seq > ?1 AND seq <= ?2"
+			 " AND type = 'member.withdraw'", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, a->seq);
+	sqlite3_bind_int64(st, 2, seq);
+	mcg_event_init(&ev, "member.withdraw");
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *member;
+
+		mcg_event_reset(&ev, "member.withdraw");
+		rc = mcg_event_decode_fields(&ev, (const char *)sqlite3_column_text(st, 0), err);
+		member = rc ? NULL : mcg_event_get(&ev, "member");
+		if (member && strcmp(member, a->assessor) == 0)
+			a->assessor_active = 0;
+	}
+	mcg_event_free(&ev);
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = mcg_db_error(L, err, "reading the withdrawals");
+	return rc;
+}
+
 int mcg_scores_get(mcg_ledger *L, const char *loan, int32_t date_days,
 		   mcg_scores *out, mcg_error *err)
 {
+	int64_t at = 0;
 	int own_txn = 0;
 	int rc;
 
@@ -872,10 +970,16 @@ int mcg_scores_get(mcg_ledger *L, const char *loan, int32_t date_days,
 			return rc;
 		own_txn = 1;
 	}
+	/* The rules in force now, for the expected loss of the GA now; then
+	 * those in force when the assessments are judged. */
 	rc = mcg_ledger_rules(L, &out->rules_version, &out->rules, err);
 	rc = rc ? rc : scores_loan(L, out, err);
 	rc = rc ? rc : scores_guarantee(L, out, err);
+	rc = rc ? rc : judged_at(L, out, &at, err);
+	rc = rc ? rc : rules_at(L, at, out, err);
 	rc = rc ? rc : scores_list(L, out, err);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		rc = active_at(L, &out->list[i], at, err);
 	if (own_txn)
 		sqlite3_exec(L->db, "COMMIT", NULL, NULL, NULL);
 	if (rc) {

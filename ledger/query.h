@@ -151,7 +151,7 @@ typedef struct mcg_scores {
 	char borrower[MCG_ID_TEXT_MAX];
 	char status[MCG_STATUS_TEXT_MAX];
 	int32_t date_days;            /* the day the assessments were judged for */
-	int64_t rules_version;        /* the rules in force, used to judge them */
+	int64_t rules_version;        /* the rules in force then, used to judge them */
 	mcg_rules rules;
 	/* Every assessment of the loan sorted by assessor (byte order), then
 	 * date, then sequence; status set by mcg_peer_evaluate. */
@@ -167,7 +167,8 @@ typedef struct mcg_scores {
 	int32_t decided_pd_bp;
 	int64_t decided_eligible;
 	int64_t ga_minor;             /* GA now */
-	int64_t el_minor;             /* pct(pct(GA, decided PD), lgd in force) */
+	int64_t el_minor;             /* pct(pct(GA, decided PD), el_lgd_bp) */
+	int32_t el_lgd_bp;            /* LGD of the rules in force now */
 } mcg_scores;
 
 /* Most assessments of one loan that `scores` reads (the peer evaluation

@@ -215,6 +215,31 @@ ok_run exposure E
 expect_contains "$OUT" "a withdrawn member" "text says withdrawn"
 mcg scores L3 --date 2026-02-01 --format csv
 expect_contains "$OUT" "E,8,2026-01-15,withdrawn" "a withdrawn assessor"
+# Judged as of a day before its withdrawal, E was an active member: the
+# listing shows the members as they were that day, not as they are now.
+mcg scores L3 --date 2026-01-31 --format csv
+expect_contains "$OUT" "E,8,2026-01-15,eligible" "E judged as of the day before its withdrawal"
+# By default a guaranteed loan is judged as of its guarantee: the listing
+# must agree with the decision (6.5 from four eligible assessments).
+ok_run scores L3
+expect_contains "$OUT" "judged as of 2026-01-16" "L3 judged as of its guarantee"
+expect_contains "$OUT" "Eligible assessments: 4 (quorum 3: met)" "the decision's four assessments, E among them"
+expect_contains "$OUT" "Median: 6.5" "the decision's median"
+expect_contains "$OUT" "median 6.5 from 4 eligible assessments" "the decision as recorded"
+# Rules loaded later (quorum 5, LGD 50%) do not judge the guarantee's day;
+# they judge the days after their load.  The expected loss is of the GA
+# now, under the LGD in force now.
+sed 's#<peer_quorum>3</peer_quorum>#<peer_quorum>5</peer_quorum>#; s#<lgd>45</lgd>#<lgd>50</lgd>#' \
+	"$MCG_SRC/rules/default.xml" >quorum5.xml
+expect_contains "$(grep -c '<peer_quorum>5</peer_quorum>\|<lgd>50</lgd>' quorum5.xml)" 2 "the new rules file changes both"
+ok_run rules load quorum5.xml --date 2026-02-01
+ok_run scores L3
+expect_contains "$OUT" "under rules version 1 (" "the guarantee's day is judged by the rules then"
+expect_contains "$OUT" "(quorum 3: met)" "the quorum of the rules then"
+expect_contains "$OUT" "LGD 50.00%" "the expected loss under the LGD now"
+ok_run scores L3 --date 2026-02-01
+expect_contains "$OUT" "under rules version 2 (" "a later day is judged by the rules loaded then"
+expect_contains "$OUT" "(quorum 5: NOT met)" "the quorum of the rules loaded then"
 
 # ---- calibration -----------------------------------------------------------------
 # Outcomes: L1 repaid (grade 7, PD 0.50%) once repaid in full; L2 called
