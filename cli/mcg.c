@@ -45,10 +45,11 @@ static int in_group(const char *name, const char *word, size_t len)
 
 /*
  * Why argv[0] names no command, in one error: a group word alone ("mcg
- * member") lists its commands; an option before the command that is not
+ * member") or with a word that is none of its own ("mcg member foo")
+ * lists its commands; an option before the command that is not
  * a global one (`mcg --date D member add ...`) is said to belong after it.
  */
-static int unknown_command(const char *word, mcg_error *err)
+static int unknown_command(const char *word, const char *next, mcg_error *err)
 {
 	char names[256] = "";
 	size_t len = strlen(word), used = 0;
@@ -79,6 +80,9 @@ static int unknown_command(const char *word, mcg_error *err)
 			used += (size_t)n;
 		}
 	}
+	if (used && next && next[0] != '-')
+		return mcg_error_set(err, MCG_EINPUT, "unknown command '%.40s %.40s': '%s' takes %s"
+				     " (mcg COMMAND --help for each)", word, next, word, names);
 	if (used)
 		return mcg_error_set(err, MCG_EINPUT, "'%s' needs a second word: %s"
 				     " (mcg COMMAND --help for each)", word, names);
@@ -198,7 +202,7 @@ static int run(int argc, char **argv, mcg_error *err)
 	if (!cmd && wants_help(argc - i, argv + i) && print_group_help(argv[i]))
 		return MCG_OK;
 	if (!cmd)
-		return unknown_command(argv[i], err);
+		return unknown_command(argv[i], i + 1 < argc ? argv[i + 1] : NULL, err);
 	if (wants_help(argc - i - words + 1, argv + i + words - 1)) {
 		print_command_help(cmd);
 		return MCG_OK;

@@ -104,6 +104,9 @@ expect_rc 0 --version
 # The mistakes a new user makes get an error that says what to do.
 expect_unchanged 2 member
 expect_contains "$ERR" "'member' needs a second word: member add, member withdraw, member list" "a group word alone"
+expect_unchanged 2 member foo
+expect_contains "$ERR" "unknown command 'member foo': 'member' takes member add, member withdraw, member list" \
+	"a group word with a second word that is none of its commands"
 expect_rc 0 audit --help
 expect_contains "$OUT" "usage: mcg audit verify" "a group's help lists its commands"
 expect_contains "$OUT" "usage: mcg audit consistency" "a group's help lists its commands"
