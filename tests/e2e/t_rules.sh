@@ -31,8 +31,24 @@ for f in laughs.xml xxe.xml over.xml type.xml missing.xml unknown.xml ns.xml tru
 	expect_rc 2 rules check "$f"
 done
 expect_contains "$(cat /dev/null; "$MCG" rules check xxe.xml 2>&1)" "DOCTYPE" "DTD refused by name"
+# A schema error names the line and the column (CLI.md) where its element
+# opens: libxml2 gives the line only, mcg finds the column.
+line=$(grep -n '<coverage_max>' type.xml | cut -d: -f1)
+col=$(($(grep '<coverage_max>' type.xml | sed 's/<coverage_max>.*//' | wc -c)))
 mcg rules check type.xml
-expect_contains "$ERR" "type.xml:" "error names the file and line"
+expect_contains "$ERR" "mcg: error: type.xml:$line:$col: Element 'coverage_max': 'abc' is not a valid value" \
+	"a bad value: the file, line and column of its element"
+line=$(grep -n '<surprise>' unknown.xml | cut -d: -f1)
+col=$(($(grep '<surprise>' unknown.xml | sed 's/<surprise>.*//' | wc -c)))
+mcg rules check unknown.xml
+expect_contains "$ERR" "mcg: error: unknown.xml:$line:$col: Element 'surprise': This element is not expected." \
+	"an unknown element: the file, line and column where it opens"
+# Columns count characters, not bytes: a comment of accented letters before.
+sed 's|<lgd>|<!-- perdita àèé --><lgd>x|' default.xml > accents.xml
+line=$(grep -n '<lgd>' accents.xml | cut -d: -f1)
+col=$(($(grep '<lgd>' accents.xml | sed 's/<lgd>.*//' | LC_ALL=C.UTF-8 wc -m)))
+mcg rules check accents.xml
+expect_contains "$ERR" "mcg: error: accents.xml:$line:$col: Element 'lgd'" "the column in characters"
 # A 20 MB file is refused for its size.
 { echo '<rules xmlns="urn:mcg:rules:1">'; head -c 20000000 /dev/zero | tr '\0' ' '; echo '</rules>'; } > big.xml
 expect_unchanged 2 rules load big.xml --date 2026-01-03
