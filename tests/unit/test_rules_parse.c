@@ -229,7 +229,7 @@ Test(rules_parse, three_decimals_for_a_percentage)
 Test(rules_parse, percentage_above_100)
 {
 	expect_refused("<coverage_max>80<", "<coverage_max>101<",
-		       "test.xml:15: Element 'coverage_max'", "101");
+		       "test.xml:15:3: Element 'coverage_max'", "101");
 	expect_refused("<lgd>45<", "<lgd>100.01<", "lgd", "100.01");
 }
 
