@@ -255,5 +255,14 @@ int mcg_check_text(const char *text, size_t max, const char *what,
 	}
 	if (source == MCG_INPUT_NEW && n > 0 && blank)
 		return mcg_error_set(err, MCG_EINPUT, "%s is blank: it has only spaces", what);
+	/* A name goes into CSV (member list): a spreadsheet opening it runs a
+	 * cell that begins so as a formula (CSV injection), which could send
+	 * the sheet's data elsewhere.  mcg's CSV is data for programs too
+	 * (CLI.md), so it is kept exact and such text refused here instead. */
+	if (source == MCG_INPUT_NEW && n > 0 && strchr("=+-@", text[0]))
+		return mcg_error_set(err, MCG_EINPUT,
+				     "%s begins with '%c': a spreadsheet opening mcg's CSV would"
+				     " take it for a formula; write it without the leading '%c'",
+				     what, text[0], text[0]);
 	return MCG_OK;
 }

