@@ -688,6 +688,13 @@ static int import_row(struct importer *im, mcg_error *err)
 			im->sum->last_seq = ev->seq;
 		}
 	}
+	/* The event the ref conflicts with may be an earlier row of this very
+	 * file, which the refusal rolls back: naming its number would send
+	 * the treasurer looking for an event that is never recorded. */
+	if (rc == MCG_ECONFLICT && im->sum->first_seq && ev->seq >= im->sum->first_seq)
+		mcg_error_set(err, MCG_ECONFLICT,
+			      "ref '%s' is used by an earlier row of this file, with other"
+			      " content: each row needs a ref of its own", ev->ref);
 	if (rc)
 		return mcg_error_prefix(err, "%s:%llu", im->path,
 					(unsigned long long)im->rec.line);

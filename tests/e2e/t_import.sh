@@ -142,6 +142,16 @@ expect_bad_file 2 bad-state.csv "bad-state.csv:4: " "L2"
 # The same ref with other content: a conflict (exit 5).
 printf '%s\nc-1,2026-03-05,repay,L1,100,,,\nb-001,2026-02-01,repay,L1,4000.01,125.50,,\n' "$HEAD" > conflict.csv
 expect_bad_file 5 conflict.csv "conflict.csv:3: " "already used"
+# Two rows of one file with the same ref and other content: the first is
+# rolled back with the file, so the error names the earlier row, not an
+# event number that will never be recorded.
+printf '%s\nd-1,2026-03-05,repay,L1,100,,,\nd-2,2026-03-05,repay,L1,50,,,\nd-1,2026-03-05,repay,L1,200,,,\n' "$HEAD" > twice.csv
+expect_bad_file 5 twice.csv "twice.csv:4: ref 'd-1' is used by an earlier row of this file, with other content"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref LIKE 'd-%'")" "0" "no row of the file recorded"
+# The same row twice in one file is the same event: recorded once.
+printf '%s\ntwice-1,2026-03-05,repay,L1,100,,,\ntwice-1,2026-03-05,repay,L1,100,,,\n' "$HEAD" > same-twice.csv
+ok_run import same-twice.csv
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref = 'twice-1'")" "1" "a row repeated in a file is recorded once"
 # Back-dating.
 printf '%s\nc-1,2026-01-05,repay,L1,100,,,\n' "$HEAD" > backdated.csv
 expect_bad_file 2 backdated.csv "backdated.csv:2: " "no back-dating"
