@@ -358,7 +358,7 @@ int mcg_apply_loan_add(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 	if (rc)
 		return rc;
 	if (!n)
-		return mcg_error_set(err, MCG_EINPUT, "bank '%.40s' is not known", bank);
+		return mcg_bank_unknown(L, bank, err);
 	return insert_loan(L, ev, id, borrower, bank, principal,
 			   has_rate ? &rate_bp : NULL, has_term ? &term_months : NULL,
 			   err);

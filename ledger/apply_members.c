@@ -223,21 +223,53 @@ int mcg_apply_member_withdraw(mcg_ledger *L, mcg_event *ev, mcg_error *err)
  * is refused.  Only for new input: a ledger that recorded both before this
  * check must still replay (`mcg check`).
  */
+/* The other spelling of the same institution's BIC into other (12 bytes):
+ * 1, or 0 when a BIC has none (a branch other than XXX). */
+static int other_bic_spelling(const char *bic, char other[12])
+{
+	size_t n = strlen(bic);
+
+	if (n == 8)
+		snprintf(other, 12, "%sXXX", bic);
+	else if (n == 11 && strcmp(bic + 8, "XXX") == 0)
+		snprintf(other, 12, "%.8s", bic);
+	else
+		return 0;
+	return 1;
+}
+
+/* Whether the other spelling of bic is registered, into *found. */
+static int other_bic_registered(mcg_ledger *L, const char *bic, char other[12], int64_t *found,
+				mcg_error *err)
+{
+	*found = 0;
+	if (!other_bic_spelling(bic, other))
+		return MCG_OK;
+	return mcg_db_query_int(L, "SELECT COUNT(*) FROM banks WHERE bic = ?1",
+				other, NULL, found, NULL, err);
+}
+
+int mcg_bank_unknown(mcg_ledger *L, const char *bic, mcg_error *err)
+{
+	char other[12];
+	int64_t found;
+	int rc = strlen(bic) <= 11 ? other_bic_registered(L, bic, other, &found, err) : MCG_OK;
+
+	if (rc)
+		return rc;
+	if (strlen(bic) <= 11 && found)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "bank '%s' is not known; %s is (the same bank: an 8-character"
+				     " BIC is the same as its XXX branch)", bic, other);
+	return mcg_error_set(err, MCG_EINPUT, "bank '%.40s' is not known", bic);
+}
+
 static int check_same_bank(mcg_ledger *L, const char *bic, mcg_error *err)
 {
 	char other[12];
-	size_t n = strlen(bic);
 	int64_t found;
-	int rc;
+	int rc = other_bic_registered(L, bic, other, &found, err);
 
-	if (n == 8)
-		snprintf(other, sizeof(other), "%sXXX", bic);
-	else if (n == 11 && strcmp(bic + 8, "XXX") == 0)
-		snprintf(other, sizeof(other), "%.8s", bic);
-	else
-		return MCG_OK;
-	rc = mcg_db_query_int(L, "SELECT COUNT(*) FROM banks WHERE bic = ?1",
-			      other, NULL, &found, NULL, err);
 	if (rc)
 		return rc;
 	if (found)

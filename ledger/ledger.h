@@ -81,6 +81,12 @@ const char *mcg_ledger_path(const mcg_ledger *L);
 int mcg_ledger_output_check(const char *db_path, const char *keys_dir, const char *name,
 			    const char *path, mcg_error *err);
 
+/* The error for a bank the ledger does not know (MCG_EINPUT), naming the
+ * other spelling of its BIC when that one is registered ("BPMOIT22" for
+ * "BPMOIT22XXX": ISO 9362's same institution).  Returns err->code, or
+ * the database error of the lookup. */
+int mcg_bank_unknown(mcg_ledger *L, const char *bic, mcg_error *err);
+
 /* The raw connection, for read-only queries in query.c and reports. */
 sqlite3 *mcg_ledger_db(mcg_ledger *L);
 

@@ -101,7 +101,7 @@ static int bank_name(mcg_ledger *L, const char *bic, char *out, size_t outsz,
 	if (step == SQLITE_ROW)
 		return MCG_OK;
 	if (step == SQLITE_DONE)
-		return mcg_error_set(err, MCG_EINPUT, "bank '%.40s' is not known", bic);
+		return mcg_bank_unknown(L, bic, err);
 	return db_fail(L, err, "the banks");
 }
 

@@ -76,6 +76,14 @@ ok_run bank add BPMOIT22ABC --name "Banco BPM, Milano" --date 2026-02-01
 ok_run bank add UNCRITMMABC --name "UniCredit, Roma" --date 2026-02-01
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(bic, ' ') FROM (SELECT bic FROM banks ORDER BY bic)")" \
 	"BPMOIT22ABC BPMOIT22XXX UNCRITMM UNCRITMMABC" "one row per institution, branches apart"
+# A bank named by the other spelling of its BIC is not taken for it (the
+# loan would name a bank no statement covers), but the error says which.
+expect_unchanged 2 loan add LBIC --borrower ACME --bank BPMOIT22 --principal 100 --date 2026-02-01
+expect_contains "$ERR" "bank 'BPMOIT22' is not known; BPMOIT22XXX is (the same bank" "a loan at the 8-character BIC of an XXX bank"
+expect_unchanged 2 loan add LBIC --borrower ACME --bank UNCRITMMXXX --principal 100 --date 2026-02-01
+expect_contains "$ERR" "bank 'UNCRITMMXXX' is not known; UNCRITMM is (the same bank" "a loan at the XXX BIC of an 8-character bank"
+expect_unchanged 2 loan add LBIC --borrower ACME --bank UNCRITMMXYZ --principal 100 --date 2026-02-01
+expect_eq "$ERR" "mcg: error: bank 'UNCRITMMXYZ' is not known" "another branch is another bank"
 # The same bank add again with its ref is still a replay, not a refusal.
 ok_run bank add DEUTDEFF --name "Deutsche Bank" --ref bank-deut --date 2026-02-01
 expect_unchanged 0 bank add DEUTDEFF --name "Deutsche Bank" --ref bank-deut --date 2026-02-01
