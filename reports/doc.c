@@ -685,8 +685,18 @@ int rpt_write_tmp(const mcg_ledger *L, const char *path, const void *data, size_
 	rc = check_output(L, path, tmp.data, err);
 	if (rc)
 		goto out_free;
-	/* O_NOFOLLOW: a link planted at FILE.tmp is not followed. */
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* A file already at FILE.tmp (a run cut short, or one planted) is
+	 * removed, never written into: opened with O_TRUNC, a hard link there
+	 * to a file elsewhere (a private key, another ledger) had that file
+	 * truncated and overwritten, which no check of the path can see.
+	 * O_EXCL then makes a new file or fails; O_NOFOLLOW, a link planted
+	 * between the two is not followed. */
+	if (unlink(tmp.data) != 0 && errno != ENOENT) {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot remove the old '%s': %s", tmp.data,
+				   strerror(errno));
+		goto out_free;
+	}
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		rc = mcg_error_set(err, MCG_ESYS, "cannot create '%s': %s", tmp.data,
 				   strerror(errno));

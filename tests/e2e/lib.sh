@@ -183,6 +183,18 @@ expect_ledger_outputs_refused() {
 		fail "mcg $* -o $lo_db.keys/../lo-fine.xml: no document written"
 	fi
 	rm -f lo-fine*.xml
+	# A file already at FILE.tmp is removed, never written into: a hard
+	# link there to a private key once had the key truncated and
+	# overwritten by the document, exit 0 (one to the ledger itself is
+	# refused by name, above).  (A document in
+	# pages writes FILE-pN.xml.tmp, one alone FILE.tmp: links at both.)
+	ln "$lo_db.keys/statement.key" lo-tmp.xml.tmp
+	ln "$lo_db.keys/checkpoint.key" lo-tmp-p1.xml.tmp
+	lo_keys=$(cat "$lo_db.keys/statement.key" "$lo_db.keys/checkpoint.key" | sha256sum)
+	ok_run "$@" -o lo-tmp.xml
+	expect_eq "$(cat "$lo_db.keys/statement.key" "$lo_db.keys/checkpoint.key" | sha256sum)" "$lo_keys" \
+		"mcg $* -o lo-tmp.xml, hard links to the keys at its temporary files: the keys unchanged"
+	rm -f lo-tmp*.xml lo-tmp*.xml.tmp
 }
 
 # A small consortium most tests start from: EUR, members A B C D with
