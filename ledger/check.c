@@ -6,6 +6,7 @@
 
 #include "journal.h"
 #include "ledger_int.h"
+#include "utf8.h"
 
 /* Compared in this order, so the first difference named is the most
  * telling one: state first, then what is derived from the events. */
@@ -96,7 +97,8 @@ static int replay_events(mcg_ledger *R, int64_t *count, mcg_error *err)
  * for the text of a BLOB (the audit tables' hashes) converts it, and the
  * raw bytes ended up in the message.  A hash is shown as the hex of its
  * first bytes; text from a table edited by hand may hold anything, so
- * control characters become '?' and the message stays one line.
+ * control characters and bytes that are not UTF-8 become '?' and the
+ * message stays one line.
  */
 static void describe_value(sqlite3_stmt *st, int col, char *out, size_t outsz)
 {
@@ -121,9 +123,28 @@ static void describe_value(sqlite3_stmt *st, int col, char *out, size_t outsz)
 	}
 	default: {
 		const unsigned char *t = sqlite3_column_text(st, col);
+		size_t len = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
-		for (; t && *t && used + 1 < outsz; t++)
-			out[used++] = (*t < 0x20 || *t == 0x7f) ? '?' : (char)*t;
+		/* Whole characters only, so a cut never splits one: a control
+		 * (C0, DEL, C1: U+009B starts an escape on some terminals) or
+		 * a byte that is not UTF-8 becomes one '?'. */
+		for (size_t i = 0, n; i < len; i += n) {
+			unsigned long v = 0;
+			size_t bad;
+
+			n = mcg_utf8_char(t + i, len - i, &v, &bad);
+			if (n == 0 || v < 0x20 || (v >= 0x7f && v <= 0x9f)) {
+				if (used + 2 > outsz)
+					break;
+				out[used++] = '?';
+				n = n ? n : 1;
+				continue;
+			}
+			if (used + n + 1 > outsz)
+				break;
+			memcpy(out + used, t + i, n);
+			used += n;
+		}
 		out[used] = '\0';
 		return;
 	}

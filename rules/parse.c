@@ -120,8 +120,10 @@ static void schema_error_column(mcg_error *err, const char *name, const char *xm
 		return;
 	}
 	snprintf(colt, sizeof(colt), ":%ld", col);
-	if (strlen(err->msg) + strlen(colt) - 2 >= sizeof(err->msg))
+	if (strlen(err->msg) + strlen(colt) - 2 >= sizeof(err->msg)) {
+		memmove(msg, msg + 2, strlen(msg + 2) + 1);   /* no room: the line alone */
 		return;
+	}
 	memmove(msg + strlen(colt), msg + 2, strlen(msg + 2) + 1);
 	memcpy(msg, colt, strlen(colt));
 }

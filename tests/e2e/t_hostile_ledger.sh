@@ -189,6 +189,12 @@ sqlite3 edge.db "UPDATE members SET name = 'a' || char(10) || 'b' || char(27) WH
 on_file 4 edge.db check
 expect_contains "$ERR" "table members holds a row the events do not give" "check names the edited member"
 expect_contains "$ERR" "name=a?b?" "check shows the control characters of a hand-edited name as ?"
+cp "$MCG_DB" edge.db
+sqlite3 edge.db "UPDATE members SET name = 'x' || char(155) || 'y' || CAST(X'FF' AS TEXT) || 'z' || char(232) WHERE id = (SELECT MIN(id) FROM members)" ||
+	fail "could not edit a member"
+on_file 4 edge.db check
+expect_contains "$ERR" "name=x?y?z$(printf '\303\250')" \
+	"check shows a C1 control (U+009B) and a byte that is not UTF-8 as ?, keeps a letter"
 expect_eq "$(printf '%s' "$ERR" | wc -l)" 0 "check's message is one line"
 
 # ---- the view loans, and half a loan ------------------------------------------------------
