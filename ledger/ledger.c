@@ -44,17 +44,18 @@ int mcg_ledger_size(mcg_ledger *L, int64_t *out, mcg_error *err)
 				NULL, NULL, out, NULL, err);
 }
 
-int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err)
+int mcg_ledger_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
+			mcg_error *err)
 {
-	sqlite3_stmt *st;
+	/* The latest version loaded by event seq; before any, the first. */
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT version, rules FROM rules_versions"
+				       " ORDER BY (seq <= ?1) DESC, CASE WHEN seq <= ?1 THEN -version"
+				       " ELSE version END LIMIT 1", err);
 	int rc;
 
-	if (L->rules_version)
-		return MCG_OK;
-	st = mcg_db_stmt(L, "SELECT version, rules FROM rules_versions"
-			 " ORDER BY version DESC LIMIT 1", err);
 	if (!st)
 		return err->code;
+	sqlite3_bind_int64(st, 1, seq);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -62,14 +63,26 @@ int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err)
 			return mcg_error_set(err, MCG_EINTEGRITY, "the ledger has no rules");
 		return mcg_db_error(L, err, "reading the rules");
 	}
-	L->rules_version = sqlite3_column_int64(st, 0);
-	rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), &L->rules, err);
+	*version = sqlite3_column_int64(st, 0);
+	rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), out, err);
 	sqlite3_reset(st);
-	if (rc) {
-		L->rules_version = 0;
-		return mcg_error_set(err, MCG_EINTEGRITY, "the rules in the ledger are damaged");
-	}
+	if (rc)
+		return mcg_error_set(err, MCG_EINTEGRITY, "rules version %lld in the ledger is damaged",
+				     (long long)*version);
 	return MCG_OK;
+}
+
+int mcg_ledger_load_rules(mcg_ledger *L, mcg_error *err)
+{
+	int64_t version = 0;
+	int rc;
+
+	if (L->rules_version)
+		return MCG_OK;
+	rc = mcg_ledger_rules_at(L, INT64_MAX, &version, &L->rules, err);
+	if (!rc)
+		L->rules_version = version;
+	return rc;
 }
 
 int mcg_ledger_rules(mcg_ledger *L, int64_t *version, mcg_rules *out,

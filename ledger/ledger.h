@@ -97,4 +97,9 @@ int mcg_ledger_size(mcg_ledger *L, int64_t *out, mcg_error *err);
 int mcg_ledger_rules(mcg_ledger *L, int64_t *version, mcg_rules *out,
 		     mcg_error *err);
 
+/* The rules version in force after event seq and its figures (the first
+ * version for a seq before any was loaded). */
+int mcg_ledger_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
+			mcg_error *err);
+
 #endif

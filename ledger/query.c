@@ -881,33 +881,6 @@ static int judged_at(mcg_ledger *L, const mcg_scores *s, int64_t *seq, mcg_error
 	return rc == SQLITE_ROW ? MCG_OK : mcg_db_error(L, err, "reading the events of the day");
 }
 
-/* The rules in force after event seq (the first version before any). */
-static int rules_at(mcg_ledger *L, int64_t seq, mcg_scores *s, mcg_error *err)
-{
-	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT version, rules FROM rules_versions"
-				       " ORDER BY (seq <= ?1) DESC, CASE WHEN seq <= ?1 THEN -version"
-				       " ELSE version END LIMIT 1", err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			return mcg_error_set(err, MCG_EINTEGRITY, "the ledger has no rules");
-		return mcg_db_error(L, err, "reading the rules");
-	}
-	s->rules_version = sqlite3_column_int64(st, 0);
-	rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), &s->rules, err);
-	sqlite3_reset(st);
-	if (rc)
-		return mcg_error_set(err, MCG_EINTEGRITY, "rules version %lld in the ledger is damaged",
-				     (long long)s->rules_version);
-	return MCG_OK;
-}
-
 /*
  * A member's status is not kept by day, but it only goes one way: an
  * assessor was active when it assessed (DOMAIN.md), and a withdrawn one
@@ -976,7 +949,7 @@ int mcg_scores_get(mcg_ledger *L, const char *loan, int32_t date_days,
 	rc = rc ? rc : scores_loan(L, out, err);
 	rc = rc ? rc : scores_guarantee(L, out, err);
 	rc = rc ? rc : judged_at(L, out, &at, err);
-	rc = rc ? rc : rules_at(L, at, out, err);
+	rc = rc ? rc : mcg_ledger_rules_at(L, at, &out->rules_version, &out->rules, err);
 	rc = rc ? rc : scores_list(L, out, err);
 	for (size_t i = 0; !rc && i < out->n; i++)
 		rc = active_at(L, &out->list[i], at, err);
