@@ -21,7 +21,9 @@
 # 20,000 loans, was the default until session 10 (docs/PERFORMANCE.md,
 # "The scales");
 # BENCH_MEMBERS, BENCH_LOANS, BENCH_EVENTS, BENCH_BANKS, BENCH_SEED override
-# one figure; BENCH_WORK is the scratch folder (default build/bench/run).
+# one figure; BENCH_WORK is the scratch folder (default build/bench/run);
+# BENCH_ROUNDS the interleaved runs of mcg's import and bare SQLite (5);
+# BENCH_BASELINE_SECONDS each of hledger and ledger at most (120).
 set -eu
 
 : "${MCG:?MCG must name the mcg binary}"
@@ -161,13 +163,21 @@ first_seq=$((setup_events + 1))
 last_seq=$((setup_events + GEN_ROWS))
 posting_events=$(sqlite3 "$W/mcg.db" "SELECT COUNT(DISTINCT seq) FROM postings WHERE seq BETWEEN $first_seq AND $last_seq")
 
+# Both sides move from minute to minute, even on a quiet machine (bare
+# SQLite's own time by a third between two runs a minute apart, session
+# 10): the runs are interleaved, and the median of each side is kept, of
+# BENCH_ROUNDS runs (default 5; 3 before session 10).
+rounds=${BENCH_ROUNDS:-5}
+# An odd number, so that each side's median is one run, taken alike.
+case "$rounds" in
+[13579] | [1-9][13579]) ;;
+*) echo "bench: BENCH_ROUNDS must be an odd number from 1 to 99 (got '$rounds')" >&2; exit 2 ;;
+esac
 say "-- the ceiling: the same event and posting rows by bare SQLite (bench/bare_sqlite), in the same"
-say "   three transactions; 3 runs, each but the first after mcg's import again into a copy of the"
-say "   same ledger: the medians of 3 are compared"
-# Both sides move by 10 to 25% from minute to minute on a shared machine:
-# the runs are interleaved, and the median of each side is kept.
+say "   three transactions; $rounds runs, each but the first after mcg's import again into a copy of the"
+say "   same ledger: the medians of $rounds are compared"
 imp_s1=$import_s imp_c1=$import_cpu
-for run in 1 2 3; do
+for run in $(seq 1 "$rounds"); do
 	if [ "$run" -gt 1 ]; then
 		cp "$W/before-import.db" "$W/again.db"
 		s=0 c=0
@@ -191,16 +201,19 @@ for run in 1 2 3; do
 	say "   $(cat "$W/bare$run.out")"
 	rm -f "$W/bare-$run.db" "$W/bare-$run.db-wal" "$W/bare-$run.db-shm"
 done
-median3() {
-	printf '%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p
+# median PREFIX: the median of the variables PREFIX1 .. PREFIX$rounds.
+mid=$(( (rounds + 1) / 2 ))
+median() {
+	for k in $(seq 1 "$rounds"); do eval "printf '%s\n' \"\$$1$k\""; done | sort -n | sed -n "${mid}p"
 }
-import_s=$(median3 "$imp_s1" "$imp_s2" "$imp_s3")
-import_cpu=$(median3 "$imp_c1" "$imp_c2" "$imp_c3")
+import_s=$(median imp_s)
+import_cpu=$(median imp_c)
 import_rate=$(calc "$GEN_ROWS / $import_s")
 import_cpu_rate=$(calc "$GEN_ROWS / $import_cpu")
-say "   mcg import, median of 3: $import_s s ($import_cpu s CPU; runs $imp_s1, $imp_s2, $imp_s3 s)"
-bare_line=$(cat "$W/bare1.out" "$W/bare2.out" "$W/bare3.out" |
-	sort -t'(' -k2 -n | sed -n 2p)
+runs=$(for k in $(seq 1 "$rounds"); do eval "printf '%s ' \"\$imp_s$k\""; done)
+say "   mcg import, median of $rounds: $import_s s ($import_cpu s CPU; runs ${runs% } s)"
+bare_line=$(for k in $(seq 1 "$rounds"); do cat "$W/bare$k.out"; done |
+	sort -t'(' -k2 -n | sed -n "${mid}p")
 say "   median: $bare_line"
 bare_s=$(printf '%s\n' "$bare_line" | sed 's/.* in \([0-9.]*\) s .*/\1/')
 bare_cpu=$(printf '%s\n' "$bare_line" | sed 's/.*), \([0-9.]*\) s CPU.*/\1/')
