@@ -55,6 +55,13 @@ loans=${BENCH_LOANS:-$loans}
 events=${BENCH_EVENTS:-$events}
 banks=${BENCH_BANKS:-$banks}
 seed=${BENCH_SEED:-20260101}
+# The interleaved runs of the import and of bare SQLite (below): an odd
+# number, so that each side's median is one run, taken alike.
+rounds=${BENCH_ROUNDS:-5}
+case "$rounds" in
+[13579] | [1-9][13579]) ;;
+*) echo "bench: BENCH_ROUNDS must be an odd number from 1 to 99 (got '$rounds')" >&2; exit 2 ;;
+esac
 # Three import files of 10%, 30% and 60% of the events: memory at three sizes.
 split=$((events / 10))
 split2=$((events * 3 / 10))
@@ -167,12 +174,6 @@ posting_events=$(sqlite3 "$W/mcg.db" "SELECT COUNT(DISTINCT seq) FROM postings W
 # SQLite's own time by a third between two runs a minute apart, session
 # 10): the runs are interleaved, and the median of each side is kept, of
 # BENCH_ROUNDS runs (default 5; 3 before session 10).
-rounds=${BENCH_ROUNDS:-5}
-# An odd number, so that each side's median is one run, taken alike.
-case "$rounds" in
-[13579] | [1-9][13579]) ;;
-*) echo "bench: BENCH_ROUNDS must be an odd number from 1 to 99 (got '$rounds')" >&2; exit 2 ;;
-esac
 say "-- the ceiling: the same event and posting rows by bare SQLite (bench/bare_sqlite), in the same"
 say "   three transactions; $rounds runs, each but the first after mcg's import again into a copy of the"
 say "   same ledger: the medians of $rounds are compared"
