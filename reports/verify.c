@@ -26,6 +26,38 @@
 #define VERIFY_TEXT_MAX MCG_NOTE_BYTES_MAX
 
 /*
+ * A comment or a processing instruction anywhere in the document: mcg
+ * writes neither, and exclusive canonicalization without comments, the
+ * signature's, leaves them out of what is signed.  So a comment put inside
+ * a signed value (<GuaranteedAmount>1<!---->8000.00</...>) keeps the
+ * signature valid while a reader that takes the first text node sees "1"
+ * (the comment injection of CVE-2017-11427 and its kin).  Refused as a
+ * document mcg did not write, before the signature is looked at.
+ */
+static int refuse_comments(xmlDocPtr doc, const char *path, mcg_error *err)
+{
+	xmlNodePtr n = doc->children;
+
+	while (n) {
+		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "%s:%ld: has a %s; mcg never writes one, and the signature"
+					     " does not cover it", path, (long)xmlGetLineNo(n),
+					     n->type == XML_COMMENT_NODE ? "comment" : "processing instruction");
+		/* Depth first, without recursion: a document may nest 64 deep. */
+		if (n->children && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n && !n->next)
+			n = n->parent == (xmlNodePtr)doc ? NULL : n->parent;
+		if (n)
+			n = n->next;
+	}
+	return MCG_OK;
+}
+
+/*
  * 1 if the prolog (before the root element) holds a DOCTYPE.  Only the
  * prolog can hold one; the scan skips an optional BOM, white space,
  * processing instructions (the XML declaration) and comments.
@@ -213,6 +245,9 @@ int mcg_report_verify(const char *path, const char *pubkey_path, mcg_ledger *L,
 		goto out_free;
 	}
 	rc = mcg_xml_parse_memory(data, len, path, &doc, err);
+	if (rc)
+		goto out_free;
+	rc = refuse_comments(doc, path, err);
 	if (rc)
 		goto out_free;
 	root = xmlDocGetRootElement(doc);

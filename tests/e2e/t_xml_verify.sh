@@ -168,6 +168,30 @@ mcg_rejects 4 external.xml "DOCTYPE" "external DTD"
 printf '<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n<BankStatement xmlns="urn:mcg:statement:1">&lol2;</BankStatement>\n' > laughs.xml
 mcg_rejects 4 laughs.xml "DOCTYPE" "billion laughs"
 
+# ---- comments and processing instructions ------------------------------------------------
+# Exclusive canonicalization without comments leaves a comment out of what
+# is signed: one put inside a signed figure keeps the signature valid while
+# a reader of the first text node sees another figure.  mcg writes none.
+first_amount=$(grep -o '<GuaranteedAmount>[0-9]*[0-9][0-9]*\.[0-9][0-9]</GuaranteedAmount>' s.xml | head -n 1)
+expect_contains "$first_amount" "<GuaranteedAmount>" "the statement has an amount to cut"
+cut_amount=$(printf '%s' "$first_amount" | sed 's|<GuaranteedAmount>\([0-9]\)|<GuaranteedAmount>\1<!---->|')
+sed "0,\|$first_amount|s||$cut_amount|" s.xml > comment.xml
+expect_eq "$(grep -c '<!---->' comment.xml)" 1 "a comment inside a figure"
+if command -v xmlsec1 >/dev/null 2>&1; then
+	# xmlsec1 alone accepts it: the comment is outside the signature.
+	if xmlsec1 --verify --pubkey-pem "$MCG_DB.keys/statement.pub" --enabled-key-data key-name \
+		--enabled-reference-uris empty comment.xml >/dev/null 2>&1; then ok; else
+		fail "xmlsec1 should accept the commented figure (the premise of this test)"
+	fi
+fi
+mcg_rejects 4 comment.xml "comment.xml:" "a comment inside a signed figure"
+expect_contains "$ERR" "has a comment; mcg never writes one, and the signature does not cover it" \
+	"the comment named"
+sed '1a <!-- a note -->' s.xml > prolog-comment.xml
+mcg_rejects 4 prolog-comment.xml "has a comment" "a comment before the root"
+sed '0,/<Header>/s//<Header><?render red?>/' s.xml > pi.xml
+mcg_rejects 4 pi.xml "has a processing instruction" "a processing instruction"
+
 # ---- unreadable, malformed, not ours ------------------------------------------------
 head -c 700 s.xml > truncated.xml
 mcg_rejects 2 truncated.xml "truncated.xml" "truncated"
