@@ -280,7 +280,14 @@ int mcg_report_verify(const char *path, const char *pubkey_path, mcg_ledger *L,
 		goto out_free;
 	}
 	if (L) {
-		rc = mcg_audit_check_note(L, note.data, note.len, &against, err);
+		mcg_audit_report verified;
+
+		/* "Consistent with the log" means with its rows: every leaf is
+		 * recomputed from them (audit verify --checkpoint), not only
+		 * the stored tree folded, which an event row changed by hand
+		 * leaves as it was. */
+		rc = mcg_audit_verify(L, note.data, note.len, &verified, err);
+		rc = rc ? rc : mcg_audit_check_note(L, note.data, note.len, &against, err);
 		if (rc) {
 			mcg_error_prefix(err, "%s: the checkpoint does not hold against the ledger %s",
 					 path, mcg_ledger_path(L));

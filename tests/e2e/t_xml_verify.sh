@@ -222,3 +222,32 @@ ok_run repay L1 --principal 1000 --date 2026-04-01
 ok_run audit checkpoint
 ok_run statement verify s.xml
 expect_contains "$OUT" "consistent with its log" "an older statement still holds as the log grows"
+
+# ---- an event row changed by hand ------------------------------------------------------
+# The documents' figures are read from the event rows, and the checkpoint's
+# root from the stored tree, which does not read them: with a repayment's
+# interest changed in its row, mcg signed that figure under a root that
+# still held, and statement verify called the statement consistent with
+# the log.  Now nothing is signed over a log whose rows do not verify, and
+# verify recomputes the rows.
+cp "$MCG_DB" tampered.db
+seq=$(sqlite3 tampered.db "SELECT seq FROM events WHERE type = 'repay' ORDER BY seq DESC LIMIT 1")
+sqlite3 tampered.db "UPDATE events SET fields = replace(fields, 'principal=100000', 'principal=1') WHERE seq = $seq" ||
+	fail "could not change the repayment"
+expect_eq "$(sqlite3 tampered.db "SELECT fields LIKE '%principal=1' || char(10) || '%' FROM events WHERE seq = $seq")" 1 \
+	"the repayment's principal changed in its row"
+tampered_sum=$(cat tampered.db | sha256sum)
+for what in "statement BANKITMM --from 2026-01-01 --to 2026-06-30 -o t1.xml" \
+	"report regulatory --from 2026-01-01 --to 2026-06-30 -o t2.xml" \
+	"exposure A --format xml"; do
+	# shellcheck disable=SC2086
+	expect_rc 4 --db tampered.db --keys "$MCG_DB.keys" $what
+	expect_contains "$ERR" "refusing to sign: the audit log does not verify: event $seq does not match the audit log" "$what over a changed event row"
+	expect_eq "$OUT" "" "$what over a changed event row: nothing printed"
+done
+expect_eq "$(ls t1*.xml t2*.xml 2>/dev/null)" "" "no document written over a changed event row"
+expect_eq "$(cat tampered.db | sha256sum)" "$tampered_sum" "no checkpoint kept over a changed event row"
+expect_rc 4 --db tampered.db --keys "$MCG_DB.keys" statement verify s.xml
+expect_contains "$ERR" "the checkpoint does not hold against the ledger" \
+	"a genuine statement checked against a log whose rows were changed"
+expect_contains "$ERR" "event $seq does not match the audit log" "the changed row named"
