@@ -191,10 +191,12 @@ int cli_integer(const char *text, const char *flag, int64_t min, int64_t max,
 	int64_t v = 0;
 	const char *p = text;
 
-	if (!*p || strlen(p) > 18)
+	/* 19 digits reach INT64_MAX: each step is checked for overflow, so
+	 * the whole range the message offers is taken. */
+	if (!*p || strlen(p) > 19)
 		goto bad;
 	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
+		if (*p < '0' || *p > '9' || v > (INT64_MAX - (*p - '0')) / 10)
 			goto bad;
 		v = v * 10 + (*p - '0');
 	}

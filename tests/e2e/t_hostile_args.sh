@@ -279,6 +279,15 @@ refused 2 --db "" balance
 refused 2 --actor "" contribute A 1 --kind fund $D
 refused 2 --keys "" audit checkpoint
 refused 2 audit prove 99999999999999999999
+# The range the message offers is the range taken: 19 digits up to
+# INT64_MAX are a number (here past the log's end), one more is not.
+refused 2 audit prove 9223372036854775807
+expect_contains "$ERR" "event 9223372036854775807 is not in the tree" "INT64_MAX is read as a number"
+refused 2 audit prove 1000000000000000000
+expect_contains "$ERR" "event 1000000000000000000 is not in the tree" "19 digits are read as a number"
+refused 2 audit prove 9223372036854775808
+expect_contains "$ERR" "bad value '9223372036854775808': expected a whole number from 0 to 9223372036854775807" \
+	"one past INT64_MAX is refused as the message says"
 refused 2 audit prove -1
 refused 2 audit consistency 5 2
 
