@@ -247,15 +247,15 @@ int mcg_report_verify(const char *path, const char *pubkey_path, mcg_ledger *L,
 	rc = mcg_xml_parse_memory(data, len, path, &doc, err);
 	if (rc)
 		goto out_free;
-	rc = refuse_comments(doc, path, err);
-	if (rc)
-		goto out_free;
 	root = xmlDocGetRootElement(doc);
 	s = recognise(root, path, err);
 	if (!s) {
 		rc = MCG_EINTEGRITY;
 		goto out_free;
 	}
+	rc = refuse_comments(doc, path, err);
+	if (rc)
+		goto out_free;
 	out->kind = s->kind;
 	out->what = s->what;
 	out->ns = s->ns;
