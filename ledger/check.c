@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "journal.h"
@@ -254,12 +255,25 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
 {
 	mcg_ledger *R = NULL;
 	sqlite3_stmt *st = NULL;
+	char *attach_as = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = mcg_db_connect(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &R, err);
+	/* SQLITE_OPEN_URI: a ledger its reader may not write (opened
+	 * immutable, db.c) is attached the same way, read-only and without
+	 * locks; attached by its plain path it would need the -shm file its
+	 * folder does not let SQLite make. */
+	rc = mcg_db_connect(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+			    &R, err);
 	if (rc)
 		return rc;
+	if (L->immutable) {
+		attach_as = mcg_db_immutable_uri(L->path);
+		if (!attach_as) {
+			rc = mcg_error_set(err, MCG_ESYS, "out of memory");
+			goto out;
+		}
+	}
 	R->replaying = 1;
 	rc = mcg_db_exec(R, mcg_schema_sql, err);
 	if (rc)
@@ -268,7 +282,7 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
 		rc = mcg_db_error(R, err, "opening the ledger for the check");
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, L->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, attach_as ? attach_as : L->path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = mcg_db_error(R, err, "opening the ledger for the check");
 		goto out;
@@ -286,5 +300,6 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err)
 out:
 	sqlite3_finalize(st);
 	mcg_ledger_close(R);
+	free(attach_as);
 	return rc;
 }

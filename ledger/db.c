@@ -328,7 +328,7 @@ int mcg_db_roll_back_cut_import(const char *path, mcg_error *err)
 
 /* The URI that opens path read-only and immutable: every byte outside
  * [A-Za-z0-9/._~-] percent-encoded, so that ? # % in a path stay a path. */
-static char *immutable_uri(const char *path)
+char *mcg_db_immutable_uri(const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	mcg_buf b = MCG_BUF_INIT;
@@ -421,7 +421,7 @@ static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 					     "cannot read ledger '%s': its folder is not writable and it has a %s (%s%s) only a connection that can write may read; ask whoever keeps the ledger to run any command on it",
 					     L->path, beside[i].what, L->path, beside[i].suffix);
 	}
-	uri = immutable_uri(L->path);
+	uri = mcg_db_immutable_uri(L->path);
 	if (!uri)
 		return mcg_error_set(err, MCG_ESYS, "out of memory");
 	sqlite3_close(L->db);
@@ -432,6 +432,7 @@ static int reopen_immutable(mcg_ledger *L, mcg_error *err)
 	if (rc != SQLITE_OK)
 		return mcg_error_set(err, MCG_EINPUT, "cannot open ledger '%s': %s", L->path,
 				     L->db ? sqlite3_errmsg(L->db) : "out of memory");
+	L->immutable = 1;
 	return configure(L, err);
 }
 

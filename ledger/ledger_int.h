@@ -114,6 +114,7 @@ struct mcg_ledger {
 	int minor_digits;
 	int in_txn;
 	int replaying;            /* rebuilding state for `mcg check` */
+	int immutable;            /* opened read-only, without locks (db.c) */
 	/* The rules in force, cached; rules_version 0 means not loaded. */
 	int64_t rules_version;
 	mcg_rules rules;
@@ -171,6 +172,11 @@ sqlite3_stmt *mcg_db_stmt(mcg_ledger *L, const char *sql, mcg_error *err);
 /* Translates the connection's last SQLite error into err (MCG_ESYS, or
  * MCG_EINTEGRITY for a corrupt file) saying what we were doing. */
 int mcg_db_error(mcg_ledger *L, mcg_error *err, const char *doing);
+
+/* The URI that opens path read-only and immutable, as a reader who may
+ * not write the ledger's folder opens it (db.c); malloc'd, NULL when out
+ * of memory. */
+char *mcg_db_immutable_uri(const char *path);
 
 /* Runs SQL with no results. */
 int mcg_db_exec(mcg_ledger *L, const char *sql, mcg_error *err);

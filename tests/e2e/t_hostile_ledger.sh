@@ -345,6 +345,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	expect_eq "$(cat "$T_DIR/.out")" "$("$MCG" --db ro/l.db balance --format csv)" "the same balances"
 	as_nobody audit verify
 	expect_eq "$RC" 0 "and verifies its audit log ($ERR)"
+	# check only reads the ledger: it attaches it read-only and immutable
+	# as the reader opened it (attached by its path, a ledger in WAL, as
+	# every command but a large import leaves it, needed the -shm).
+	expect_eq "$(sqlite3 ro/l.db "PRAGMA journal_mode = WAL")" wal "the reader's ledger is in WAL"
+	sum=$(sha256sum < ro/l.db)
+	as_nobody check
+	expect_eq "$RC" 0 "and checks it ($ERR)"
+	expect_contains "$(cat "$T_DIR/.out")" "check passed" "the reader's check passes"
 	expect_eq "$(sha256sum < ro/l.db)" "$sum" "reading changed nothing"
 	# With a -wal file beside it (events not yet in the file) it cannot be
 	# read without locks: a clear refusal, not a wrong answer.
