@@ -66,7 +66,10 @@ static long element_column(const char *xml, size_t len, long line, const char *e
 
 		if (xml[at] != '<')
 			continue;
-		for (const char *c = name; c < xml + len && c - name < 64 && *c != '>' &&
+		/* A tag's name ends within 256 bytes of its '<' (a longer one is
+		 * not one of the rules file's elements), so a hostile line of
+		 * "<a:<a:<a:..." costs a bounded scan per '<', not the line's. */
+		for (const char *c = name; c < xml + len && c - (xml + at) < 256 && *c != '<' &&
 					   !is_name_end(*c); c++)
 			if (*c == ':')
 				name = c + 1;   /* past a prefix */

@@ -43,6 +43,16 @@ col=$(($(grep '<surprise>' unknown.xml | sed 's/<surprise>.*//' | wc -c)))
 mcg rules check unknown.xml
 expect_contains "$ERR" "mcg: error: unknown.xml:$line:$col: Element 'surprise': This element is not expected." \
 	"an unknown element: the file, line and column where it opens"
+# Finding the column reads the line once: a line of two million "<a:" in
+# a comment before the bad element once made it quadratic (a hang; the
+# test allows 30 s for what takes well under one).
+awk '{ if ($0 ~ /<lgd>/) { printf "<!-- "; for (i = 0; i < 2000000; i++) printf "<a:"; printf " -->"; sub(/<lgd>45/, "<lgd>x") } print }' \
+	default.xml > colons.xml
+line=$(grep -n '<lgd>x' colons.xml | cut -d: -f1)
+mcg_timed_out=0
+timeout 30 "$MCG" rules check colons.xml >/dev/null 2>colons.err || mcg_timed_out=$?
+expect_eq "$mcg_timed_out" 2 "a hostile line before a bad value: refused (exit 2), not a hang (124)"
+expect_contains "$(cat colons.err)" "colons.xml:$line:6000012: Element 'lgd'" "the column past six million bytes"
 # Columns count characters, not bytes: a comment of accented letters before.
 sed 's|<lgd>|<!-- perdita àèé --><lgd>x|' default.xml > accents.xml
 line=$(grep -n '<lgd>' accents.xml | cut -d: -f1)
