@@ -449,6 +449,17 @@ static int migrate_file(const char *path, int64_t version, mcg_error *err)
 					(long long)version);
 	/* WAL only once upgraded: a refused file stays byte for byte. */
 	rc = migrate(W, version, err);
+	/* A file its reader may not write (SQLite opens it read-only without
+	 * a word when it is in rollback-journal mode): the write's own error
+	 * would say "reading commands work" just as a read fails. */
+	if (rc && sqlite3_db_readonly(W->db, "main") == 1)
+		rc = mcg_error_set(err, MCG_ESYS,
+				   "upgrading the ledger from schema version %lld needs a user who may"
+				   " write '%s' and its folder: ask whoever keeps the ledger to run any"
+				   " command on it; nothing was written", (long long)version, path);
+	else if (rc && rc != MCG_EINTEGRITY)
+		mcg_error_prefix(err, "upgrading the ledger from schema version %lld",
+				 (long long)version);
 	rc = rc ? rc : mcg_db_use_wal(W, err);
 	mcg_ledger_close(W);
 	return rc;
