@@ -93,7 +93,7 @@ int cmd_audit_verify(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	return MCG_OK;
 }
 
-/* A tree size or sequence number argument: 0 to 10^18 - 1 (int64 room). */
+/* A tree size or sequence number argument: 0 to INT64_MAX (int64 room). */
 static int size_arg(const char *text, const char *what, int64_t *out,
 		    mcg_error *err)
 {

@@ -243,25 +243,24 @@ int rpt_checkpoint_parse_note(const char *note, size_t len,
 	return mcg_checkpoint_parse(note, (size_t)(blank - note) + 1, out, err);
 }
 
-int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err)
+int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *err)
 {
 	mcg_audit_report verified;
+	int rc = mcg_audit_verify(L, cp->note.data, cp->note.len, &verified, err);
+
+	if (rc == MCG_EINTEGRITY)
+		return mcg_error_prefix(err, "refusing to sign: the audit log does not verify");
+	if (rc)
+		return mcg_error_prefix(err, "cannot verify the audit log before signing");
+	return MCG_OK;
+}
+
+int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err)
+{
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	mcg_buf_init(&out->note, MCG_NOTE_BYTES_MAX);
-	/* A document's figures are read from the event rows; the checkpoint's
-	 * root from the stored tree, which does not read them.  An event row
-	 * changed by hand would be signed as a figure under a root that still
-	 * holds, and `statement verify` would find the two consistent.  So
-	 * every leaf is recomputed from the rows first (what `audit verify`
-	 * does: about a second a million events), and nothing is signed over
-	 * a log that does not verify. */
-	rc = mcg_audit_verify(L, NULL, 0, &verified, err);
-	if (rc) {
-		mcg_error_prefix(err, "refusing to sign: the audit log does not verify");
-		goto out_free;
-	}
 	rc = mcg_audit_checkpoint_sign(L, &out->note, &out->kept, err);
 	if (rc) {
 		mcg_error_prefix(err, "cannot sign a checkpoint of the audit log");

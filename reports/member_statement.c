@@ -108,6 +108,7 @@ static int build(mcg_ledger *L, const char *member, const rpt_checkpoint *cp,
 		*stale = 1;
 		goto out_end;
 	}
+	rc = rc ? rc : rpt_checkpoint_verify(L, cp, err);
 	rc = rc ? rc : mcg_exposure_get(L, member, &e, err);
 	if (!rc && size > 0)
 		rc = rpt_event_date(L, size, &days, err);

@@ -587,7 +587,8 @@ static int build(regulatory *r, mcg_error *err)
 	rc = rpt_read_begin(r->L, err);
 	if (rc)
 		return rc;
-	rc = rpt_cut(r->L, r->to_days, r->cp.cp.size, &cut, err);
+	rc = rpt_checkpoint_verify(r->L, &r->cp, err);
+	rc = rc ? rc : rpt_cut(r->L, r->to_days, r->cp.cp.size, &cut, err);
 	rc = rc ? rc : rpt_first_from(r->L, r->from_days, &r->first_seq, err);
 	rc = rc ? rc : rpt_portfolio_load(r->L, cut, &r->p, err);
 	rc = rc ? rc : rpt_rules_at(r->L, r->p.as_of_seq, &r->rules_version, &r->rules, err);

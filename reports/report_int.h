@@ -223,6 +223,20 @@ struct rpt_checkpoint {
  * Free with rpt_checkpoint_free. */
 int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err);
 
+/*
+ * Before a document is signed, inside the read transaction its figures are
+ * read in (after rpt_read_begin): every leaf of the audit log recomputed
+ * from the event and posting rows (what `audit verify` does, about a
+ * second a million events), and cp's checkpoint proved part of that log.
+ * The figures come from those rows and the checkpoint's root from the
+ * stored tree, which a row changed by hand leaves as it was: without this,
+ * such a row would be signed as a figure under a root that still holds.
+ * MCG_EINTEGRITY "refusing to sign: ..." when the log does not verify.
+ * (The state tables that some figures also read, pledges, names,
+ * balances, are `mcg check`'s to compare: docs/REPORTS.md.)
+ */
+int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *err);
+
 /* Keeps the checkpoint in the ledger (mcg_audit_checkpoint_keep), once the
  * documents carrying it are sealed and checked and before any is handed
  * out; nothing to do when it is kept already.  Called after the read

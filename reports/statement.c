@@ -838,7 +838,8 @@ int mcg_statement_write(mcg_ledger *L, const char *bic, int32_t from_days,
 	rc = rpt_read_begin(L, err);
 	if (rc)
 		goto out_free;
-	rc = prepare(&s, err);
+	rc = rpt_checkpoint_verify(L, &s.cp, err);
+	rc = rc ? rc : prepare(&s, err);
 	rc = rc ? rc : out_paths(&s, err);
 	rc = rc ? rc : seal_pages(&s, err);
 	end_read(&s);

@@ -244,6 +244,18 @@ int mcg_report_verify(const char *path, const char *pubkey_path, mcg_ledger *L,
 				   path);
 		goto out_free;
 	}
+	/* A CDATA section is the comment's twin: the safe parse merges it into
+	 * the text around it (XML_PARSE_NOCDATA) and canonicalization makes
+	 * it text, so <TotalGuaranteed>2<![CDATA[5000.00]]></...> keeps the
+	 * signature while a reader of the first node sees "2".  mcg writes
+	 * none; the bytes can open nothing else (inside a comment they are
+	 * refused with it). */
+	if (memmem(data, len, "<![CDATA[", 9)) {
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "%s: has a CDATA section; mcg never writes one, and a reader"
+				   " may take its text apart from the figure it is in", path);
+		goto out_free;
+	}
 	rc = mcg_xml_parse_memory(data, len, path, &doc, err);
 	if (rc)
 		goto out_free;

@@ -187,6 +187,10 @@ fi
 mcg_rejects 4 comment.xml "comment.xml:" "a comment inside a signed figure"
 expect_contains "$ERR" "has a comment; mcg never writes one, and the signature does not cover it" \
 	"the comment named"
+# A CDATA section is the same trick: canonicalization makes it text.
+sed '0,/<TotalGuaranteed>25000.00/s//<TotalGuaranteed>2<![CDATA[5000.00]]>/' s.xml > cdata.xml
+expect_eq "$(grep -c 'CDATA' cdata.xml)" 1 "a CDATA section inside a figure"
+mcg_rejects 4 cdata.xml "cdata.xml: has a CDATA section; mcg never writes one" "a CDATA section inside a signed figure"
 sed '1a <!-- a note -->' s.xml > prolog-comment.xml
 mcg_rejects 4 prolog-comment.xml "has a comment" "a comment before the root"
 sed '0,/<Header>/s//<Header><?render red?>/' s.xml > pi.xml
