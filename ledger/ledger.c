@@ -44,6 +44,51 @@ int mcg_ledger_size(mcg_ledger *L, int64_t *out, mcg_error *err)
 				NULL, NULL, out, NULL, err);
 }
 
+int mcg_ledger_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err)
+{
+	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT date FROM events WHERE seq = ?1", err);
+	int step;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, seq);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (step == SQLITE_ROW)
+		return MCG_OK;
+	if (step == SQLITE_DONE)
+		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing",
+				     (long long)seq);
+	return mcg_db_error(L, err, "reading an event's date");
+}
+
+/*
+ * Dates never decrease along the sequence (no back-dating), so the last
+ * event dated on or before a day is found by bisection on seq: O(log n)
+ * lookups by key, where a query on the date would read every event.
+ */
+int mcg_ledger_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out, mcg_error *err)
+{
+	int64_t lo = 0, hi = cap;   /* seq lo is known <= days (0: none) */
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo + 1) / 2;
+		int32_t date;
+		int rc = mcg_ledger_event_date(L, mid, &date, err);
+
+		if (rc)
+			return rc;
+		if (date <= days)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*out = lo;
+	return MCG_OK;
+}
+
 int mcg_ledger_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
 			mcg_error *err)
 {

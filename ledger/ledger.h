@@ -97,6 +97,14 @@ int mcg_ledger_size(mcg_ledger *L, int64_t *out, mcg_error *err);
 int mcg_ledger_rules(mcg_ledger *L, int64_t *version, mcg_rules *out,
 		     mcg_error *err);
 
+/* The date (days) of event seq >= 1; MCG_EINTEGRITY when it is missing. */
+int mcg_ledger_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err);
+
+/* The last event dated on or before days, capped at cap (a size of the
+ * log): the as-of cut, 0 when there is none.  By bisection on the
+ * sequence, whose dates never decrease. */
+int mcg_ledger_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out, mcg_error *err);
+
 /* The rules version in force after event seq and its figures (the first
  * version for a seq before any was loaded). */
 int mcg_ledger_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,

@@ -864,21 +864,15 @@ static int scores_list(mcg_ledger *L, mcg_scores *s, mcg_error *err)
  */
 static int judged_at(mcg_ledger *L, const mcg_scores *s, int64_t *seq, mcg_error *err)
 {
+	int64_t size;
+	int rc;
+
 	if (s->guaranteed && s->date_days == s->decided_date_days) {
 		*seq = s->decided_seq - 1;
 		return MCG_OK;
 	}
-	sqlite3_stmt *st = mcg_db_stmt(L, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE date <= ?1",
-				       err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int(st, 1, s->date_days);
-	rc = sqlite3_step(st);
-	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MCG_OK : mcg_db_error(L, err, "reading the events of the day");
+	rc = mcg_ledger_size(L, &size, err);
+	return rc ? rc : mcg_ledger_cut(L, s->date_days, size, seq, err);
 }
 
 /*

@@ -111,7 +111,7 @@ static int build(mcg_ledger *L, const char *member, const rpt_checkpoint *cp,
 	rc = rc ? rc : rpt_checkpoint_verify(L, cp, err);
 	rc = rc ? rc : mcg_exposure_get(L, member, &e, err);
 	if (!rc && size > 0)
-		rc = rpt_event_date(L, size, &days, err);
+		rc = mcg_ledger_event_date(L, size, &days, err);
 	rc = rc ? rc : rpt_doc_start(d, MCG_DOC_MEMBER_STATEMENT, L, err);
 	if (!rc) {
 		add_body(d, L, &e, size, days);

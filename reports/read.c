@@ -34,96 +34,17 @@ void rpt_read_end(mcg_ledger *L)
 		sqlite3_exec(mcg_ledger_db(L), "COMMIT", NULL, NULL, NULL);
 }
 
-int rpt_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err)
-{
-	sqlite3_stmt *st;
-	int step;
-
-	if (sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT date FROM events WHERE seq = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(L, err, "an event's date");
-	sqlite3_bind_int64(st, 1, seq);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (step == SQLITE_ROW)
-		return MCG_OK;
-	if (step == SQLITE_DONE)
-		return mcg_error_set(err, MCG_EINTEGRITY, "event %lld is missing",
-				     (long long)seq);
-	return db_fail(L, err, "an event's date");
-}
-
-/*
- * Dates never decrease along the sequence (no back-dating), so the last
- * event dated on or before a day is found by bisection on seq: O(log n)
- * lookups by primary key instead of a scan of the events.
- */
-int rpt_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out,
-	    mcg_error *err)
-{
-	int64_t lo = 0, hi = cap;   /* seq lo is known <= days (0: none) */
-
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo + 1) / 2;
-		int32_t date;
-		int rc = rpt_event_date(L, mid, &date, err);
-
-		if (rc)
-			return rc;
-		if (date <= days)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	*out = lo;
-	return MCG_OK;
-}
-
 int rpt_first_from(mcg_ledger *L, int32_t days, int64_t *out, mcg_error *err)
 {
 	int64_t size, before;
 	int rc;
 
 	rc = mcg_ledger_size(L, &size, err);
-	rc = rc ? rc : rpt_cut(L, days - 1, size, &before, err);
+	rc = rc ? rc : mcg_ledger_cut(L, days - 1, size, &before, err);
 	if (rc)
 		return rc;
 	*out = before + 1;
 	return MCG_OK;
-}
-
-int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version, mcg_rules *out,
-		 mcg_error *err)
-{
-	sqlite3_stmt *st;
-	int step = SQLITE_DONE, rc = MCG_OK;
-
-	/* The latest version loaded at or before seq; before the first one
-	 * (a cut before `init`), the first. */
-	if (sqlite3_prepare_v2(mcg_ledger_db(L),
-			       "SELECT version, rules FROM rules_versions"
-			       " ORDER BY seq <= ?1 DESC,"
-			       " CASE WHEN seq <= ?1 THEN -version ELSE version END LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(L, err, "the rules");
-	sqlite3_bind_int64(st, 1, seq);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*version = sqlite3_column_int64(st, 0);
-		rc = mcg_rules_from_text((const char *)sqlite3_column_text(st, 1), out, err);
-		if (rc)
-			rc = mcg_error_set(err, MCG_EINTEGRITY,
-					   "rules version %lld in the ledger is damaged",
-					   (long long)*version);
-	} else if (step == SQLITE_DONE) {
-		rc = mcg_error_set(err, MCG_EINTEGRITY, "the ledger has no rules");
-	} else {
-		rc = db_fail(L, err, "the rules");
-	}
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* ---------------------------------------------------------------------

@@ -588,14 +588,14 @@ static int build(regulatory *r, mcg_error *err)
 	if (rc)
 		return rc;
 	rc = rpt_checkpoint_verify(r->L, &r->cp, err);
-	rc = rc ? rc : rpt_cut(r->L, r->to_days, r->cp.cp.size, &cut, err);
+	rc = rc ? rc : mcg_ledger_cut(r->L, r->to_days, r->cp.cp.size, &cut, err);
 	rc = rc ? rc : rpt_first_from(r->L, r->from_days, &r->first_seq, err);
 	rc = rc ? rc : rpt_portfolio_load(r->L, cut, &r->p, err);
-	rc = rc ? rc : rpt_rules_at(r->L, r->p.as_of_seq, &r->rules_version, &r->rules, err);
+	rc = rc ? rc : mcg_ledger_rules_at(r->L, r->p.as_of_seq, &r->rules_version, &r->rules, err);
 	rc = rc ? rc : load_members(r, err);
 	r->info.as_of_days = r->to_days;
 	if (!rc && r->p.as_of_seq > 0)
-		rc = rpt_event_date(r->L, r->p.as_of_seq, &r->info.as_of_days, err);
+		rc = mcg_ledger_event_date(r->L, r->p.as_of_seq, &r->info.as_of_days, err);
 	rc = rc ? rc : rpt_doc_start(&r->d, MCG_DOC_REGULATORY, r->L, err);
 	if (!rc)
 		add_header(r);

@@ -259,17 +259,9 @@ void rpt_add_checkpoint(rpt_doc *d, xmlNodePtr parent,
 int rpt_read_begin(mcg_ledger *L, mcg_error *err);
 void rpt_read_end(mcg_ledger *L);
 
-/* The last event dated on or before days, capped at cap: the as-of cut.
- * 0 when there is none. */
-int rpt_cut(mcg_ledger *L, int32_t days, int64_t cap, int64_t *out,
-	    mcg_error *err);
-
-/* The date of event seq (seq >= 1). */
-int rpt_event_date(mcg_ledger *L, int64_t seq, int32_t *out, mcg_error *err);
-
-/* The rules version in force after event seq, and its figures. */
-int rpt_rules_at(mcg_ledger *L, int64_t seq, int64_t *version,
-		 mcg_rules *out, mcg_error *err);
+/* The as-of cut, an event's date and the rules in force after an event:
+ * mcg_ledger_cut, mcg_ledger_event_date and mcg_ledger_rules_at
+ * (ledger/ledger.h), which `mcg scores` uses too. */
 
 /* ---- the portfolio as of an event ------------------------------------------ */
 

@@ -533,15 +533,15 @@ static int prepare(statement *s, mcg_error *err)
 	int64_t cut;
 	int rc;
 
-	rc = rpt_cut(s->L, s->to_days, s->cp.cp.size, &cut, err);
+	rc = mcg_ledger_cut(s->L, s->to_days, s->cp.cp.size, &cut, err);
 	rc = rc ? rc : rpt_first_from(s->L, s->from_days, &s->first_seq, err);
 	rc = rc ? rc : rpt_portfolio_load(s->L, cut, &s->p, err);
 	if (!rc && rpt_portfolio_keep_bank(&s->p, s->bic))
 		rc = mcg_error_set(err, MCG_ESYS, "out of memory");
-	rc = rc ? rc : rpt_rules_at(s->L, s->p.as_of_seq, &s->rules_version, &s->rules, err);
+	rc = rc ? rc : mcg_ledger_rules_at(s->L, s->p.as_of_seq, &s->rules_version, &s->rules, err);
 	s->info.as_of_days = s->to_days;
 	if (!rc && s->p.as_of_seq > 0)
-		rc = rpt_event_date(s->L, s->p.as_of_seq, &s->info.as_of_days, err);
+		rc = mcg_ledger_event_date(s->L, s->p.as_of_seq, &s->info.as_of_days, err);
 	if (!rc && sqlite3_prepare_v2(mcg_ledger_db(s->L),
 				      "SELECT name FROM members WHERE id = ?1", -1,
 				      &s->member_name, NULL) != SQLITE_OK)
