@@ -82,8 +82,9 @@ int mcg_input_source(const mcg_ledger *L);
  * without a character XML does not allow (U+FFFE, U+FFFF: the name goes
  * into signed XML documents), a bidirectional control (U+202A to U+202E,
  * U+2066 to U+2069) or an invisible character (U+200B, U+2060, U+FEFF),
- * and not only spaces.  MCG_EINPUT naming `what`, and the byte and the
- * code point of the character.
+ * not only spaces, and not beginning with = + - or @ (a spreadsheet takes
+ * such a CSV cell for a formula).  MCG_EINPUT naming `what`, and the byte
+ * and the code point of the character.
  */
 int mcg_check_text(const char *text, size_t max, const char *what,
 		   int required, int source, mcg_error *err);

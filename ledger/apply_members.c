@@ -218,13 +218,10 @@ int mcg_apply_member_withdraw(mcg_ledger *L, mcg_event *ev, mcg_error *err)
 /*
  * ISO 9362: an 8-character BIC is its institution's main office, the same
  * as that BIC with the branch code XXX; any other branch code is another
- * branch.  Two banks rows for one institution would split its guarantees
- * across two statements, so the other spelling of one already registered
- * is refused.  Only for new input: a ledger that recorded both before this
- * check must still replay (`mcg check`).
+ * branch.  The other spelling of the same institution's BIC into other
+ * (12 bytes): 1, or 0 when a BIC has none (a branch other than XXX, or not
+ * a BIC's length at all).
  */
-/* The other spelling of the same institution's BIC into other (12 bytes):
- * 1, or 0 when a BIC has none (a branch other than XXX). */
 static int other_bic_spelling(const char *bic, char other[12])
 {
 	size_t n = strlen(bic);
@@ -253,17 +250,21 @@ int mcg_bank_unknown(mcg_ledger *L, const char *bic, mcg_error *err)
 {
 	char other[12];
 	int64_t found;
-	int rc = strlen(bic) <= 11 ? other_bic_registered(L, bic, other, &found, err) : MCG_OK;
+	int rc = other_bic_registered(L, bic, other, &found, err);
 
 	if (rc)
 		return rc;
-	if (strlen(bic) <= 11 && found)
+	if (found)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "bank '%s' is not known; %s is (the same bank: an 8-character"
 				     " BIC is the same as its XXX branch)", bic, other);
 	return mcg_error_set(err, MCG_EINPUT, "bank '%.40s' is not known", bic);
 }
 
+/* Two banks rows for one institution would split its guarantees across
+ * two statements, so the other spelling of one already registered is
+ * refused.  Only for new input: a ledger that recorded both before this
+ * check must still replay (`mcg check`). */
 static int check_same_bank(mcg_ledger *L, const char *bic, mcg_error *err)
 {
 	char other[12];

@@ -48,7 +48,8 @@ int mcg_journal_check_ref(const char *ref, mcg_error *err);
 
 /* Checks a new actor name: 1..64 bytes of UTF-8 without control
  * characters, nor what mcg_check_text refuses in a new name (U+FFFE,
- * U+FFFF, bidirectional controls, invisible characters, only spaces).
+ * U+FFFF, bidirectional controls, invisible characters, only spaces, a
+ * leading = + - or @).
  * An event replayed by `mcg check` meets only the control bytes and the
  * length, all an actor was checked for before. */
 int mcg_journal_check_actor(const char *actor, mcg_error *err);
