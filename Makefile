@@ -32,8 +32,10 @@ Q := $(if $(V),,@)
 BUILD   ?= build
 OPT     ?= -O2 -g
 SANITIZE ?=
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANITIZE) -MMD -MP $(CFLAGS)
-LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) $(SANITIZE) -MMD -MP $(CFLAGS)
+# -pthread: the import hashes its audit leaves on a second thread
+# (audit/leaf_pipe.c).
+LDFLAGS_ALL = -pthread $(SANITIZE) $(LDFLAGS)
 
 LIB_SRC  := $(wildcard common/*.c ledger/*.c rules/*.c audit/*.c reports/*.c)
 # Two executables (cli/xml_helper.c).  mcg-xml has every command.  mcg has

@@ -789,6 +789,9 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	/* A bank's report touches most open loans: read them in one pass.
 	 * A row is 60 to 90 bytes. */
 	rc = mcg_loan_cache_preload(L, im.total_bytes / 64, err);
+	/* A file is a long run of appends: its audit leaves are hashed on
+	 * a second thread (audit/leaf_pipe.h), settled before the commit. */
+	L->hash_aside = 1;
 	rc = rc ? rc : import_rows(&im, err);
 	if (rc || opts->dry_run)
 		mcg_journal_rollback(L);
@@ -797,6 +800,7 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	if (!rc && opts->progress)
 		opts->progress(opts->progress_ctx, out->rows, mcg_csv_bytes(im.r), im.total_bytes);
 out_wal:
+	L->hash_aside = 0;
 	/* Back to WAL, committed or not.  If that fails (a full disk), the
 	 * import stands and the ledger works in rollback-journal mode until
 	 * the next command that may write switches it (mcg_ledger_open). */

@@ -67,6 +67,9 @@ void mcg_txn_cache_drop(mcg_ledger *L)
 		L->txn.hash_idx[i] = -1;
 	L->txn.edge_loaded = 0;
 	L->txn.edge_dirty = 0;
+	/* Leaves still on the hashing thread belong to work being dropped. */
+	mcg_leaf_pipe_stop(L->txn.leaf_pipe);
+	L->txn.leaf_pipe = NULL;
 	mcg_loan_cache_clear(L);
 }
 
@@ -334,6 +337,48 @@ static int txn_edge(const mcg_ledger *L, struct mcg_audit_edge *e, mcg_error *er
 	return MCG_OK;
 }
 
+/* A node the hashing thread completed at a stored level: written in the
+ * transaction, as append_audit_leaf writes its own. */
+static int store_node(void *ctx, const struct mcg_leaf_node *node, mcg_error *err)
+{
+	return mcg_audit_node_write(ctx, node->level, node->k, &node->hash, err);
+}
+
+/*
+ * Waits for the leaves on the hashing thread and takes the edge they
+ * made into the transaction's, as if append_audit_leaf had hashed them
+ * itself; the thread ends (the next append starts another).  A failure
+ * poisons the transaction: some nodes may be written and others not.
+ */
+static int settle_leaves(mcg_ledger *L, mcg_error *err)
+{
+	struct mcg_txn_cache *t = &L->txn;
+	mcg_hash edge[MCG_TXN_HASHES];
+	int64_t size;
+	int levels;
+	int rc;
+
+	if (!t->leaf_pipe)
+		return MCG_OK;
+	rc = mcg_leaf_pipe_finish(t->leaf_pipe, &size, edge, &levels, err);
+	if (!rc && size != t->edge_size)
+		rc = mcg_error_set(err, MCG_ESYS,
+				   "internal error: %lld audit leaves hashed where the log has %lld",
+				   (long long)size, (long long)t->edge_size);
+	mcg_leaf_pipe_stop(t->leaf_pipe);
+	t->leaf_pipe = NULL;
+	if (rc) {
+		mcg_txn_cache_drop(L);
+		t->poisoned = 1;
+		return rc;
+	}
+	for (int l = 0; l < levels; l++) {
+		t->hash_idx[l] = mcg_merkle_stored_index(l, (size >> l) - 1);
+		t->hash[l] = edge[l];
+	}
+	return MCG_OK;
+}
+
 /* The Merkle code's reader: the transaction's edge, else the stored tree
  * (audit/merkle.c never sees SQL). */
 static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
@@ -345,8 +390,10 @@ static int read_hashes(void *ctx, const int64_t *indexes, size_t n,
 	 * same block of leaves: recomputed and checked once. */
 	struct mcg_audit_block block;
 	int edge_read = 0;
-	int rc;
+	int rc = L->in_txn ? settle_leaves(L, err) : MCG_OK;
 
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		int64_t k;
 		int level;
@@ -411,10 +458,10 @@ static int write_edge(mcg_ledger *L, mcg_error *err)
 {
 	struct mcg_txn_cache *t = &L->txn;
 	struct mcg_audit_edge e;
-	int rc;
+	int rc = settle_leaves(L, err);
 
-	if (!t->edge_dirty)
-		return MCG_OK;
+	if (rc || !t->edge_dirty)
+		return rc;
 	rc = txn_edge(L, &e, err);
 	rc = rc ? rc : mcg_audit_edge_write(L, &e, err);
 	if (!rc)
@@ -436,6 +483,26 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	rc = mcg_event_canonical(ev, bytes);
 	if (rc)
 		return mcg_error_set(err, rc, "event too large to encode");
+	if (L->hash_aside && !L->txn.leaf_pipe) {
+		struct mcg_audit_edge e;
+		mcg_error thread_err;
+
+		rc = txn_edge(L, &e, err);
+		if (rc)
+			return rc;
+		/* No thread to be had: hash here, as any other command does. */
+		if (mcg_leaf_pipe_start(e.size, e.h, e.levels, MCG_AUDIT_NODE_EVERY, store_node,
+					L, &L->txn.leaf_pipe, &thread_err))
+			L->hash_aside = 0;
+	}
+	if (L->txn.leaf_pipe) {
+		rc = mcg_leaf_pipe_add(L->txn.leaf_pipe, bytes->data, bytes->len, err);
+		if (rc)
+			return rc;
+		L->txn.edge_size = ev->seq;
+		L->txn.edge_dirty = 1;
+		return MCG_OK;
+	}
 	mcg_merkle_leaf_hash(bytes->data, bytes->len, &leaf);
 	rc = mcg_merkle_append(ev->seq - 1, &leaf, read_hashes, L, made, &n, err);
 	if (rc)

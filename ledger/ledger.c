@@ -22,6 +22,7 @@ void mcg_ledger_close(mcg_ledger *L)
 			sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(L->db);
 	}
+	mcg_leaf_pipe_stop(L->txn.leaf_pipe);
 	mcg_loan_cache_free(L);
 	mcg_buf_free(&L->scratch_fields);
 	mcg_buf_free(&L->scratch_canonical);

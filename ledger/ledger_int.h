@@ -27,6 +27,7 @@
 
 #include <sqlite3.h>
 
+#include "audit/leaf_pipe.h"
 #include "audit/merkle.h"
 #include "event.h"
 #include "ledger.h"
@@ -102,6 +103,11 @@ struct mcg_txn_cache {
 	int edge_loaded;
 	int edge_dirty;
 	int64_t edge_size;
+	/* While leaves are being hashed on the second thread (hash_aside
+	 * below): hash and hash_idx are behind edge_size until the journal
+	 * settles the pipe (journal.c, settle_leaves), which it does before
+	 * anything reads the tree and before the commit. */
+	struct mcg_leaf_pipe *leaf_pipe;
 };
 
 struct mcg_ledger {
@@ -119,6 +125,9 @@ struct mcg_ledger {
 	int64_t rules_version;
 	mcg_rules rules;
 	struct mcg_txn_cache txn;   /* valid only while in_txn; see above */
+	/* Set by a long run of appends (the import): the audit leaves'
+	 * hashes are made on a second thread (audit/leaf_pipe.h). */
+	int hash_aside;
 	/* The loans the open transaction read or wrote (loan_cache.c). */
 	struct mcg_loan_cache *loans;
 	/* The journal's buffers for an event's encodings, kept from one
