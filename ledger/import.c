@@ -11,6 +11,7 @@
 #include "import.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,7 +443,6 @@ struct importer {
 	size_t n_fields;
 	int digits;
 	mcg_csv_record rec;
-	mcg_event ev;                         /* the row's, reset for each */
 	mcg_import_summary *sum;
 	uint64_t total_bytes, next_mark, mark_step;
 };
@@ -617,11 +617,6 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 		return mcg_error_prefix(err, "column 'ref'");
 	if (!cell(im, COL_LOAN)[0])
 		return mcg_error_set(err, MCG_EINPUT, "column 'loan' is empty");
-	/* The loan's cached entry is two cache misses away (the index, then
-	 * the entry): ask for the index line now, and, once the row is
-	 * parsed, for the entry, which the event reads after its row is
-	 * inserted. */
-	mcg_loan_cache_prefetch_slot(im->L, cell(im, COL_LOAN));
 	rc = check_cells(im, t, err);
 	if (rc)
 		return rc;
@@ -648,17 +643,14 @@ static int row_event(struct importer *im, mcg_event *ev, mcg_error *err)
 		rc = cell_amount(im, COL_AMOUNT, 1, &v, err);
 		rc = rc ? rc : add_amount(ev, "amount", v, err);
 	}
-	mcg_loan_cache_prefetch(im->L, cell(im, COL_LOAN));
 	return rc;
 }
 
-static void maybe_progress(struct importer *im)
+/* bytes: how far into the file the row just appended ends. */
+static void maybe_progress(struct importer *im, uint64_t bytes)
 {
-	uint64_t bytes;
-
 	if (!im->opts->progress)
 		return;
-	bytes = mcg_csv_bytes(im->r);
 	if (im->sum->rows % MCG_IMPORT_PROGRESS_ROWS != 0 &&
 	    (!im->mark_step || bytes < im->next_mark))
 		return;
@@ -667,17 +659,14 @@ static void maybe_progress(struct importer *im)
 	im->opts->progress(im->opts->progress_ctx, im->sum->rows, bytes, im->total_bytes);
 }
 
-/* One data row: build its event and append it to the open transaction.
- * The event is the importer's, reset for each row: its fields keep the
- * room the rows before made (no malloc a field a row). */
-static int import_row(struct importer *im, mcg_error *err)
+/* One row's event, built, appended to the open transaction; line is the
+ * row's, for the error. */
+static int import_row(struct importer *im, mcg_event *ev, uint64_t line, mcg_error *err)
 {
-	mcg_event *ev = &im->ev;
 	int replayed = 0;
 	int rc;
 
-	rc = row_event(im, ev, err);
-	rc = rc ? rc : mcg_journal_append(im->L, ev, &replayed, err);
+	rc = mcg_journal_append(im->L, ev, &replayed, err);
 	if (!rc) {
 		if (replayed) {
 			im->sum->skipped++;
@@ -696,27 +685,235 @@ static int import_row(struct importer *im, mcg_error *err)
 			      "ref '%s' is used by an earlier row of this file, with other"
 			      " content: each row needs a ref of its own", ev->ref);
 	if (rc)
-		return mcg_error_prefix(err, "%s:%llu", im->path,
-					(unsigned long long)im->rec.line);
+		return mcg_error_prefix(err, "%s:%llu", im->path, (unsigned long long)line);
 	return MCG_OK;
+}
+
+/*
+ * ---- the rows, read ahead on a second thread ----------------------------------
+ *
+ * Reading the CSV and building each row's event (check, parse, fields)
+ * need nothing from the ledger: a reader thread does them for the rows
+ * ahead while the import's thread appends the rows behind, in batches
+ * that go round a ring (as audit/leaf_pipe.c does for the audit hashes).
+ * Each batch slot keeps its event from one round to the next, so after
+ * the first rounds neither thread allocates (glibc's malloc freeing across
+ * threads was what made an earlier reader thread slower,
+ * docs/PERFORMANCE.md).  The reader stops at the first row it cannot build
+ * and puts the error at the end of the batch; the import's thread reports
+ * it when it gets there, after the rows before it, as one thread did.
+ * Without a thread (none to be had), the import's thread fills each batch
+ * itself: the same code, in turn.
+ */
+#define ROW_BATCH 64
+#define ROW_BATCHES 4
+
+struct row_slot {
+	mcg_event ev;
+	uint64_t line;              /* the row's line, for errors */
+	uint64_t bytes;             /* how far into the file the row ends */
+};
+
+struct row_batch {
+	int full;                   /* filled: the import's thread's until it empties it */
+	size_t n;                   /* rows built */
+	struct row_slot row[ROW_BATCH];
+	/* The rows end after these: end_rc 0 at the end of the file, else
+	 * the error in end_err; end_is_row when a row failed to build (it
+	 * counts among the file's rows). */
+	int end;
+	int end_rc;
+	int end_is_row;
+	mcg_error end_err;
+};
+
+struct row_reader {
+	struct importer *im;
+	pthread_t thread;
+	int threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;     /* a batch was filled or emptied, or stop */
+	int stop;
+	uint64_t rows;              /* rows read, for MCG_IMPORT_ROWS_MAX */
+	struct row_batch batch[ROW_BATCHES];
+};
+
+static void fill_batch(struct row_reader *rr, struct row_batch *b)
+{
+	struct importer *im = rr->im;
+
+	b->n = 0;
+	while (b->n < ROW_BATCH) {
+		struct row_slot *slot = &b->row[b->n];
+		int rc = mcg_csv_next(im->r, &im->rec, &b->end_err);
+
+		if (rc != 1) {
+			b->end = 1;
+			b->end_rc = rc;
+			return;
+		}
+		if (rr->rows >= MCG_IMPORT_ROWS_MAX) {
+			b->end = 1;
+			b->end_rc = mcg_error_set(&b->end_err, MCG_EINPUT,
+						  "%s:%llu: more than %llu rows: split the file",
+						  im->path, (unsigned long long)im->rec.line,
+						  (unsigned long long)MCG_IMPORT_ROWS_MAX);
+			return;
+		}
+		rr->rows++;
+		rc = row_event(im, &slot->ev, &b->end_err);
+		if (rc) {
+			b->end = 1;
+			b->end_is_row = 1;
+			b->end_rc = mcg_error_prefix(&b->end_err, "%s:%llu", im->path,
+						     (unsigned long long)im->rec.line);
+			return;
+		}
+		slot->line = im->rec.line;
+		slot->bytes = mcg_csv_bytes(im->r);
+		b->n++;
+	}
+}
+
+static void *reader_thread(void *arg)
+{
+	struct row_reader *rr = arg;
+
+	for (size_t i = 0;; i = (i + 1) % ROW_BATCHES) {
+		struct row_batch *b = &rr->batch[i];
+
+		pthread_mutex_lock(&rr->mu);
+		while (!rr->stop && b->full)
+			pthread_cond_wait(&rr->changed, &rr->mu);
+		pthread_mutex_unlock(&rr->mu);
+		if (rr->stop)
+			break;
+		fill_batch(rr, b);
+		pthread_mutex_lock(&rr->mu);
+		b->full = 1;
+		pthread_cond_broadcast(&rr->changed);
+		pthread_mutex_unlock(&rr->mu);
+		if (b->end)
+			break;
+	}
+	return NULL;
+}
+
+/* The row's loan, the event's first field (row_event). */
+static const char *slot_loan(const struct row_slot *slot)
+{
+	return slot->ev.n_fields ? slot->ev.fields[0].value : "";
+}
+
+/* The reader thread wrote the slot's event in its core's cache: ask for
+ * its lines ahead of use, the event itself, then (once those are here)
+ * the field values it points to. */
+static void prefetch_slot_event(const struct row_slot *slot)
+{
+	const char *p = (const char *)&slot->ev;
+
+	for (size_t off = 0; off < sizeof(slot->ev); off += 64)
+		__builtin_prefetch(p + off);
+}
+
+static void prefetch_slot_fields(const struct row_slot *slot)
+{
+	for (size_t i = 0; i < slot->ev.n_fields; i++) {
+		__builtin_prefetch(&slot->ev.fields[i]);
+		__builtin_prefetch(slot->ev.fields[i].value);
+	}
+}
+
+/* Appends the rows of batch b.  1 when the rows go on after it. */
+static int append_batch(struct importer *im, struct row_batch *b, mcg_error *err)
+{
+	for (size_t k = 0; k < b->n; k++) {
+		int rc;
+
+		/* A row's loan in the cache is two cache misses away (the
+		 * index, then the entry): ask for the index line two rows
+		 * ahead and for the entry one row ahead, which the event reads
+		 * after its row is inserted. */
+		if (k + 4 < b->n)
+			prefetch_slot_event(&b->row[k + 4]);
+		if (k + 3 < b->n)
+			prefetch_slot_fields(&b->row[k + 3]);
+		if (k + 2 < b->n)
+			mcg_loan_cache_prefetch_slot(im->L, slot_loan(&b->row[k + 2]));
+		if (k + 1 < b->n)
+			mcg_loan_cache_prefetch(im->L, slot_loan(&b->row[k + 1]));
+		im->sum->rows++;
+		rc = import_row(im, &b->row[k].ev, b->row[k].line, err);
+		if (rc)
+			return rc;
+		maybe_progress(im, b->row[k].bytes);
+	}
+	if (!b->end)
+		return 1;
+	if (b->end_is_row)
+		im->sum->rows++;
+	if (b->end_rc)
+		*err = b->end_err;
+	return b->end_rc;
+}
+
+static void reader_stop(struct row_reader *rr)
+{
+	if (rr->threaded) {
+		pthread_mutex_lock(&rr->mu);
+		rr->stop = 1;
+		pthread_cond_broadcast(&rr->changed);
+		pthread_mutex_unlock(&rr->mu);
+		pthread_join(rr->thread, NULL);
+		pthread_cond_destroy(&rr->changed);
+		pthread_mutex_destroy(&rr->mu);
+	}
+	for (size_t i = 0; i < ROW_BATCHES; i++)
+		for (size_t k = 0; k < ROW_BATCH; k++)
+			mcg_event_free(&rr->batch[i].row[k].ev);
+	free(rr);
 }
 
 static int import_rows(struct importer *im, mcg_error *err)
 {
-	int rc;
+	struct row_reader *rr = calloc(1, sizeof(*rr));
+	int rc = 1;
 
-	while ((rc = mcg_csv_next(im->r, &im->rec, err)) == 1) {
-		if (im->sum->rows >= MCG_IMPORT_ROWS_MAX)
-			return mcg_error_set(err, MCG_EINPUT,
-					     "%s:%llu: more than %llu rows: split the file",
-					     im->path, (unsigned long long)im->rec.line,
-					     (unsigned long long)MCG_IMPORT_ROWS_MAX);
-		im->sum->rows++;
-		rc = import_row(im, err);
-		if (rc)
-			return rc;
-		maybe_progress(im);
+	if (!rr)
+		return mcg_error_set(err, MCG_ESYS, "out of memory");
+	rr->im = im;
+	for (size_t i = 0; i < ROW_BATCHES; i++)
+		for (size_t k = 0; k < ROW_BATCH; k++)
+			mcg_event_init(&rr->batch[i].row[k].ev, "repay");
+	if (pthread_mutex_init(&rr->mu, NULL) == 0) {
+		if (pthread_cond_init(&rr->changed, NULL) == 0) {
+			rr->threaded = pthread_create(&rr->thread, NULL, reader_thread, rr) == 0;
+			if (!rr->threaded)
+				pthread_cond_destroy(&rr->changed);
+		}
+		if (!rr->threaded)
+			pthread_mutex_destroy(&rr->mu);
 	}
+	for (size_t i = 0; rc == 1; i = (i + 1) % ROW_BATCHES) {
+		struct row_batch *b = &rr->batch[i];
+
+		if (rr->threaded) {
+			pthread_mutex_lock(&rr->mu);
+			while (!b->full)
+				pthread_cond_wait(&rr->changed, &rr->mu);
+			pthread_mutex_unlock(&rr->mu);
+		} else {
+			fill_batch(rr, b);
+		}
+		rc = append_batch(im, b, err);
+		if (rc == 1 && rr->threaded) {
+			pthread_mutex_lock(&rr->mu);
+			b->full = 0;
+			pthread_cond_broadcast(&rr->changed);
+			pthread_mutex_unlock(&rr->mu);
+		}
+	}
+	reader_stop(rr);
 	return rc;
 }
 
@@ -766,7 +963,6 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	im.opts = opts;
 	im.sum = out;
 	im.digits = mcg_ledger_minor_digits(L);
-	mcg_event_init(&im.ev, "repay");
 	rc = mcg_journal_check_actor(opts->actor, err);
 	rc = rc ? rc : open_file(path, &f, &im.total_bytes, err);
 	if (rc)
@@ -806,7 +1002,6 @@ out_wal:
 	 * the next command that may write switches it (mcg_ledger_open). */
 	if (switched)
 		mcg_db_leave_rollback_journal(L, NULL);
-	mcg_event_free(&im.ev);
 	mcg_csv_free(im.r);
 	fclose(f);
 	return rc;
