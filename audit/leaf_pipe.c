@@ -37,7 +37,8 @@
 enum batch_state { FILLING, QUEUED, HASHED };
 
 struct batch {
-	enum batch_state state;
+	enum batch_state state;         /* read and written under the mutex */
+	int filling;                    /* the caller's own copy: FILLING, read without it */
 	mcg_buf bytes;                  /* the leaves' bytes, back to back */
 	size_t end[BATCH_LEAVES];       /* leaf i is bytes [end[i-1], end[i]) */
 	size_t n;                       /* leaves */
@@ -154,8 +155,10 @@ int mcg_leaf_pipe_start(int64_t size, const mcg_hash *edge, int levels, int stor
 	p->store_every = store_every;
 	p->store = store;
 	p->store_ctx = store_ctx;
-	for (size_t i = 0; i < BATCHES; i++)
+	for (size_t i = 0; i < BATCHES; i++) {
 		mcg_buf_init(&p->batch[i].bytes, 0);
+		p->batch[i].filling = 1;
+	}
 	if (pthread_mutex_init(&p->mu, NULL) != 0) {
 		free(p);
 		return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread");
@@ -184,8 +187,8 @@ int mcg_leaf_pipe_start(int64_t size, const mcg_hash *edge, int levels, int stor
 	return MCG_OK;
 }
 
-/* Waits until batch b is the caller's, stores the nodes it came back
- * with, and leaves it empty and FILLING. */
+/* Waits until a queued batch b is hashed, takes it back, stores the nodes
+ * it came back with, and leaves it empty and FILLING. */
 static int reclaim(struct mcg_leaf_pipe *p, struct batch *b, mcg_error *err)
 {
 	int rc = MCG_OK;
@@ -193,20 +196,20 @@ static int reclaim(struct mcg_leaf_pipe *p, struct batch *b, mcg_error *err)
 	pthread_mutex_lock(&p->mu);
 	while (b->state == QUEUED)
 		pthread_cond_wait(&p->hashed, &p->mu);
+	b->state = FILLING;
 	pthread_mutex_unlock(&p->mu);
-	if (b->state == HASHED) {
-		for (size_t i = 0; i < b->n_nodes && !rc; i++)
-			rc = p->store(p->store_ctx, &b->nodes[i], err);
-		b->n_nodes = 0;
-		b->n = 0;
-		mcg_buf_reset(&b->bytes);
-		b->state = FILLING;
-	}
+	b->filling = 1;
+	for (size_t i = 0; i < b->n_nodes && !rc; i++)
+		rc = p->store(p->store_ctx, &b->nodes[i], err);
+	b->n_nodes = 0;
+	b->n = 0;
+	mcg_buf_reset(&b->bytes);
 	return rc;
 }
 
 static void queue(struct mcg_leaf_pipe *p, struct batch *b)
 {
+	b->filling = 0;
 	pthread_mutex_lock(&p->mu);
 	b->state = QUEUED;
 	pthread_cond_signal(&p->queued);
@@ -219,7 +222,7 @@ int mcg_leaf_pipe_add(mcg_leaf_pipe *p, const void *bytes, size_t len, mcg_error
 	struct batch *b = &p->batch[p->fill];
 	int rc;
 
-	if (b->state != FILLING) {
+	if (!b->filling) {
 		rc = reclaim(p, b, err);
 		if (rc)
 			return rc;
@@ -242,11 +245,12 @@ int mcg_leaf_pipe_finish(mcg_leaf_pipe *p, int64_t *size, mcg_hash *edge, int *l
 	int rc = MCG_OK;
 	int n = 0;
 
-	if (p->batch[p->fill].state == FILLING && p->batch[p->fill].n > 0)
+	if (p->batch[p->fill].filling && p->batch[p->fill].n > 0)
 		queue(p, &p->batch[p->fill]);
 	/* Oldest first: the one after the caller's is the first queued. */
 	for (size_t i = 0; i < BATCHES; i++) {
-		int brc = reclaim(p, &p->batch[(p->fill + i) % BATCHES], err);
+		struct batch *b = &p->batch[(p->fill + i) % BATCHES];
+		int brc = b->filling ? MCG_OK : reclaim(p, b, err);
 
 		rc = rc ? rc : brc;
 	}

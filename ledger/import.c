@@ -782,11 +782,14 @@ static void *reader_thread(void *arg)
 	for (size_t i = 0;; i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
 
+		int stop;
+
 		pthread_mutex_lock(&rr->mu);
 		while (!rr->stop && b->full)
 			pthread_cond_wait(&rr->changed, &rr->mu);
+		stop = rr->stop;
 		pthread_mutex_unlock(&rr->mu);
-		if (rr->stop)
+		if (stop)
 			break;
 		fill_batch(rr, b);
 		pthread_mutex_lock(&rr->mu);

@@ -249,7 +249,9 @@ fi
 # The rows are read and built ahead, on a second thread, in batches of 64
 # (ledger/import.c, "the rows, read ahead"): an error at a batch's first
 # or last row, or batches after the first, is still reported at its own
-# line, after the rows before it, and nothing is written.
+# line, after the rows before it, and nothing is written.  3,000 rows:
+# both rings (the rows' and the audit hashes', audit/leaf_pipe.c: 4
+# batches of 256) go round several times, which `make tsan` needs to see.
 # deep_file N BADROW LINE: N rows repaying L1 1.00 each, row BADROW (1 =
 # the first data row) replaced by LINE.
 deep_file() {
@@ -258,24 +260,24 @@ deep_file() {
 		for (i = 1; i <= n; i++)
 			print (i == bad ? line : sprintf("deep-%d,2026-06-01,repay,L1,1,,,", i)) }' > deep.csv
 }
-for bad in 64 65 256 257 600; do
-	deep_file 600 "$bad" "deep-$bad,2026-06-01,repay,L1,1.001,,,"
+for bad in 64 65 256 257 3000; do
+	deep_file 3000 "$bad" "deep-$bad,2026-06-01,repay,L1,1.001,,,"
 	expect_bad_file 2 deep.csv "mcg: error: deep.csv:$((bad + 1)): column 'principal'"
 done
 # Refused when appended (no such loan), not when built.
-deep_file 600 300 "deep-300,2026-06-01,repay,NOLOAN,1,,,"
+deep_file 3000 300 "deep-300,2026-06-01,repay,NOLOAN,1,,,"
 expect_bad_file 2 deep.csv "deep.csv:301: " "NOLOAN"
 # A CSV error (a quote left open to the end of the file) after 400 rows.
-deep_file 600 400 'deep-400,2026-06-01,repay,"L1,1,,,'
+deep_file 3000 400 'deep-400,2026-06-01,repay,"L1,1,,,'
 expect_bad_file 2 deep.csv "deep.csv:401: "
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref LIKE 'deep-%'")" "0" \
 	"no row of a file refused deep in it recorded"
 # The same file without the bad row: every row, in order.
-deep_file 600 0 ""
+deep_file 3000 0 ""
 ok_run import deep.csv
-expect_contains "$OUT" "deep.csv: 600 rows read, 600 recorded" "600 rows imported"
+expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(ref) FROM (SELECT ref FROM events WHERE ref LIKE 'deep-%' ORDER BY seq)")" \
-	"$(seq 1 600 | sed 's/^/deep-/' | paste -sd, -)" "the rows recorded in the file's order"
+	"$(seq 1 3000 | sed 's/^/deep-/' | paste -sd, -)" "the rows recorded in the file's order"
 ok_run audit verify
 
 ok_run check
