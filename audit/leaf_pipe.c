@@ -2,13 +2,13 @@
  * The audit leaves hashed on a second thread: see leaf_pipe.h.
  *
  * A ring of batches goes round between the two threads.  The caller fills
- * one (FILLING), queues it (QUEUED), and takes the next; the hashing
- * thread takes the queued ones in order, hashes them onto its right edge
- * and marks them HASHED, with the stored-level nodes they completed; the
- * caller stores those nodes when it comes round to the batch again, or at
- * mcg_leaf_pipe_finish.  One mutex guards the states; what a batch holds
- * belongs to whichever thread its state gives it to, and the edge to the
- * hashing thread until finish has seen every batch HASHED.
+ * one, queues it, and takes the next; the hashing thread takes the queued
+ * ones in order, hashes them onto its right edge and hands them back with
+ * the stored-level nodes they completed; the caller stores those nodes
+ * when it comes round to the batch again, or at mcg_leaf_pipe_finish.  One
+ * mutex guards each batch's `queued`; what a batch holds belongs to the
+ * hashing thread while it is queued and to the caller otherwise, and the
+ * edge to the hashing thread until finish has had every batch back.
  */
 #include "leaf_pipe.h"
 
@@ -34,15 +34,12 @@
 #define BATCH_NODES 64
 #define EDGE_LEVELS 64
 
-enum batch_state { FILLING, QUEUED, HASHED };
-
 struct batch {
-	enum batch_state state;         /* read and written under the mutex */
-	int filling;                    /* the caller's own copy: FILLING, read without it */
+	int queued;                     /* the hashing thread's: read and written under the mutex */
+	int filling;                    /* the caller's own, read without it: taken back, not queued since */
 	mcg_buf bytes;                  /* the leaves' bytes, back to back */
 	size_t end[BATCH_LEAVES];       /* leaf i is bytes [end[i-1], end[i]) */
 	size_t n;                       /* leaves */
-	int64_t first;                  /* the first leaf's number */
 	struct mcg_leaf_node nodes[BATCH_NODES];
 	size_t n_nodes;
 };
@@ -112,7 +109,7 @@ static void *hashing_thread(void *arg)
 	for (;;) {
 		struct batch *b = &p->batch[p->take];
 
-		while (!p->stop && b->state != QUEUED)
+		while (!p->stop && !b->queued)
 			pthread_cond_wait(&p->queued, &p->mu);
 		if (p->stop)
 			break;
@@ -126,7 +123,7 @@ static void *hashing_thread(void *arg)
 		}
 
 		pthread_mutex_lock(&p->mu);
-		b->state = HASHED;
+		b->queued = 0;
 		p->take = (p->take + 1) % BATCHES;
 		pthread_cond_signal(&p->hashed);
 	}
@@ -159,44 +156,42 @@ int mcg_leaf_pipe_start(int64_t size, const mcg_hash *edge, int levels, int stor
 		mcg_buf_init(&p->batch[i].bytes, 0);
 		p->batch[i].filling = 1;
 	}
-	if (pthread_mutex_init(&p->mu, NULL) != 0) {
-		free(p);
-		return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread");
-	}
-	if (pthread_cond_init(&p->queued, NULL) != 0) {
-		pthread_mutex_destroy(&p->mu);
-		free(p);
-		return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread");
-	}
-	if (pthread_cond_init(&p->hashed, NULL) != 0) {
-		pthread_cond_destroy(&p->queued);
-		pthread_mutex_destroy(&p->mu);
-		free(p);
-		return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread");
-	}
+	rc = pthread_mutex_init(&p->mu, NULL);
+	if (rc)
+		goto no_mutex;
+	rc = pthread_cond_init(&p->queued, NULL);
+	if (rc)
+		goto no_queued;
+	rc = pthread_cond_init(&p->hashed, NULL);
+	if (rc)
+		goto no_hashed;
 	rc = pthread_create(&p->thread, NULL, hashing_thread, p);
-	if (rc != 0) {
-		pthread_cond_destroy(&p->hashed);
-		pthread_cond_destroy(&p->queued);
-		pthread_mutex_destroy(&p->mu);
-		free(p);
-		return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread: %s",
-				     strerror(rc));
-	}
+	if (rc)
+		goto no_thread;
 	*out = p;
 	return MCG_OK;
+
+no_thread:
+	pthread_cond_destroy(&p->hashed);
+no_hashed:
+	pthread_cond_destroy(&p->queued);
+no_queued:
+	pthread_mutex_destroy(&p->mu);
+no_mutex:
+	free(p);
+	return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread: %s",
+			     strerror(rc));
 }
 
 /* Waits until a queued batch b is hashed, takes it back, stores the nodes
- * it came back with, and leaves it empty and FILLING. */
+ * it came back with, and leaves it empty, the caller's to fill. */
 static int reclaim(struct mcg_leaf_pipe *p, struct batch *b, mcg_error *err)
 {
 	int rc = MCG_OK;
 
 	pthread_mutex_lock(&p->mu);
-	while (b->state == QUEUED)
+	while (b->queued)
 		pthread_cond_wait(&p->hashed, &p->mu);
-	b->state = FILLING;
 	pthread_mutex_unlock(&p->mu);
 	b->filling = 1;
 	for (size_t i = 0; i < b->n_nodes && !rc; i++)
@@ -211,7 +206,7 @@ static void queue(struct mcg_leaf_pipe *p, struct batch *b)
 {
 	b->filling = 0;
 	pthread_mutex_lock(&p->mu);
-	b->state = QUEUED;
+	b->queued = 1;
 	pthread_cond_signal(&p->queued);
 	pthread_mutex_unlock(&p->mu);
 	p->fill = (p->fill + 1) % BATCHES;
@@ -227,8 +222,6 @@ int mcg_leaf_pipe_add(mcg_leaf_pipe *p, const void *bytes, size_t len, mcg_error
 		if (rc)
 			return rc;
 	}
-	if (b->n == 0)
-		b->first = p->added;
 	rc = mcg_buf_append(&b->bytes, bytes, len);
 	if (rc)
 		return mcg_error_set(err, rc, "audit leaf of %zu bytes too large", len);

@@ -14,7 +14,7 @@
  * Why a thread: the leaf's hashes were 10% of an import's time on one
  * core (docs/PERFORMANCE.md, "the audit leaves hashed on a second
  * thread").  The result is the same tree, hash for hash, as
- * mcg_merkle_append over the same leaves (tests/unit/test_audit_merkle.c
+ * mcg_merkle_append over the same leaves (tests/unit/test_audit_leaf_pipe.c
  * compares them).
  *
  * The caller's thread owns the pipe: one caller thread, no sharing.  No

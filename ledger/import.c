@@ -781,7 +781,6 @@ static void *reader_thread(void *arg)
 
 	for (size_t i = 0;; i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
-
 		int stop;
 
 		pthread_mutex_lock(&rr->mu);
@@ -833,10 +832,12 @@ static int append_batch(struct importer *im, struct row_batch *b, mcg_error *err
 	for (size_t k = 0; k < b->n; k++) {
 		int rc;
 
-		/* A row's loan in the cache is two cache misses away (the
-		 * index, then the entry): ask for the index line two rows
-		 * ahead and for the entry one row ahead, which the event reads
-		 * after its row is inserted. */
+		/* Ahead of use: the lines of the reader's event four rows
+		 * ahead and its field values three rows ahead; then the
+		 * row's loan in the cache, two cache misses away (the index,
+		 * then the entry): the index line two rows ahead and the
+		 * entry one row ahead, which the event reads after its row is
+		 * inserted. */
 		if (k + 4 < b->n)
 			prefetch_slot_event(&b->row[k + 4]);
 		if (k + 3 < b->n)
@@ -877,6 +878,24 @@ static void reader_stop(struct row_reader *rr)
 	free(rr);
 }
 
+/* Starts the reader thread: 1, or 0 when there is none to be had (the
+ * import's thread then fills the batches itself). */
+static int reader_start(struct row_reader *rr)
+{
+	if (pthread_mutex_init(&rr->mu, NULL) != 0)
+		return 0;
+	if (pthread_cond_init(&rr->changed, NULL) != 0) {
+		pthread_mutex_destroy(&rr->mu);
+		return 0;
+	}
+	if (pthread_create(&rr->thread, NULL, reader_thread, rr) != 0) {
+		pthread_cond_destroy(&rr->changed);
+		pthread_mutex_destroy(&rr->mu);
+		return 0;
+	}
+	return 1;
+}
+
 static int import_rows(struct importer *im, mcg_error *err)
 {
 	struct row_reader *rr = calloc(1, sizeof(*rr));
@@ -888,15 +907,7 @@ static int import_rows(struct importer *im, mcg_error *err)
 	for (size_t i = 0; i < ROW_BATCHES; i++)
 		for (size_t k = 0; k < ROW_BATCH; k++)
 			mcg_event_init(&rr->batch[i].row[k].ev, "repay");
-	if (pthread_mutex_init(&rr->mu, NULL) == 0) {
-		if (pthread_cond_init(&rr->changed, NULL) == 0) {
-			rr->threaded = pthread_create(&rr->thread, NULL, reader_thread, rr) == 0;
-			if (!rr->threaded)
-				pthread_cond_destroy(&rr->changed);
-		}
-		if (!rr->threaded)
-			pthread_mutex_destroy(&rr->mu);
-	}
+	rr->threaded = reader_start(rr);
 	for (size_t i = 0; rc == 1; i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
 
