@@ -105,8 +105,17 @@ deps check-deps:
 unit: $(UNIT)
 	$(UNIT) --jobs 2
 
-e2e: $(BINS)
-	MCG=$(abspath $(MCG)) sh tests/e2e/run.sh
+# A pthread_create that fails, preloaded by t_import to run the import's
+# single-thread fallback (tests/fault/no_threads.c).  Built without the
+# sanitizers: it replaces their interceptor for the one command it runs.
+NO_THREADS := $(BUILD)/test/no_threads.so
+$(NO_THREADS): tests/fault/no_threads.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 $(WARN) -shared -fPIC -o $@ $<
+
+e2e: $(BINS) $(NO_THREADS)
+	MCG=$(abspath $(MCG)) MCG_NO_THREADS=$(abspath $(NO_THREADS)) sh tests/e2e/run.sh
 
 test: deps
 	$(MAKE) unit e2e

@@ -5,7 +5,8 @@
 #
 #   - bank events imported per second (rules, state and audit log included)
 #     and the import's peak memory at two file sizes;
-#   - the same event and posting rows written by bare SQLite (the ceiling);
+#   - the same event and posting rows written by bare SQLite (the ceiling),
+#     and the import again with --single-thread (what its threads gain);
 #   - `exposure MEMBER` latency in process and as a whole command, and the
 #     whole portfolio `exposure --format csv`;
 #   - `audit verify` entries per second, against SHA-256 (`openssl speed`);
@@ -22,7 +23,8 @@
 # "The scales");
 # BENCH_MEMBERS, BENCH_LOANS, BENCH_EVENTS, BENCH_BANKS, BENCH_SEED override
 # one figure; BENCH_WORK is the scratch folder (default build/bench/run);
-# BENCH_ROUNDS the interleaved runs of mcg's import and bare SQLite (5);
+# BENCH_ROUNDS the interleaved runs of mcg's import, its --single-thread
+# import and bare SQLite (5);
 # BENCH_BASELINE_SECONDS each of hledger and ledger at most (120).
 set -eu
 
@@ -190,6 +192,18 @@ for run in $(seq 1 "$rounds"); do
 		eval "imp_s$run=\$s imp_c$run=\$c"
 		say "   mcg import, run $run: $s s ($c s CPU)"
 	fi
+	# The same import on one thread (--single-thread): what the reader
+	# and hashing threads gain, measured in this run.
+	cp "$W/before-import.db" "$W/again.db"
+	s=0 c=0
+	for i in 1 2 3; do
+		timed "single$run-$i" env MCG_DB="$W/again.db" "$MCG" import --single-thread \
+			"$W/data/import-$i.csv"
+		s=$(calc "$s + $T") c=$(calc "$c + $CPU")
+	done
+	rm -f "$W/again.db" "$W/again.db-wal" "$W/again.db-shm"
+	eval "one_s$run=\$s one_c$run=\$c"
+	say "   mcg import --single-thread, run $run: $s s ($c s CPU)"
 	cp "$W/before-import.db" "$W/bare-$run.db"
 	# One transaction a file, as the import made them.
 	timed "bare$run" "$BENCH_BIN/bare_sqlite" --from "$W/mcg.db" --first "$first_seq" \
@@ -213,6 +227,9 @@ import_rate=$(calc "$GEN_ROWS / $import_s")
 import_cpu_rate=$(calc "$GEN_ROWS / $import_cpu")
 runs=$(for k in $(seq 1 "$rounds"); do eval "printf '%s ' \"\$imp_s$k\""; done)
 say "   mcg import, median of $rounds: $import_s s ($import_cpu s CPU; runs ${runs% } s)"
+one_s=$(median one_s)
+one_cpu=$(median one_c)
+say "   mcg import --single-thread, median of $rounds: $one_s s ($one_cpu s CPU)"
 bare_line=$(for k in $(seq 1 "$rounds"); do cat "$W/bare$k.out"; done |
 	sort -t'(' -k2 -n | sed -n "${mid}p")
 say "   median: $bare_line"
@@ -421,6 +438,8 @@ row "------------------------------------------" "----------------" "-----------
 row "import, bank events/s (audit included)" "$(group "$import_rate")/s" "$(group "$import_cpu_rate")/s" \
 	"bare SQLite $(group "$bare_rate")/s ($(group "$bare_cpu_rate")/s CPU)"
 row "  import / bare SQLite" "$import_vs_bare" "$import_vs_bare_cpu" "target >= 0.5"
+row "  import --single-thread / bare SQLite" "$(calc "$bare_s / $one_s")" "$(calc "$bare_cpu / $one_cpu")" \
+	"threads' gain: x$(calc "$one_s / $import_s") wall"
 row "import peak RSS, $(group "$GEN_ROWS_1") rows" "$(mib "$rss1")" "" ""
 row "import peak RSS, $(group "$GEN_ROWS_2") rows" "$(mib "$rss2")" "" ""
 row "import peak RSS, $(group "$GEN_ROWS_3") rows" "$(mib "$rss3")" "" "x$flat for twice the rows (target: flat)"

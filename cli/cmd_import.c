@@ -31,8 +31,9 @@ static void show_progress(void *ctx, uint64_t rows, uint64_t bytes, uint64_t tot
 
 int cmd_import(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 {
-	cli_flag flags[] = { { "dry-run", 0, 0, 0, NULL, { 0 }, 0 } };
-	cli_args a = { flags, 1, { 0 }, 0 };
+	cli_flag flags[] = { { "dry-run", 0, 0, 0, NULL, { 0 }, 0 },
+			     { "single-thread", 0, 0, 0, NULL, { 0 }, 0 } };
+	cli_args a = { flags, 2, { 0 }, 0 };
 	struct progress p = { NULL, 0 };
 	mcg_import_opts o = { 0 };
 	mcg_import_summary s;
@@ -45,6 +46,7 @@ int cmd_import(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	p.path = a.pos[0];
 	o.actor = cli->actor;
 	o.dry_run = cli_flag_get(&a, "dry-run")->seen;
+	o.single_thread = cli_flag_get(&a, "single-thread")->seen;
 	if (cli->stderr_is_tty) {
 		o.progress = show_progress;
 		o.progress_ctx = &p;

@@ -109,7 +109,7 @@ const cli_command cli_commands[] = {
 	  "the trial balance: every account and its balance",
 	  "  --format text|csv  csv columns: account,balance (debit positive)\n" },
 	{ "import", cmd_import,
-	  "import FILE [--dry-run]",
+	  "import FILE [--dry-run] [--single-thread]",
 	  "bank events from a CSV file, all or nothing",
 	  "  FILE               CSV (RFC 4180, UTF-8) with the header\n"
 	  "                     ref,date,type,loan,principal,interest,dpd,amount in any\n"
@@ -125,7 +125,10 @@ const cli_command cli_commands[] = {
 	  "                     rollback journal (once, not twice as in WAL) when no\n"
 	  "                     other command has the ledger open: readers then wait\n"
 	  "                     for its commit (30 s at most).\n"
-	  "  --dry-run          check and apply every row, then roll back\n" },
+	  "  --dry-run          check and apply every row, then roll back\n"
+	  "  --single-thread    do all the work on one thread; by default the rows\n"
+	  "                     are read ahead and the audit log's leaves hashed on\n"
+	  "                     two more threads (same events, same audit log)\n" },
 	{ "exposure", cmd_exposure,
 	  "exposure [MEMBER] [--format text|csv|xml]",
 	  "what a member borrowed, is guaranteed, pledged, owes, deposited, paid in",

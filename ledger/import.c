@@ -907,7 +907,7 @@ static int import_rows(struct importer *im, mcg_error *err)
 	for (size_t i = 0; i < ROW_BATCHES; i++)
 		for (size_t k = 0; k < ROW_BATCH; k++)
 			mcg_event_init(&rr->batch[i].row[k].ev, "repay");
-	rr->threaded = reader_start(rr);
+	rr->threaded = !im->opts->single_thread && reader_start(rr);
 	for (size_t i = 0; rc == 1; i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
 
@@ -1001,7 +1001,7 @@ int mcg_import_file(mcg_ledger *L, const char *path, const mcg_import_opts *opts
 	rc = mcg_loan_cache_preload(L, im.total_bytes / 64, err);
 	/* A file is a long run of appends: its audit leaves are hashed on
 	 * a second thread (audit/leaf_pipe.h), settled before the commit. */
-	L->hash_aside = 1;
+	L->hash_aside = !opts->single_thread;
 	rc = rc ? rc : import_rows(&im, err);
 	if (rc || opts->dry_run)
 		mcg_journal_rollback(L);

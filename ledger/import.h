@@ -103,6 +103,7 @@ typedef void (*mcg_import_progress_fn)(void *ctx, uint64_t rows, uint64_t bytes,
 typedef struct mcg_import_opts {
 	const char *actor;            /* recorded on every event */
 	int dry_run;                  /* check every row, then roll back */
+	int single_thread;            /* no reader thread, no hashing thread */
 	mcg_import_progress_fn progress;   /* may be NULL */
 	void *progress_ctx;
 } mcg_import_opts;

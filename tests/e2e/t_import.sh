@@ -122,11 +122,14 @@ expect_eq "$(snapshot)" "$before" "dry run changes nothing"
 HEAD="ref,date,type,loan,principal,interest,dpd,amount"
 # expect_bad_file CODE FILE TEXT...: import exits CODE, leaves the ledger
 # unchanged, and the message contains each TEXT.
+# IMPORT_FLAGS (unquoted: words) go after FILE.
+IMPORT_FLAGS=
 expect_bad_file() {
 	code=$1
 	file=$2
 	shift 2
-	expect_unchanged "$code" import "$file"
+	# shellcheck disable=SC2086
+	expect_unchanged "$code" import "$file" $IMPORT_FLAGS
 	for want in "$@"; do
 		expect_contains "$ERR" "$want" "message for $file"
 	done
@@ -260,24 +263,71 @@ deep_file() {
 		for (i = 1; i <= n; i++)
 			print (i == bad ? line : sprintf("deep-%d,2026-06-01,repay,L1,1,,,", i)) }' > deep.csv
 }
-for bad in 64 65 256 257 3000; do
-	deep_file 3000 "$bad" "deep-$bad,2026-06-01,repay,L1,1.001,,,"
-	expect_bad_file 2 deep.csv "mcg: error: deep.csv:$((bad + 1)): column 'principal'"
-done
-# Refused when appended (no such loan), not when built.
-deep_file 3000 300 "deep-300,2026-06-01,repay,NOLOAN,1,,,"
-expect_bad_file 2 deep.csv "deep.csv:301: " "NOLOAN"
-# A CSV error (a quote left open to the end of the file) after 400 rows.
-deep_file 3000 400 'deep-400,2026-06-01,repay,"L1,1,,,'
-expect_bad_file 2 deep.csv "deep.csv:401: "
-expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref LIKE 'deep-%'")" "0" \
-	"no row of a file refused deep in it recorded"
+# deep_errors: the errors above, with IMPORT_FLAGS.
+deep_errors() {
+	for bad in 64 65 256 257 3000; do
+		deep_file 3000 "$bad" "deep-$bad,2026-06-01,repay,L1,1.001,,,"
+		expect_bad_file 2 deep.csv "mcg: error: deep.csv:$((bad + 1)): column 'principal'"
+	done
+	# Refused when appended (no such loan), not when built.
+	deep_file 3000 300 "deep-300,2026-06-01,repay,NOLOAN,1,,,"
+	expect_bad_file 2 deep.csv "deep.csv:301: " "NOLOAN"
+	# A CSV error (a quote left open to the end of the file) after 400 rows.
+	deep_file 3000 400 'deep-400,2026-06-01,repay,"L1,1,,,'
+	expect_bad_file 2 deep.csv "deep.csv:401: "
+	expect_eq "$(sqlite3 "$MCG_DB" "SELECT COUNT(*) FROM events WHERE ref LIKE 'deep-%'")" "0" \
+		"no row of a file refused deep in it recorded ($IMPORT_FLAGS)"
+}
+deep_errors
+# --single-thread: the import's own thread reads the rows and hashes the
+# leaves (what it also does when no thread can be made): the same errors.
+IMPORT_FLAGS=--single-thread
+deep_errors
+IMPORT_FLAGS=
 # The same file without the bad row: every row, in order.
 deep_file 3000 0 ""
+sqlite3 "$MCG_DB" ".backup single.db"
+sqlite3 "$MCG_DB" ".backup nothreads.db"
 ok_run import deep.csv
 expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported"
 expect_eq "$(sqlite3 "$MCG_DB" "SELECT group_concat(ref) FROM (SELECT ref FROM events WHERE ref LIKE 'deep-%' ORDER BY seq)")" \
 	"$(seq 1 3000 | sed 's/^/deep-/' | paste -sd, -)" "the rows recorded in the file's order"
 ok_run audit verify
+# The root itself differs when the imports' seconds do (an event's
+# recorded_at is in its leaf); audit verify recomputes every leaf and
+# checks the stored tree against them.
+threaded_verify=${OUT%; root *}
+threaded_events=$(sqlite3 "$MCG_DB" "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")
+threaded_balance=$("$MCG" balance --format csv)
+# The same file into the ledger as it was before, on one thread: the same
+# events and balances, and an audit log that verifies.
+ok_run --db single.db import deep.csv --single-thread
+expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported on one thread"
+ok_run --db single.db audit verify
+expect_eq "${OUT%; root *}" "$threaded_verify" "one thread: the audit log verifies, as large"
+expect_eq "$(sqlite3 single.db "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")" \
+	"$threaded_events" "one thread: the same events"
+expect_eq "$(MCG_DB=single.db "$MCG" balance --format csv)" \
+	"$threaded_balance" "one thread: the same balances"
+# And when no thread can be made (pthread_create refused, preloaded from
+# tests/fault/no_threads.c, which make e2e builds): the same, on one
+# thread.  The log shows the two threads were asked for and refused.
+if [ -n "${MCG_NO_THREADS:-}" ]; then
+	saved_asan=${ASAN_OPTIONS-}
+	export LD_PRELOAD="$MCG_NO_THREADS" MCG_NO_THREADS_LOG="$T_DIR/refused.log"
+	export ASAN_OPTIONS="${saved_asan:+$saved_asan:}verify_asan_link_order=0"
+	ok_run --db nothreads.db import deep.csv
+	unset LD_PRELOAD MCG_NO_THREADS_LOG
+	ASAN_OPTIONS=$saved_asan
+	expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported with no threads"
+	expect_eq "$(cat "$T_DIR/refused.log" 2>&1)" "$(printf 'refused\nrefused')" \
+		"both threads asked for and refused"
+	ok_run --db nothreads.db audit verify
+	expect_eq "${OUT%; root *}" "$threaded_verify" "no threads: the audit log verifies, as large"
+	expect_eq "$(sqlite3 nothreads.db "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")" \
+		"$threaded_events" "no threads: the same events"
+else
+	echo "    (MCG_NO_THREADS not set: the no-thread fallback not run; make e2e sets it)"
+fi
 
 ok_run check
