@@ -5,10 +5,11 @@
  * one, queues it, and takes the next; the hashing thread takes the queued
  * ones in order, hashes them onto its right edge and hands them back with
  * the stored-level nodes they completed; the caller stores those nodes
- * when it comes round to the batch again, or at mcg_leaf_pipe_finish.  One
- * mutex guards each batch's `queued`; what a batch holds belongs to the
- * hashing thread while it is queued and to the caller otherwise, and the
- * edge to the hashing thread until finish has had every batch back.
+ * when it comes round to the batch again, or at mcg_leaf_pipe_finish.  The
+ * batches change hands through common/ring.h: a batch is the hashing
+ * thread's from its queueing (hand over) until it is hashed (hand back),
+ * the caller's otherwise; the edge is the hashing thread's until finish
+ * has had every batch back.
  */
 #include "leaf_pipe.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ring.h"
 
 /* Leaves in a batch: a batch is handed over about every 0.7 ms of an
  * import, so the thread wakes seldom, and holds at most one node of each
@@ -35,8 +37,7 @@
 #define EDGE_LEVELS 64
 
 struct batch {
-	int queued;                     /* the hashing thread's: read and written under the mutex */
-	int filling;                    /* the caller's own, read without it: taken back, not queued since */
+	int filling;                    /* the caller's own: taken back, not queued since */
 	mcg_buf bytes;                  /* the leaves' bytes, back to back */
 	size_t end[BATCH_LEAVES];       /* leaf i is bytes [end[i-1], end[i]) */
 	size_t n;                       /* leaves */
@@ -46,13 +47,9 @@ struct batch {
 
 struct mcg_leaf_pipe {
 	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t queued;          /* a batch was queued, or stop */
-	pthread_cond_t hashed;          /* a batch was hashed */
-	int stop;
+	mcg_ring ring;                  /* over: queued, the hashing thread's */
 	struct batch batch[BATCHES];
 	size_t fill;                    /* the caller's batch */
-	size_t take;                    /* the hashing thread's next */
 	int64_t added;                  /* leaves handed over, counting the tree's */
 	int store_every;
 	mcg_leaf_node_store store;
@@ -105,15 +102,8 @@ static void *hashing_thread(void *arg)
 {
 	struct mcg_leaf_pipe *p = arg;
 
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		struct batch *b = &p->batch[p->take];
-
-		while (!p->stop && !b->queued)
-			pthread_cond_wait(&p->queued, &p->mu);
-		if (p->stop)
-			break;
-		pthread_mutex_unlock(&p->mu);
+	for (size_t take = 0; mcg_ring_await_over(&p->ring, take); take = (take + 1) % BATCHES) {
+		struct batch *b = &p->batch[take];
 
 		b->n_nodes = 0;
 		for (size_t i = 0; i < b->n; i++) {
@@ -121,13 +111,8 @@ static void *hashing_thread(void *arg)
 
 			hash_leaf(p, b, b->bytes.data + from, b->end[i] - from);
 		}
-
-		pthread_mutex_lock(&p->mu);
-		b->queued = 0;
-		p->take = (p->take + 1) % BATCHES;
-		pthread_cond_signal(&p->hashed);
+		mcg_ring_hand_back(&p->ring, take);
 	}
-	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
@@ -156,15 +141,9 @@ int mcg_leaf_pipe_start(int64_t size, const mcg_hash *edge, int levels, int stor
 		mcg_buf_init(&p->batch[i].bytes, 0);
 		p->batch[i].filling = 1;
 	}
-	rc = pthread_mutex_init(&p->mu, NULL);
+	rc = mcg_ring_init(&p->ring, BATCHES);
 	if (rc)
-		goto no_mutex;
-	rc = pthread_cond_init(&p->queued, NULL);
-	if (rc)
-		goto no_queued;
-	rc = pthread_cond_init(&p->hashed, NULL);
-	if (rc)
-		goto no_hashed;
+		goto no_ring;
 	rc = pthread_create(&p->thread, NULL, hashing_thread, p);
 	if (rc)
 		goto no_thread;
@@ -172,43 +151,35 @@ int mcg_leaf_pipe_start(int64_t size, const mcg_hash *edge, int levels, int stor
 	return MCG_OK;
 
 no_thread:
-	pthread_cond_destroy(&p->hashed);
-no_hashed:
-	pthread_cond_destroy(&p->queued);
-no_queued:
-	pthread_mutex_destroy(&p->mu);
-no_mutex:
+	mcg_ring_destroy(&p->ring);
+no_ring:
 	free(p);
 	return mcg_error_set(err, MCG_ESYS, "cannot start the audit hashing thread: %s",
 			     strerror(rc));
 }
 
-/* Waits until a queued batch b is hashed, takes it back, stores the nodes
+/* Waits until queued batch i is hashed, takes it back, stores the nodes
  * it came back with, and leaves it empty, the caller's to fill. */
-static int reclaim(struct mcg_leaf_pipe *p, struct batch *b, mcg_error *err)
+static int reclaim(struct mcg_leaf_pipe *p, size_t i, mcg_error *err)
 {
+	struct batch *b = &p->batch[i];
 	int rc = MCG_OK;
 
-	pthread_mutex_lock(&p->mu);
-	while (b->queued)
-		pthread_cond_wait(&p->hashed, &p->mu);
-	pthread_mutex_unlock(&p->mu);
+	mcg_ring_await_back(&p->ring, i);
 	b->filling = 1;
-	for (size_t i = 0; i < b->n_nodes && !rc; i++)
-		rc = p->store(p->store_ctx, &b->nodes[i], err);
+	for (size_t k = 0; k < b->n_nodes && !rc; k++)
+		rc = p->store(p->store_ctx, &b->nodes[k], err);
 	b->n_nodes = 0;
 	b->n = 0;
 	mcg_buf_reset(&b->bytes);
 	return rc;
 }
 
-static void queue(struct mcg_leaf_pipe *p, struct batch *b)
+/* Queues the caller's batch and makes the next one the caller's. */
+static void queue(struct mcg_leaf_pipe *p)
 {
-	b->filling = 0;
-	pthread_mutex_lock(&p->mu);
-	b->queued = 1;
-	pthread_cond_signal(&p->queued);
-	pthread_mutex_unlock(&p->mu);
+	p->batch[p->fill].filling = 0;
+	mcg_ring_hand_over(&p->ring, p->fill);
 	p->fill = (p->fill + 1) % BATCHES;
 }
 
@@ -218,7 +189,7 @@ int mcg_leaf_pipe_add(mcg_leaf_pipe *p, const void *bytes, size_t len, mcg_error
 	int rc;
 
 	if (!b->filling) {
-		rc = reclaim(p, b, err);
+		rc = reclaim(p, p->fill, err);
 		if (rc)
 			return rc;
 	}
@@ -228,7 +199,7 @@ int mcg_leaf_pipe_add(mcg_leaf_pipe *p, const void *bytes, size_t len, mcg_error
 	b->end[b->n++] = b->bytes.len;
 	p->added++;
 	if (b->n == BATCH_LEAVES || b->bytes.len >= BATCH_BYTES)
-		queue(p, b);
+		queue(p);
 	return MCG_OK;
 }
 
@@ -239,11 +210,11 @@ int mcg_leaf_pipe_finish(mcg_leaf_pipe *p, int64_t *size, mcg_hash *edge, int *l
 	int n = 0;
 
 	if (p->batch[p->fill].filling && p->batch[p->fill].n > 0)
-		queue(p, &p->batch[p->fill]);
+		queue(p);
 	/* Oldest first: the one after the caller's is the first queued. */
 	for (size_t i = 0; i < BATCHES; i++) {
-		struct batch *b = &p->batch[(p->fill + i) % BATCHES];
-		int brc = b->filling ? MCG_OK : reclaim(p, b, err);
+		size_t k = (p->fill + i) % BATCHES;
+		int brc = p->batch[k].filling ? MCG_OK : reclaim(p, k, err);
 
 		rc = rc ? rc : brc;
 	}
@@ -267,14 +238,9 @@ void mcg_leaf_pipe_stop(mcg_leaf_pipe *p)
 {
 	if (!p)
 		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = 1;
-	pthread_cond_signal(&p->queued);
-	pthread_mutex_unlock(&p->mu);
+	mcg_ring_stop(&p->ring);
 	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->hashed);
-	pthread_cond_destroy(&p->queued);
-	pthread_mutex_destroy(&p->mu);
+	mcg_ring_destroy(&p->ring);
 	for (size_t i = 0; i < BATCHES; i++)
 		mcg_buf_free(&p->batch[i].bytes);
 	free(p);

@@ -22,6 +22,7 @@
 #include "event.h"
 #include "journal.h"
 #include "money.h"
+#include "ring.h"
 
 /* ---- the CSV reader --------------------------------------------------------- */
 
@@ -695,7 +696,8 @@ static int import_row(struct importer *im, mcg_event *ev, uint64_t line, mcg_err
  * Reading the CSV and building each row's event (check, parse, fields)
  * need nothing from the ledger: a reader thread does them for the rows
  * ahead while the import's thread appends the rows behind, in batches
- * that go round a ring (as audit/leaf_pipe.c does for the audit hashes).
+ * that go round a ring (common/ring.h, as audit/leaf_pipe.c uses it for the
+ * audit hashes).
  * Each batch slot keeps its event from one round to the next, so after
  * the first rounds neither thread allocates (glibc's malloc freeing across
  * threads was what made an earlier reader thread slower,
@@ -715,7 +717,6 @@ struct row_slot {
 };
 
 struct row_batch {
-	int full;                   /* filled: the import's thread's until it empties it */
 	size_t n;                   /* rows built */
 	struct row_slot row[ROW_BATCH];
 	/* The rows end after these: end_rc 0 at the end of the file, else
@@ -731,9 +732,7 @@ struct row_reader {
 	struct importer *im;
 	pthread_t thread;
 	int threaded;
-	pthread_mutex_t mu;
-	pthread_cond_t changed;     /* a batch was filled or emptied, or stop */
-	int stop;
+	mcg_ring ring;              /* over: filled, the import's thread's until it empties it */
 	uint64_t rows;              /* rows read, for MCG_IMPORT_ROWS_MAX */
 	struct row_batch batch[ROW_BATCHES];
 };
@@ -779,23 +778,14 @@ static void *reader_thread(void *arg)
 {
 	struct row_reader *rr = arg;
 
-	for (size_t i = 0;; i = (i + 1) % ROW_BATCHES) {
+	for (size_t i = 0; mcg_ring_await_back(&rr->ring, i); i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
-		int stop;
+		int end;
 
-		pthread_mutex_lock(&rr->mu);
-		while (!rr->stop && b->full)
-			pthread_cond_wait(&rr->changed, &rr->mu);
-		stop = rr->stop;
-		pthread_mutex_unlock(&rr->mu);
-		if (stop)
-			break;
 		fill_batch(rr, b);
-		pthread_mutex_lock(&rr->mu);
-		b->full = 1;
-		pthread_cond_broadcast(&rr->changed);
-		pthread_mutex_unlock(&rr->mu);
-		if (b->end)
+		end = b->end;
+		mcg_ring_hand_over(&rr->ring, i);
+		if (end)
 			break;
 	}
 	return NULL;
@@ -864,13 +854,9 @@ static int append_batch(struct importer *im, struct row_batch *b, mcg_error *err
 static void reader_stop(struct row_reader *rr)
 {
 	if (rr->threaded) {
-		pthread_mutex_lock(&rr->mu);
-		rr->stop = 1;
-		pthread_cond_broadcast(&rr->changed);
-		pthread_mutex_unlock(&rr->mu);
+		mcg_ring_stop(&rr->ring);
 		pthread_join(rr->thread, NULL);
-		pthread_cond_destroy(&rr->changed);
-		pthread_mutex_destroy(&rr->mu);
+		mcg_ring_destroy(&rr->ring);
 	}
 	for (size_t i = 0; i < ROW_BATCHES; i++)
 		for (size_t k = 0; k < ROW_BATCH; k++)
@@ -882,15 +868,10 @@ static void reader_stop(struct row_reader *rr)
  * import's thread then fills the batches itself). */
 static int reader_start(struct row_reader *rr)
 {
-	if (pthread_mutex_init(&rr->mu, NULL) != 0)
+	if (mcg_ring_init(&rr->ring, ROW_BATCHES) != 0)
 		return 0;
-	if (pthread_cond_init(&rr->changed, NULL) != 0) {
-		pthread_mutex_destroy(&rr->mu);
-		return 0;
-	}
 	if (pthread_create(&rr->thread, NULL, reader_thread, rr) != 0) {
-		pthread_cond_destroy(&rr->changed);
-		pthread_mutex_destroy(&rr->mu);
+		mcg_ring_destroy(&rr->ring);
 		return 0;
 	}
 	return 1;
@@ -911,21 +892,15 @@ static int import_rows(struct importer *im, mcg_error *err)
 	for (size_t i = 0; rc == 1; i = (i + 1) % ROW_BATCHES) {
 		struct row_batch *b = &rr->batch[i];
 
-		if (rr->threaded) {
-			pthread_mutex_lock(&rr->mu);
-			while (!b->full)
-				pthread_cond_wait(&rr->changed, &rr->mu);
-			pthread_mutex_unlock(&rr->mu);
-		} else {
+		/* The reader never stops first: it fills every batch until
+		 * one ends the rows, after which this loop waits for no more. */
+		if (rr->threaded)
+			mcg_ring_await_over(&rr->ring, i);
+		else
 			fill_batch(rr, b);
-		}
 		rc = append_batch(im, b, err);
-		if (rc == 1 && rr->threaded) {
-			pthread_mutex_lock(&rr->mu);
-			b->full = 0;
-			pthread_cond_broadcast(&rr->changed);
-			pthread_mutex_unlock(&rr->mu);
-		}
+		if (rc == 1 && rr->threaded)
+			mcg_ring_hand_back(&rr->ring, i);
 	}
 	reader_stop(rr);
 	return rc;
