@@ -105,7 +105,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	mcg_import_opts opts = { "fuzz", 1, NULL, NULL };
+	mcg_import_opts opts = { .actor = "fuzz", .dry_run = 1 };
 	mcg_import_summary sum;
 	mcg_error err;
 	int64_t size_after = -1;
