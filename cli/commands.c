@@ -8,7 +8,8 @@
 
 #define RECORD_HELP \
 	"  --date YYYY-MM-DD  the business date (default: today, UTC); never before\n" \
-	"                     the latest date already recorded\n" \
+	"                     the latest date already recorded, nor more than 366\n" \
+	"                     days after today\n" \
 	"  --ref KEY          idempotency key, 1 to 64 printable ASCII characters\n" \
 	"                     (spaces too, compared byte for byte): the same ref\n" \
 	"                     with the same content again does nothing\n"

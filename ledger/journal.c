@@ -579,6 +579,22 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 				     mcg_date_format(ev->date_days, d1),
 				     mcg_date_format(last_date, d2));
 	}
+	/* Only a date past the ledger's latest can be new and far ahead; a
+	 * replay (ledger's own events rebuilt by `check`) keeps its date. */
+	if (!L->replaying && ev->date_days > last_date) {
+		int32_t today = mcg_date_today();
+
+		if (ev->date_days > today + MCG_DATE_AHEAD_MAX_DAYS) {
+			char d1[MCG_DATE_TEXT_MAX], d2[MCG_DATE_TEXT_MAX];
+
+			return mcg_error_set(err, MCG_EINPUT,
+					     "date %s is more than %d days after today, %s (UTC):"
+					     " nothing could be dated before it afterwards"
+					     " (no back-dating)",
+					     mcg_date_format(ev->date_days, d1),
+					     MCG_DATE_AHEAD_MAX_DAYS, mcg_date_format(today, d2));
+		}
+	}
 	if (L->replaying) {
 		/* Rebuilding: the event keeps its stored number and time. */
 		if (ev->seq != size + 1)

@@ -5,7 +5,8 @@
  * SQLite transaction the journal
  *   1. recognises a replayed ref (same content: success, nothing written;
  *      other content: MCG_ECONFLICT) before any other check;
- *   2. refuses back-dating;
+ *   2. refuses back-dating, and a date more than MCG_DATE_AHEAD_MAX_DAYS
+ *      after today (UTC);
  *   3. applies the event: checks it against the state, evaluates the rules,
  *      updates the state tables and computes the postings (apply.c);
  *   4. asserts the postings sum to zero and writes them, updating balances;
@@ -20,6 +21,13 @@
 
 #include "event.h"
 #include "ledger.h"
+
+/* How many days after today (UTC) a new event may be dated: a year and a
+ * day.  Nothing may be dated before the latest event (no back-dating), so
+ * a typo such as 9999 or 2062 for 2026 would hold every later event at
+ * that date; a bank's report is of the past, and a year leaves room for
+ * any clock or time zone. */
+#define MCG_DATE_AHEAD_MAX_DAYS 366
 
 /*
  * Records one event in its own transaction.  *replayed (may be NULL) is set

@@ -229,16 +229,31 @@ done
 # Back-dating is refused; 1970 and 0001 are dates, but before the ledger's.
 refused 2 contribute A 1 --kind fund --date 1970-01-01
 refused 2 contribute A 1 --kind fund --date 0001-01-01
-made contribute A 1.00 --kind fund --date 2028-02-29 --ref leap
-# The far future is a valid date.  It is accepted (a treasurer's typo of
-# 9999 freezes the ledger's date: nothing dated earlier can follow), and
-# the largest date is still handled exactly; this runs on a copy.
+# A leap day is a date (a ledger of its own: none follows 2026-02-01 within
+# a year of this writing).
+expect_rc 0 --db leap.db --keys leap.keys init --name Leap --date 2024-02-29
+expect_contains "$(sqlite3 leap.db "SELECT date FROM events WHERE seq = 1")" \
+	"$(( $(date -u -d 2024-02-29 +%s) / 86400 ))" "the leap day recorded"
+# The far future is a valid date, refused as a new event's: a typo of 9999
+# for 2026 would hold every later event at that date (no back-dating).  A
+# year and a day after today (UTC) is the limit (MCG_DATE_AHEAD_MAX_DAYS).
+refused 2 contribute A 1 --kind fund --date 9999-12-31
+expect_contains "$ERR" "date 9999-12-31 is more than 366 days after today, $(date -u +%F) (UTC)" \
+	"the far date named, and today"
+refused 2 contribute A 1 --kind fund --date "$(date -u -d '+367 days' +%F)"
+# In an import too, at the row's line; one row too far refuses the file.
+printf 'ref,date,type,loan,principal,interest,dpd,amount\nfar-1,%s,arrears,L1,,,30,\n' \
+	"$(date -u -d '+400 days' +%F)" > far.csv
+refused 2 import far.csv
+expect_contains "$ERR" "far.csv:2: date $(date -u -d '+400 days' +%F) is more than 366 days" \
+	"the far row named"
+# The limit itself is accepted (on a copy: the rest of this file records
+# earlier dates).
 cp "$MCG_DB" far.db
-expect_rc 0 --db far.db --keys "$MCG_DB.keys" contribute A 1 --kind fund --date 9999-12-31
-expect_rc 2 --db far.db --keys "$MCG_DB.keys" contribute A 1 --kind fund --date 2028-03-01
+expect_rc 0 --db far.db --keys "$MCG_DB.keys" contribute A 1 --kind fund --date "$(date -u -d '+366 days' +%F)"
 expect_rc 0 --db far.db --keys "$MCG_DB.keys" check
 expect_rc 0 --db far.db --keys "$MCG_DB.keys" audit verify
-D="--date 2028-03-01"
+D="--date 2026-03-01"
 
 # ---- amounts at the edges of int64 --------------------------------------------
 for a in 92233720368547758.08 -92233720368547758.08 -1 0 0.001 1e3 0x10 +1 \

@@ -270,13 +270,14 @@ expect_contains "$OUT" "AUC: 1.000" "calibration text: AUC"
 expect_contains "$OUT" "Caveat:" "calibration text: caveat"
 
 # By default scores judges as of today, or the ledger's latest date if that
-# is later (no guarantee could be dated earlier): an assessment dated in
-# 2099 is eligible, not "future".
-ok_run loan add L4 --borrower D --bank BANKITMM --principal 1000 --date 2099-01-01
-ok_run assess L4 --assessor A --score 9 --date 2099-01-01
+# is later (no guarantee could be dated earlier): an assessment dated 30
+# days after today is eligible, not "future".
+ahead=$(date -u -d '+30 days' +%F)
+ok_run loan add L4 --borrower D --bank BANKITMM --principal 1000 --date "$ahead"
+ok_run assess L4 --assessor A --score 9 --date "$ahead"
 mcg scores L4 --format csv
 expect_eq "$OUT" "assessor,score,date,status
-A,9,2099-01-01,eligible" "scores default date"
+A,9,$ahead,eligible" "scores default date"
 
 # Views never write.
 before=$(snapshot)

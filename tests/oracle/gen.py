@@ -924,8 +924,8 @@ class Edges(Fixed):
         yield ['contribute', 'C', '+5', '--kind', 'fund'] + d(0)
         yield ['contribute', 'C', '1,500.00', '--kind', 'fund'] + d(0)
         yield ['repay', 'L2', '--principal', '1'] + d(0)
-        # back-dating: exit 2
-        yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2026-01-01']
+        # back-dating (to the scenario's first day, run.py's START): exit 2
+        yield ['contribute', 'C', '1', '--kind', 'fund', '--date', '2024-01-01']
 
 
 class Ratios(Fixed):
