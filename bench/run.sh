@@ -179,31 +179,26 @@ posting_events=$(sqlite3 "$W/mcg.db" "SELECT COUNT(DISTINCT seq) FROM postings W
 say "-- the ceiling: the same event and posting rows by bare SQLite (bench/bare_sqlite), in the same"
 say "   three transactions; $rounds runs, each but the first after mcg's import again into a copy of the"
 say "   same ledger: the medians of $rounds are compared"
-imp_s1=$import_s imp_c1=$import_cpu
-for run in $(seq 1 "$rounds"); do
-	if [ "$run" -gt 1 ]; then
-		cp "$W/before-import.db" "$W/again.db"
-		s=0 c=0
-		for i in 1 2 3; do
-			timed "again$run-$i" env MCG_DB="$W/again.db" "$MCG" import "$W/data/import-$i.csv"
-			s=$(calc "$s + $T") c=$(calc "$c + $CPU")
-		done
-		rm -f "$W/again.db" "$W/again.db-wal" "$W/again.db-shm"
-		eval "imp_s$run=\$s imp_c$run=\$c"
-		say "   mcg import, run $run: $s s ($c s CPU)"
-	fi
-	# The same import on one thread (--single-thread): what the reader
-	# and hashing threads gain, measured in this run.
+# import_again RUN PREFIX [FLAG]: the three files imported again (with
+# FLAG) into a copy of the ledger before the import; their seconds and CPU
+# seconds in PREFIX_sRUN and PREFIX_cRUN.
+import_again() {
 	cp "$W/before-import.db" "$W/again.db"
 	s=0 c=0
 	for i in 1 2 3; do
-		timed "single$run-$i" env MCG_DB="$W/again.db" "$MCG" import --single-thread \
-			"$W/data/import-$i.csv"
+		timed "$2$1-$i" env MCG_DB="$W/again.db" "$MCG" import ${3:+"$3"} "$W/data/import-$i.csv"
 		s=$(calc "$s + $T") c=$(calc "$c + $CPU")
 	done
 	rm -f "$W/again.db" "$W/again.db-wal" "$W/again.db-shm"
-	eval "one_s$run=\$s one_c$run=\$c"
-	say "   mcg import --single-thread, run $run: $s s ($c s CPU)"
+	eval "$2_s$1=\$s $2_c$1=\$c"
+	say "   mcg import${3:+ $3}, run $1: $s s ($c s CPU)"
+}
+imp_s1=$import_s imp_c1=$import_cpu
+for run in $(seq 1 "$rounds"); do
+	[ "$run" -gt 1 ] && import_again "$run" imp
+	# The same import on one thread (--single-thread): what the reader
+	# and hashing threads gain, measured in this run.
+	import_again "$run" one --single-thread
 	cp "$W/before-import.db" "$W/bare-$run.db"
 	# One transaction a file, as the import made them.
 	timed "bare$run" "$BENCH_BIN/bare_sqlite" --from "$W/mcg.db" --first "$first_seq" \

@@ -299,16 +299,21 @@ ok_run audit verify
 threaded_verify=${OUT%; root *}
 threaded_events=$(sqlite3 "$MCG_DB" "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")
 threaded_balance=$("$MCG" balance --format csv)
-# The same file into the ledger as it was before, on one thread: the same
-# events and balances, and an audit log that verifies.
+# expect_as_threaded DB HOW: after `import deep.csv` into DB, a copy of
+# the ledger before it: every row, the same events and balances as the
+# threaded import, and an audit log that verifies.
+expect_as_threaded() {
+	expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported $2"
+	ok_run --db "$1" audit verify
+	expect_eq "${OUT%; root *}" "$threaded_verify" "$2: the audit log verifies, as large"
+	expect_eq "$(sqlite3 "$1" "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")" \
+		"$threaded_events" "$2: the same events"
+	ok_run --db "$1" balance --format csv
+	expect_eq "$OUT" "$threaded_balance" "$2: the same balances"
+}
+# The same file into the ledger as it was before, on one thread.
 ok_run --db single.db import deep.csv --single-thread
-expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported on one thread"
-ok_run --db single.db audit verify
-expect_eq "${OUT%; root *}" "$threaded_verify" "one thread: the audit log verifies, as large"
-expect_eq "$(sqlite3 single.db "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")" \
-	"$threaded_events" "one thread: the same events"
-expect_eq "$(MCG_DB=single.db "$MCG" balance --format csv)" \
-	"$threaded_balance" "one thread: the same balances"
+expect_as_threaded single.db "on one thread"
 # And when no thread can be made (pthread_create refused, preloaded from
 # tests/fault/no_threads.c, which make e2e builds): the same, on one
 # thread.  The log shows the two threads were asked for and refused.
@@ -319,13 +324,9 @@ if [ -n "${MCG_NO_THREADS:-}" ]; then
 	ok_run --db nothreads.db import deep.csv
 	unset LD_PRELOAD MCG_NO_THREADS_LOG
 	ASAN_OPTIONS=$saved_asan
-	expect_contains "$OUT" "deep.csv: 3000 rows read, 3000 recorded" "3000 rows imported with no threads"
+	expect_as_threaded nothreads.db "with no threads"
 	expect_eq "$(cat "$T_DIR/refused.log" 2>&1)" "$(printf 'refused\nrefused')" \
 		"both threads asked for and refused"
-	ok_run --db nothreads.db audit verify
-	expect_eq "${OUT%; root *}" "$threaded_verify" "no threads: the audit log verifies, as large"
-	expect_eq "$(sqlite3 nothreads.db "SELECT seq, type, ref, date, fields FROM events ORDER BY seq")" \
-		"$threaded_events" "no threads: the same events"
 else
 	echo "    (MCG_NO_THREADS not set: the no-thread fallback not run; make e2e sets it)"
 fi
