@@ -24,8 +24,9 @@
  * (splitmix64) and integer arithmetic only (no floating point, whose
  * library functions may round differently elsewhere).
  *
- * The portfolio is originated in the setup year (2024); the banks' reports
- * start in January 2025 and run month by month until --events rows.
+ * The portfolio is originated in the setup year (SETUP_YEAR, 2014); the
+ * banks' reports start in January of the next and run month by month
+ * until --events rows.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -44,6 +45,12 @@
 #define ASSESSORS_MAX 5
 #define PATH_BYTES_MAX 4096
 #define FEED_MONTHS_MAX 1200
+/* The year the consortium is set up; the reports follow from January of
+ * the next.  In the past: mcg refuses an event dated more than 366 days
+ * after today (ledger/journal.h), and the reports of `medium` and `small`
+ * run for about five years (the default's for eleven months).  Until
+ * session 12 it was 2024, and those scales' reports ran into 2029. */
+#define SETUP_YEAR 2014
 /* Text buffers (room for any value the formats can print). */
 #define DATE_TEXT 40
 #define ID_TEXT 24
@@ -890,7 +897,7 @@ static void make_feed(const struct opts *o, struct feed_stats *st)
 		fputs(header, f[i]);
 	st->first_day = st->last_day = 0;
 	for (int month = 0; month < FEED_MONTHS_MAX && st->rows_written < o->events; month++) {
-		int y = 2025 + month / 12, m = month % 12 + 1;
+		int y = SETUP_YEAR + 1 + month / 12, m = month % 12 + 1;
 		size_t n = 0;
 
 		for (uint64_t j = 0; j < o->loans; j++) {
@@ -1023,11 +1030,11 @@ int main(int argc, char **argv)
 		(unsigned long long)o.seed, (unsigned long long)o.members,
 		(unsigned long long)o.banks, (unsigned long long)o.loans);
 	fprintf(sh, "\"$MCG\" init --name \"Confidi dei Distretti (bench)\" --currency EUR"
-		" --date 2024-01-02\n");
-	make_banks(&o, sh, days_from_civil(2024, 1, 2));
-	make_members(&o, sh, days_from_civil(2024, 1, 2));
-	make_loans(&o, sh, days_from_civil(2024, 2, 1), 330);
-	withdrawn = make_withdrawals(&o, sh, days_from_civil(2024, 12, 30));
+		" --date %s\n", date_text(days_from_civil(SETUP_YEAR, 1, 2), d1));
+	make_banks(&o, sh, days_from_civil(SETUP_YEAR, 1, 2));
+	make_members(&o, sh, days_from_civil(SETUP_YEAR, 1, 2));
+	make_loans(&o, sh, days_from_civil(SETUP_YEAR, 2, 1), 330);
+	withdrawn = make_withdrawals(&o, sh, days_from_civil(SETUP_YEAR, 12, 30));
 	close_out(sh, "setup.sh");
 
 	make_feed(&o, &st);
@@ -1049,8 +1056,8 @@ int main(int argc, char **argv)
 		(unsigned long long)st.rows_file[2],
 		(unsigned long long)st.rows[R_REPAY], (unsigned long long)st.rows[R_ARREARS],
 		(unsigned long long)st.rows[R_CALL], (unsigned long long)st.rows[R_RECOVER],
-		st.first_day ? date_text(st.first_day, d1) : "2025-01-01",
-		st.last_day ? date_text(st.last_day, d2) : "2025-01-01",
+		date_text(st.first_day ? st.first_day : days_from_civil(SETUP_YEAR + 1, 1, 1), d1),
+		date_text(st.last_day ? st.last_day : days_from_civil(SETUP_YEAR + 1, 1, 1), d2),
 		banks[largest].bic, (unsigned long long)banks[largest].loans,
 		(unsigned long long)st.bank_rows[largest]);
 	close_out(env, "gen.env");
