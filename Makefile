@@ -114,8 +114,11 @@ $(NO_THREADS): tests/fault/no_threads.c
 	@echo "  CC      $@"
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 $(WARN) -shared -fPIC -o $@ $<
 
+# t_bench runs the whole of `make bench` at a tiny scale with the bench
+# tools (BENCH_BIN, below, also a prerequisite of e2e).
 e2e: $(BINS) $(NO_THREADS)
-	MCG=$(abspath $(MCG)) MCG_NO_THREADS=$(abspath $(NO_THREADS)) sh tests/e2e/run.sh
+	MCG=$(abspath $(MCG)) MCG_NO_THREADS=$(abspath $(NO_THREADS)) \
+	  MCG_BENCH_BIN=$(abspath $(BENCH_OUT)) sh tests/e2e/run.sh
 
 test: deps
 	$(MAKE) unit e2e
@@ -150,6 +153,7 @@ SCALE     ?= default
 BENCH_OUT := $(BUILD)/bench
 BENCH_BIN := $(BENCH_OUT)/gen $(BENCH_OUT)/replay $(BENCH_OUT)/bare_sqlite \
              $(BENCH_OUT)/exposure_latency
+e2e: $(BENCH_BIN)
 
 $(BENCH_OUT)/gen: $(BENCH_OUT)/gen.o
 	@echo "  LD      $@"
