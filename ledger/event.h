@@ -101,6 +101,17 @@ int mcg_event_decode_fields(mcg_event *ev, const char *text, mcg_error *err);
  */
 int mcg_event_canonical(const mcg_event *ev, mcg_buf *out);
 
+/* Two parts of the canonical bytes that are the event's input alone,
+ * appended to out: the head (type, ref, date, date_given) and the body
+ * (actor and fields).  mcg_event_canonical_join then makes the whole
+ * from them, with the event's number, recording time and postings: the
+ * same bytes as mcg_event_canonical, provided ev has not changed since
+ * the two parts were made (its postings and the journal's two may). */
+int mcg_event_canonical_head(const mcg_event *ev, mcg_buf *out);
+int mcg_event_canonical_body(const mcg_event *ev, mcg_buf *out);
+int mcg_event_canonical_join(const mcg_event *ev, const mcg_buf *head,
+			     const mcg_buf *body, mcg_buf *out);
+
 /* Parses a canonical decimal integer ("0", "-12", no leading zeros, no
  * '+').  Used for stored fields, never for user input. */
 int mcg_parse_int64(const char *text, int64_t *out);

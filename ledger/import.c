@@ -660,41 +660,12 @@ static void maybe_progress(struct importer *im, uint64_t bytes)
 	im->opts->progress(im->opts->progress_ctx, im->sum->rows, bytes, im->total_bytes);
 }
 
-/* One row's event, built, appended to the open transaction; line is the
- * row's, for the error. */
-static int import_row(struct importer *im, mcg_event *ev, uint64_t line, mcg_error *err)
-{
-	int replayed = 0;
-	int rc;
-
-	rc = mcg_journal_append(im->L, ev, &replayed, err);
-	if (!rc) {
-		if (replayed) {
-			im->sum->skipped++;
-		} else {
-			im->sum->recorded++;
-			if (!im->sum->first_seq)
-				im->sum->first_seq = ev->seq;
-			im->sum->last_seq = ev->seq;
-		}
-	}
-	/* The event the ref conflicts with may be an earlier row of this very
-	 * file, which the refusal rolls back: naming its number would send
-	 * the treasurer looking for an event that is never recorded. */
-	if (rc == MCG_ECONFLICT && im->sum->first_seq && ev->seq >= im->sum->first_seq)
-		mcg_error_set(err, MCG_ECONFLICT,
-			      "ref '%s' is used by an earlier row of this file, with other"
-			      " content: each row needs a ref of its own", ev->ref);
-	if (rc)
-		return mcg_error_prefix(err, "%s:%llu", im->path, (unsigned long long)line);
-	return MCG_OK;
-}
-
 /*
  * ---- the rows, read ahead on a second thread ----------------------------------
  *
- * Reading the CSV and building each row's event (check, parse, fields)
- * need nothing from the ledger: a reader thread does them for the rows
+ * Reading the CSV, building each row's event (check, parse, fields) and
+ * its encodings (mcg_journal_prepare: the fields as stored, the input
+ * parts of its audit leaf) need nothing from the ledger: a reader thread does them for the rows
  * ahead while the import's thread appends the rows behind, in batches
  * that go round a ring (common/ring.h, as audit/leaf_pipe.c uses it for the
  * audit hashes).
@@ -717,6 +688,7 @@ static int import_row(struct importer *im, mcg_event *ev, uint64_t line, mcg_err
 
 struct row_slot {
 	mcg_event ev;
+	mcg_journal_prepared prepared;  /* the event's encodings, made by the reader */
 	uint64_t line;              /* the row's line, for errors */
 	uint64_t bytes;             /* how far into the file the row ends */
 };
@@ -766,6 +738,7 @@ static void fill_batch(struct row_reader *rr, struct row_batch *b)
 		}
 		rr->rows++;
 		rc = row_event(im, &slot->ev, &b->end_err);
+		rc = rc ? rc : mcg_journal_prepare(&slot->ev, &slot->prepared, &b->end_err);
 		if (rc) {
 			b->end = 1;
 			b->end_is_row = 1;
@@ -821,6 +794,36 @@ static void prefetch_slot_fields(const struct row_slot *slot)
 	}
 }
 
+/* One row's event, built and prepared, appended to the open transaction. */
+static int import_row(struct importer *im, struct row_slot *slot, mcg_error *err)
+{
+	mcg_event *ev = &slot->ev;
+	int replayed = 0;
+	int rc;
+
+	rc = mcg_journal_append_prepared(im->L, ev, &slot->prepared, &replayed, err);
+	if (!rc) {
+		if (replayed) {
+			im->sum->skipped++;
+		} else {
+			im->sum->recorded++;
+			if (!im->sum->first_seq)
+				im->sum->first_seq = ev->seq;
+			im->sum->last_seq = ev->seq;
+		}
+	}
+	/* The event the ref conflicts with may be an earlier row of this very
+	 * file, which the refusal rolls back: naming its number would send
+	 * the treasurer looking for an event that is never recorded. */
+	if (rc == MCG_ECONFLICT && im->sum->first_seq && ev->seq >= im->sum->first_seq)
+		mcg_error_set(err, MCG_ECONFLICT,
+			      "ref '%s' is used by an earlier row of this file, with other"
+			      " content: each row needs a ref of its own", ev->ref);
+	if (rc)
+		return mcg_error_prefix(err, "%s:%llu", im->path, (unsigned long long)slot->line);
+	return MCG_OK;
+}
+
 /* Appends the rows of batch b.  1 when the rows go on after it. */
 static int append_batch(struct importer *im, struct row_batch *b, mcg_error *err)
 {
@@ -842,7 +845,7 @@ static int append_batch(struct importer *im, struct row_batch *b, mcg_error *err
 		if (k + 1 < b->n)
 			mcg_loan_cache_prefetch(im->L, slot_loan(&b->row[k + 1]));
 		im->sum->rows++;
-		rc = import_row(im, &b->row[k].ev, b->row[k].line, err);
+		rc = import_row(im, &b->row[k], err);
 		if (rc)
 			return rc;
 		maybe_progress(im, b->row[k].bytes);
@@ -865,7 +868,10 @@ static void reader_stop(struct row_reader *rr)
 	}
 	for (size_t i = 0; i < ROW_BATCHES; i++)
 		for (size_t k = 0; k < ROW_BATCH; k++)
+		{
 			mcg_event_free(&rr->batch[i].row[k].ev);
+			mcg_journal_prepared_free(&rr->batch[i].row[k].prepared);
+		}
 	free(rr);
 }
 

@@ -469,7 +469,8 @@ static int write_edge(mcg_ledger *L, mcg_error *err)
 	return rc;
 }
 
-static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
+static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev,
+			     const mcg_journal_prepared *prepared, mcg_error *err)
 {
 	mcg_buf *bytes = &L->scratch_canonical;
 	mcg_hash leaf, made[MCG_PROOF_MAX];
@@ -480,7 +481,9 @@ static int append_audit_leaf(mcg_ledger *L, const mcg_event *ev, mcg_error *err)
 	if (rc)
 		return rc;
 	mcg_buf_reset(bytes);
-	rc = mcg_event_canonical(ev, bytes);
+	rc = prepared ? mcg_event_canonical_join(ev, &prepared->canonical_head,
+						 &prepared->canonical_body, bytes)
+		      : mcg_event_canonical(ev, bytes);
 	if (rc)
 		return mcg_error_set(err, rc, "event too large to encode");
 	if (L->hash_aside && !L->txn.leaf_pipe) {
@@ -541,10 +544,48 @@ static int ref_taken(mcg_ledger *L, mcg_event *ev, const mcg_buf *fields,
 	return rc;
 }
 
+/* The ref and the fields: the part of an append that needs no ledger. */
+static int check_and_encode(const mcg_event *ev, mcg_buf *fields, mcg_error *err)
+{
+	int rc = ev->ref[0] ? mcg_journal_check_ref(ev->ref, err) : MCG_OK;
+
+	mcg_buf_reset(fields);
+	if (!rc && mcg_event_encode_fields(ev, fields))
+		rc = mcg_error_set(err, MCG_EINPUT, "event fields too large");
+	return rc;
+}
+
+int mcg_journal_prepare(const mcg_event *ev, mcg_journal_prepared *p,
+			mcg_error *err)
+{
+	int rc = check_and_encode(ev, &p->fields, err);
+
+	mcg_buf_reset(&p->canonical_head);
+	mcg_buf_reset(&p->canonical_body);
+	if (!rc && (mcg_event_canonical_head(ev, &p->canonical_head) ||
+		    mcg_event_canonical_body(ev, &p->canonical_body)))
+		rc = mcg_error_set(err, MCG_EINPUT, "event too large to encode");
+	return rc;
+}
+
+void mcg_journal_prepared_free(mcg_journal_prepared *p)
+{
+	mcg_buf_free(&p->fields);
+	mcg_buf_free(&p->canonical_head);
+	mcg_buf_free(&p->canonical_body);
+}
+
 int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		       mcg_error *err)
 {
-	mcg_buf *fields = &L->scratch_fields;
+	return mcg_journal_append_prepared(L, ev, NULL, replayed, err);
+}
+
+int mcg_journal_append_prepared(mcg_ledger *L, mcg_event *ev,
+				const mcg_journal_prepared *prepared, int *replayed,
+				mcg_error *err)
+{
+	const mcg_buf *fields = prepared ? &prepared->fields : &L->scratch_fields;
 	int64_t size = 0;
 	int32_t last_date = INT32_MIN;
 	int found = 0, taken = 0;
@@ -553,10 +594,7 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	assert(L->in_txn);
 	if (replayed)
 		*replayed = 0;
-	rc = ev->ref[0] ? mcg_journal_check_ref(ev->ref, err) : MCG_OK;
-	mcg_buf_reset(fields);
-	if (!rc && mcg_event_encode_fields(ev, fields))
-		rc = mcg_error_set(err, MCG_EINPUT, "event fields too large");
+	rc = prepared ? MCG_OK : check_and_encode(ev, &L->scratch_fields, err);
 	rc = rc ? rc : check_actor(ev->actor, mcg_input_source(L), err);
 	rc = rc ? rc : log_tail(L, &size, &last_date, err);
 	if (rc)
@@ -612,7 +650,7 @@ int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 	mcg_event_clear_postings(ev);
 	rc = rc ? rc : mcg_apply(L, ev, err);
 	rc = rc ? rc : write_postings(L, ev, err);
-	rc = rc ? rc : append_audit_leaf(L, ev, err);
+	rc = rc ? rc : append_audit_leaf(L, ev, prepared, err);
 	if (rc) {
 		/* Part of the event is written: the caller rolls back, and
 		 * until then nothing cached may be trusted, nor committed. */

@@ -47,6 +47,31 @@ int mcg_journal_begin(mcg_ledger *L, mcg_error *err);
 int mcg_journal_begin_exclusive(mcg_ledger *L, mcg_error *err);
 int mcg_journal_append(mcg_ledger *L, mcg_event *ev, int *replayed,
 		       mcg_error *err);
+
+/*
+ * An event's encodings that need no ledger, made ahead (the import's
+ * reader thread makes them for the rows ahead while the import's thread
+ * appends the rows behind): its ref checked, its fields as stored, and
+ * the two input parts of its audit leaf (mcg_event_canonical_head and
+ * _body).  Start it zeroed; mcg_journal_prepared_free releases it, and it
+ * may be prepared again without (it keeps its buffers).
+ */
+typedef struct mcg_journal_prepared {
+	mcg_buf fields;
+	mcg_buf canonical_head;
+	mcg_buf canonical_body;
+} mcg_journal_prepared;
+
+/* Errors as mcg_journal_append would give them, before the ledger's own
+ * checks. */
+int mcg_journal_prepare(const mcg_event *ev, mcg_journal_prepared *p,
+			mcg_error *err);
+void mcg_journal_prepared_free(mcg_journal_prepared *p);
+/* mcg_journal_append of an event prepared by p: ev must not have changed
+ * since, but for its postings and the number and time the journal sets. */
+int mcg_journal_append_prepared(mcg_ledger *L, mcg_event *ev,
+				const mcg_journal_prepared *p, int *replayed,
+				mcg_error *err);
 int mcg_journal_commit(mcg_ledger *L, mcg_error *err);
 void mcg_journal_rollback(mcg_ledger *L);
 
