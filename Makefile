@@ -126,14 +126,15 @@ test: deps
 	$(MAKE) tsan
 	$(MAKE) crashtest-short
 
-# ThreadSanitizer over the one command that runs threads: the import (its
+# ThreadSanitizer over the commands that run threads: the import (its
 # rows read ahead, ledger/import.c; its audit leaves hashed,
-# audit/leaf_pipe.c).  A race makes mcg exit 66 at once, which the tests
+# audit/leaf_pipe.c) and `audit verify` (its leaves hashed, the same way).  A race makes mcg exit 66 at once, which the tests
 # see.  Criterion's runner does not run under TSan: the unit tests stay in
 # the plain and ASan runs.
 tsan:
 	$(MAKE) BUILD=build/tsan OPT='-O1 -g' SANITIZE='-fsanitize=thread' all
 	TSAN_OPTIONS='halt_on_error=1' MCG=$(abspath build/tsan/mcg) sh tests/e2e/run.sh t_import
+	TSAN_OPTIONS='halt_on_error=1' MCG=$(abspath build/tsan/mcg) sh tests/e2e/run.sh t_audit
 
 # The sanitized run also replays the fuzz corpora and kept crashers.
 asan:

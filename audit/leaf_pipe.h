@@ -1,6 +1,7 @@
 /*
- * The audit leaves of a long run of appends (an import), hashed on a
- * second thread while the caller goes on with the next events.
+ * The audit leaves of a long run of appends (an import), or of a pass
+ * that recomputes the whole log (`audit verify`), hashed on a second
+ * thread while the caller goes on with the next events.
  *
  * Appending leaf n to the tree (audit/merkle.h) is its SHA-256 and one
  * interior hash for each trailing 1 bit of n, over the tree's right edge:

@@ -1238,6 +1238,13 @@ struct verify {
 	const mcg_checkpoint *outside;  /* NULL when none was given */
 	mcg_buf scratch;
 	mcg_audit_report *report;
+	/* The leaves hashed on a second thread (audit/leaf_pipe.h) while
+	 * this one reads and encodes the rows ahead; NULL when none could
+	 * be made, or between two sizes that need the frontier.  While it
+	 * runs, f.leaves counts the leaves handed over and f's hashes are
+	 * behind: pipe_settle brings them up. */
+	mcg_leaf_pipe *pipe;
+	int threaded;
 	/* Set by mcg_audit_rebuild_stored: every hash the pass makes goes to
 	 * rebuild, and the nodes of levels 8, 16, ... are written rather than
 	 * compared. */
@@ -1285,6 +1292,92 @@ static int keep_nodes(struct verify *v, int64_t seq, const mcg_hash *out,
 		if (!rc && l > 0 && l % MCG_AUDIT_NODE_EVERY == 0)
 			rc = mcg_audit_node_write(v->L, (int)l, (seq - 1) >> l, &out[l], err);
 	}
+	return rc;
+}
+
+/* ---- the hashing thread ---------------------------------------------------
+ *
+ * `audit verify` (and every statement, which verifies first) spent about
+ * 40% of its time on the SHA-256 of the leaves and the tree's nodes
+ * (docs/PERFORMANCE.md).  The pass hands each event's canonical bytes to
+ * the same leaf pipe the import uses; the nodes of levels 8, 16, ... it
+ * completes come back to this thread, which compares them with
+ * audit_nodes in order, as compare_nodes does.  Where the pass needs the
+ * frontier itself (the size audit_edge is for, a checkpoint's size, the
+ * end) it settles the pipe, takes the tree back, and starts another.
+ * Without a thread the pass hashes on its own, as before.
+ */
+static int compare_piped_node(void *ctx, const struct mcg_leaf_node *node,
+			      mcg_error *err)
+{
+	struct verify *v = ctx;
+	mcg_hash stored;
+	int rc = read_nodes(v->L, node->level, node->k, 1, &stored, err);
+
+	if (rc)
+		return rc;
+	if (!hash_equal(&stored, &node->hash))
+		return node_mismatch(err, node->level, node->k);
+	v->nodes++;
+	return MCG_OK;
+}
+
+/* Starts the hashing thread over the frontier; none is no error. */
+static void pipe_resume(struct verify *v)
+{
+	mcg_hash edge[FRONTIER_LEVELS];
+	int levels = edge_levels(v->f.leaves);
+	mcg_error ignored;
+
+	if (!v->threaded || v->pipe)
+		return;
+	memcpy(edge, v->f.h, (size_t)levels * sizeof(edge[0]));
+	if (mcg_leaf_pipe_start(v->f.leaves, edge, levels, MCG_AUDIT_NODE_EVERY,
+				compare_piped_node, v, &v->pipe, &ignored))
+		v->threaded = 0;
+}
+
+/* Waits for every leaf handed over, compares the nodes not yet compared,
+ * and takes the tree into the frontier; the thread ends. */
+static int pipe_settle(struct verify *v, mcg_error *err)
+{
+	mcg_hash edge[FRONTIER_LEVELS];
+	int64_t size;
+	int levels;
+	int rc;
+
+	if (!v->pipe)
+		return MCG_OK;
+	rc = mcg_leaf_pipe_finish(v->pipe, &size, edge, &levels, err);
+	mcg_leaf_pipe_stop(v->pipe);
+	v->pipe = NULL;
+	if (rc)
+		return rc;
+	if (size != v->f.leaves)
+		return mcg_error_set(err, MCG_ESYS,
+				     "internal error: %lld audit leaves hashed where %lld were read",
+				     (long long)size, (long long)v->f.leaves);
+	for (int l = 0; l < FRONTIER_LEVELS; l++) {
+		v->f.idx[l] = l < levels ? mcg_merkle_stored_index(l, (size >> l) - 1) : -1;
+		if (l < levels)
+			v->f.h[l] = edge[l];
+	}
+	return MCG_OK;
+}
+
+/* Hands event seq's canonical bytes to the hashing thread. */
+static int pipe_leaf(struct verify *v, const mcg_event *ev, int64_t seq, mcg_error *err)
+{
+	int rc;
+
+	mcg_buf_reset(&v->scratch);
+	rc = mcg_event_canonical(ev, &v->scratch);
+	if (rc)
+		return mcg_error_set(err, rc == MCG_ESYS ? MCG_ESYS : MCG_EINTEGRITY,
+				     "event %lld: too large to encode", (long long)seq);
+	rc = mcg_leaf_pipe_add(v->pipe, v->scratch.data, v->scratch.len, err);
+	if (!rc)
+		v->f.leaves = seq;
 	return rc;
 }
 
@@ -1343,26 +1436,35 @@ static int check_kept(struct verify *v, const mcg_hash *root, mcg_error *err)
 static int check_size_reached(struct verify *v, mcg_error *err)
 {
 	sqlite3_stmt *st = v->checkpoints.st;
+	int at_edge = v->f.leaves == v->edge.size;
+	/* Folding the root costs O(log n) hashes: only at a checkpoint. */
+	int at_checkpoint = (v->checkpoints.row &&
+			     (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+			      sqlite3_column_int64(st, 0) <= v->f.leaves)) ||
+			    (v->outside && v->outside->size == v->f.leaves);
 	mcg_hash root;
 	int rc;
 
-	if (v->f.leaves == v->edge.size) {
+	if (!at_edge && !at_checkpoint)
+		return MCG_OK;
+	rc = pipe_settle(v, err);
+	if (rc)
+		return rc;
+	if (at_edge) {
 		rc = compare_edge(v, err);
 		if (rc)
 			return rc;
 	}
-	/* Folding the root costs O(log n) hashes: only at a checkpoint. */
-	if (!(v->checkpoints.row && (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
-				     sqlite3_column_int64(st, 0) <= v->f.leaves)) &&
-	    !(v->outside && v->outside->size == v->f.leaves))
-		return MCG_OK;
-	frontier_root(&v->f, &root);
-	rc = check_kept(v, &root, err);
-	if (rc)
-		return rc;
-	if (v->outside && v->outside->size == v->f.leaves &&
-	    !hash_equal(&v->outside->root, &root))
-		return root_differs(err, "the checkpoint given", v->outside->size);
+	if (at_checkpoint) {
+		frontier_root(&v->f, &root);
+		rc = check_kept(v, &root, err);
+		if (rc)
+			return rc;
+		if (v->outside && v->outside->size == v->f.leaves &&
+		    !hash_equal(&v->outside->root, &root))
+			return root_differs(err, "the checkpoint given", v->outside->size);
+	}
+	pipe_resume(v);
 	return MCG_OK;
 }
 
@@ -1417,13 +1519,29 @@ static int verify_events(struct verify *v, mcg_error *err)
 			break;
 		}
 		rc = read_event(&v->rows, &ev, err);
-		rc = rc ? rc : event_leaf(&ev, &v->scratch, &leaf, err);
-		rc = rc ? rc : append_leaf(v, seq, &leaf, err);
+		if (v->pipe) {
+			rc = rc ? rc : pipe_leaf(v, &ev, seq, err);
+		} else {
+			rc = rc ? rc : event_leaf(&ev, &v->scratch, &leaf, err);
+			rc = rc ? rc : append_leaf(v, seq, &leaf, err);
+		}
 		rc = rc ? rc : check_size_reached(v, err);
 		rc = rc ? rc : cursor_next(v->L, &v->rows.events, err);
 		expected++;
 	}
 	mcg_event_free(&ev);
+	/* The leaves still on the hashing thread come before whatever
+	 * stopped the pass: a node of theirs that differs is named first,
+	 * as the pass on one thread names it. */
+	if (v->pipe) {
+		mcg_error pipe_err;
+		int pipe_rc = pipe_settle(v, &pipe_err);
+
+		if (pipe_rc) {
+			*err = pipe_err;
+			rc = pipe_rc;
+		}
+	}
 	return rc;
 }
 
@@ -1507,8 +1625,13 @@ int mcg_audit_verify(mcg_ledger *L, const char *outside_note,
 	if (rc)
 		goto out_key;
 	rc = open_cursors(&v, err);
+	/* The leaves hashed on a second thread, when one can be had. */
+	v.threaded = 1;
+	if (!rc)
+		pipe_resume(&v);
 	rc = rc ? rc : verify_events(&v, err);
 	rc = rc ? rc : verify_tail(&v, err);
+	mcg_leaf_pipe_stop(v.pipe);
 	close_cursors(&v);
 	sqlite3_exec(L->db, "RELEASE audit_verify", NULL, NULL, NULL);
 	if (!rc) {

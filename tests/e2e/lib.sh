@@ -27,6 +27,22 @@ mcg() {
 	return 0
 }
 
+# no_threads ARGS...: mcg as mcg() runs it, but with pthread_create
+# refused (tests/fault/no_threads.c, preloaded from $MCG_NO_THREADS, which
+# make e2e sets): the import and `audit verify` then do all their work on
+# one thread.  Each refusal is a line of $T_DIR/refused.log.  Runs
+# nothing and returns 1 when MCG_NO_THREADS is not set.
+no_threads() {
+	[ -n "${MCG_NO_THREADS:-}" ] || return 1
+	env LD_PRELOAD="$MCG_NO_THREADS" MCG_NO_THREADS_LOG="$T_DIR/refused.log" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
+	RC=$?
+	OUT=$(cat "$T_DIR/.out")
+	ERR=$(cat "$T_DIR/.err")
+	return 0
+}
+
 # expect_rc CODE ARGS...: runs mcg and checks its exit status.
 expect_rc() {
 	want=$1

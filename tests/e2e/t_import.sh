@@ -317,13 +317,8 @@ expect_as_threaded single.db "on one thread"
 # And when no thread can be made (pthread_create refused, preloaded from
 # tests/fault/no_threads.c, which make e2e builds): the same, on one
 # thread.  The log shows the two threads were asked for and refused.
-if [ -n "${MCG_NO_THREADS:-}" ]; then
-	saved_asan=${ASAN_OPTIONS-}
-	export LD_PRELOAD="$MCG_NO_THREADS" MCG_NO_THREADS_LOG="$T_DIR/refused.log"
-	export ASAN_OPTIONS="${saved_asan:+$saved_asan:}verify_asan_link_order=0"
-	ok_run --db nothreads.db import deep.csv
-	unset LD_PRELOAD MCG_NO_THREADS_LOG
-	ASAN_OPTIONS=$saved_asan
+if no_threads --db nothreads.db import deep.csv; then
+	expect_eq "$RC" 0 "the import with no threads succeeds: $ERR"
 	expect_as_threaded nothreads.db "with no threads"
 	expect_eq "$(cat "$T_DIR/refused.log" 2>&1)" "$(printf 'refused\nrefused')" \
 		"both threads asked for and refused"
