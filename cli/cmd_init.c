@@ -16,6 +16,7 @@ int cmd_init(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 			     { "date", 1, 0, 0, NULL, { 0 }, 0 } };
 	cli_args a = { flags, 4, { 0 }, 0 };
 	mcg_init_opts o = { 0 };
+	mcg_buf keys = MCG_BUF_INIT;
 	const char *date;
 	int rc;
 
@@ -40,8 +41,11 @@ int cmd_init(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	rc = mcg_ledger_create(cli->db_path, &o, err);
 	if (rc)
 		return rc;
-	printf("created ledger %s for %s (%s); keys in %s%s\n", cli->db_path, o.name,
-	       o.currency, cli->keys_dir ? cli->keys_dir : cli->db_path,
-	       cli->keys_dir ? "" : ".keys");
+	if (mcg_ledger_keys_path(cli->db_path, cli->keys_dir, &keys) == MCG_OK)
+		printf("created ledger %s for %s (%s); keys in %s\n", cli->db_path, o.name,
+		       o.currency, mcg_buf_str(&keys));
+	else
+		printf("created ledger %s for %s (%s)\n", cli->db_path, o.name, o.currency);
+	mcg_buf_free(&keys);
 	return MCG_OK;
 }

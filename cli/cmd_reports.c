@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/keys.h"
 #include "cli.h"
 #include "date.h"
 #include "money.h"
@@ -191,19 +192,23 @@ int cmd_report_regulatory(mcg_cli *cli, int argc, char **argv, mcg_error *err)
 	return MCG_OK;
 }
 
-/* The key that checks signatures: --pubkey, else the ledger's statement.pub. */
+/* The key that checks signatures: --pubkey, else the ledger's statement.pub
+ * (its keys folder and the key's file named as the ledger names them). */
 static int pubkey_path(mcg_cli *cli, cli_args *a, char *out, size_t outsz,
 		       mcg_error *err)
 {
 	const char *given = cli_value(a, "pubkey");
-	int n;
+	mcg_buf dir = MCG_BUF_INIT, key = MCG_BUF_INIT;
+	int n = -1;
 
-	if (given)
+	if (given) {
 		n = snprintf(out, outsz, "%s", given);
-	else if (cli->keys_dir)
-		n = snprintf(out, outsz, "%s/statement.pub", cli->keys_dir);
-	else
-		n = snprintf(out, outsz, "%s.keys/statement.pub", cli->db_path);
+	} else if (mcg_ledger_keys_path(cli->db_path, cli->keys_dir, &dir) == MCG_OK &&
+		   mcg_keys_path(mcg_buf_str(&dir), MCG_KEY_STATEMENT, 0, &key) == MCG_OK) {
+		n = snprintf(out, outsz, "%s", mcg_buf_str(&key));
+	}
+	mcg_buf_free(&dir);
+	mcg_buf_free(&key);
 	if (n < 0 || (size_t)n >= outsz)
 		return mcg_error_set(err, MCG_EINPUT, "the public key's path is too long");
 	if (!given && access(out, F_OK) != 0)

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "error.h"
 #include "rules/rules.h"
 
@@ -80,6 +81,12 @@ const char *mcg_ledger_path(const mcg_ledger *L);
  */
 int mcg_ledger_output_check(const char *db_path, const char *keys_dir, const char *name,
 			    const char *path, mcg_error *err);
+
+/* Puts into out (emptied first) the keys folder of the ledger at db_path:
+ * keys_dir, or "<db_path>.keys" when it is NULL.  The one spelling of that
+ * default (files.c), for the ledger and the commands alike.  0, or an
+ * mcg_buf error (MCG_ESYS: out of memory). */
+int mcg_ledger_keys_path(const char *db_path, const char *keys_dir, mcg_buf *out);
 
 /* The error for a bank the ledger does not know (MCG_EINPUT), naming the
  * other spelling of its BIC when that one is registered ("BPMOIT22" for

@@ -305,9 +305,5 @@ int mcg_db_connect(const char *path, int flags, mcg_ledger **out,
  * when memory runs out (ledger.c; create.c uses it too). */
 int mcg_ledger_set_keys_dir(mcg_ledger *L, const char *path, const char *keys_dir);
 
-/* Appends to out (emptied first) the keys folder of the ledger at db_path:
- * keys_dir, or "<db_path>.keys" when it is NULL.  The one spelling of that
- * default (files.c).  0, or MCG_ESYS when memory runs out. */
-int mcg_ledger_keys_path(const char *db_path, const char *keys_dir, mcg_buf *out);
 
 #endif

@@ -2,6 +2,9 @@
 # check, idempotency, back-dating, and bad input that changes nothing.
 
 ok_run init --name "Ceramiche del Distretto" --date 2026-01-05
+expect_eq "${OUT##*; keys in }" "$MCG_DB.keys" "init names the default keys folder"
+expect_rc 0 --db other-keys.db --keys "$PWD/other-keys" init --name "Other" --date 2026-01-05
+expect_eq "${OUT##*; keys in }" "$PWD/other-keys" "init names the --keys folder"
 expect_rc 2 init --name "Again" --date 2026-01-05
 expect_contains "$ERR" "already exists" "init twice"
 # keys: folder 0700, private keys 0600

@@ -222,6 +222,11 @@ ok_run --db nowhere.db statement verify s.xml --pubkey "$PUB"
 expect_contains "$OUT" "not checked against a log" "no ledger at hand"
 expect_rc 2 --db nowhere.db statement verify s.xml
 expect_contains "$ERR" "give --pubkey" "no key without the ledger"
+# The key looked for is the ledger's statement.pub, in its keys folder:
+# <ledger>.keys by default, the one --keys names otherwise.
+expect_contains "$ERR" "nowhere.db.keys/statement.pub does not exist" "the default keys folder's key named"
+expect_rc 2 --db nowhere.db --keys elsewhere statement verify s.xml
+expect_contains "$ERR" "elsewhere/statement.pub does not exist" "the --keys folder's key named"
 ok_run repay L1 --principal 1000 --date 2026-04-01
 ok_run audit checkpoint
 ok_run statement verify s.xml
