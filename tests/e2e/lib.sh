@@ -43,6 +43,18 @@ no_threads() {
 	return 0
 }
 
+# as_nobody ARGS...: mcg as mcg() runs it, but as the user nobody (65534,
+# by setpriv) with MCG_ACTOR=nobody: a reader who may not write what root
+# may.  The caller first checks that it runs as root and has setpriv.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- env MCG_ACTOR=nobody \
+		"$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
+	RC=$?
+	OUT=$(cat "$T_DIR/.out")
+	ERR=$(cat "$T_DIR/.err")
+	return 0
+}
+
 # expect_rc CODE ARGS...: runs mcg and checks its exit status.
 expect_rc() {
 	want=$1

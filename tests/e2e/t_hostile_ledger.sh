@@ -326,38 +326,36 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 0644 ro/l.db
 	chmod 0711 "$T_DIR"
 	sum=$(sha256sum < ro/l.db)
-	as_nobody() {
-		setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-			env MCG_ACTOR=nobody "$MCG" --db "$T_DIR/ro/l.db" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-		RC=$?
-		ERR=$(cat "$T_DIR/.err")
+	# The reader of ro/l.db (lib.sh's as_nobody).
+	ro_reader() {
+		as_nobody --db "$T_DIR/ro/l.db" "$@"
 	}
 	# shellcheck disable=SC2086
-	as_nobody $W
+	ro_reader $W
 	expect_eq "$RC" 1 "a write without write permission fails (system)"
 	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "one error line for a read-only ledger"
 	expect_contains "$ERR" "this user may not write the file or its folder" "the error says why"
 	expect_eq "$(sha256sum < ro/l.db)" "$sum" "a read-only ledger is unchanged"
 	# Reading needs no write: without a -wal file the file alone is the
 	# ledger, read as immutable (WAL's -shm cannot be made here).
-	as_nobody balance --format csv
+	ro_reader balance --format csv
 	expect_eq "$RC" 0 "a reader who may not write the folder reads the ledger ($ERR)"
 	expect_eq "$(cat "$T_DIR/.out")" "$("$MCG" --db ro/l.db balance --format csv)" "the same balances"
-	as_nobody audit verify
+	ro_reader audit verify
 	expect_eq "$RC" 0 "and verifies its audit log ($ERR)"
 	# check only reads the ledger: it attaches it read-only and immutable
 	# as the reader opened it (attached by its path, a ledger in WAL, as
 	# every command but a large import leaves it, needed the -shm).
 	expect_eq "$(sqlite3 ro/l.db "PRAGMA journal_mode = WAL")" wal "the reader's ledger is in WAL"
 	sum=$(sha256sum < ro/l.db)
-	as_nobody check
+	ro_reader check
 	expect_eq "$RC" 0 "and checks it ($ERR)"
 	expect_contains "$(cat "$T_DIR/.out")" "check passed" "the reader's check passes"
 	expect_eq "$(sha256sum < ro/l.db)" "$sum" "reading changed nothing"
 	# With a -wal file beside it (events not yet in the file) it cannot be
 	# read without locks: a clear refusal, not a wrong answer.
 	cp ro/l.db ro/l.db-wal
-	as_nobody balance
+	ro_reader balance
 	expect_eq "$RC" 2 "a ledger with a -wal file in a folder one may not write"
 	expect_contains "$ERR" "write-ahead log" "the refusal says why"
 	rm -f ro/l.db-wal
@@ -365,7 +363,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	# large import left WAL, ledger/db.c mcg_db_try_rollback_journal): the
 	# file alone may not be the ledger.
 	cp ro/l.db ro/l.db-journal
-	as_nobody balance
+	ro_reader balance
 	expect_eq "$RC" 2 "a ledger with a hot -journal file in a folder one may not write"
 	expect_contains "$ERR" "rollback journal" "the refusal says why"
 	expect_contains "$ERR" "l.db-journal" "and names the file"
@@ -373,7 +371,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	# One whose first byte is zero was committed or abandoned before it
 	# held anything: SQLite ignores it, and so may the reader.
 	head -c 4616 /dev/zero > ro/l.db-journal
-	as_nobody balance --format csv
+	ro_reader balance --format csv
 	expect_eq "$RC" 0 "a ledger with a zeroed -journal file is read ($ERR)"
 	rm -f ro/l.db-journal
 
@@ -407,10 +405,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	wait "$writer" 2>/dev/null
 	hot && ok || fail "the killed writer left no hot rollback journal"
 	hsum=$(sha256sum < ro/h.db)
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-		env MCG_ACTOR=nobody "$MCG" --db "$T_DIR/ro/h.db" balance >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	ERR=$(cat "$T_DIR/.err")
+	as_nobody --db "$T_DIR/ro/h.db" balance
 	expect_eq "$RC" 2 "a ledger with an import cut short, for a reader who may not write"
 	expect_contains "$ERR" "cut short" "the refusal says why"
 	expect_contains "$ERR" "h.db-journal" "and names the journal"
