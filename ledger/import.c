@@ -665,10 +665,10 @@ static void maybe_progress(struct importer *im, uint64_t bytes)
  *
  * Reading the CSV, building each row's event (check, parse, fields) and
  * its encodings (mcg_journal_prepare: the fields as stored, the input
- * parts of its audit leaf) need nothing from the ledger: a reader thread does them for the rows
- * ahead while the import's thread appends the rows behind, in batches
- * that go round a ring (common/ring.h, as audit/leaf_pipe.c uses it for the
- * audit hashes).
+ * parts of its audit leaf) need nothing from the ledger: a reader thread
+ * does them for the rows ahead while the import's thread appends the rows
+ * behind, in batches that go round a ring (common/ring.h, as
+ * audit/leaf_pipe.c uses it for the audit hashes).
  * Each batch slot keeps its event from one round to the next, so after
  * the first rounds neither thread allocates (glibc's malloc freeing across
  * threads was what made an earlier reader thread slower,
@@ -867,8 +867,7 @@ static void reader_stop(struct row_reader *rr)
 		mcg_ring_destroy(&rr->ring);
 	}
 	for (size_t i = 0; i < ROW_BATCHES; i++)
-		for (size_t k = 0; k < ROW_BATCH; k++)
-		{
+		for (size_t k = 0; k < ROW_BATCH; k++) {
 			mcg_event_free(&rr->batch[i].row[k].ev);
 			mcg_journal_prepared_free(&rr->batch[i].row[k].prepared);
 		}
