@@ -211,12 +211,15 @@ int mcg_leaf_pipe_finish(mcg_leaf_pipe *p, int64_t *size, mcg_hash *edge, int *l
 
 	if (p->batch[p->fill].filling && p->batch[p->fill].n > 0)
 		queue(p);
-	/* Oldest first: the one after the caller's is the first queued. */
-	for (size_t i = 0; i < BATCHES; i++) {
+	/* Oldest first: the one after the caller's is the first queued.  The
+	 * first store error ends it: a later batch's would overwrite err,
+	 * and the caller (audit verify) names the first.  Batches left
+	 * queued are the thread's until mcg_leaf_pipe_stop. */
+	for (size_t i = 0; i < BATCHES && !rc; i++) {
 		size_t k = (p->fill + i) % BATCHES;
-		int brc = p->batch[k].filling ? MCG_OK : reclaim(p, k, err);
 
-		rc = rc ? rc : brc;
+		if (!p->batch[k].filling)
+			rc = reclaim(p, k, err);
 	}
 	if (rc)
 		return rc;

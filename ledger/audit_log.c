@@ -1376,9 +1376,15 @@ static int pipe_leaf(struct verify *v, const mcg_event *ev, int64_t seq, mcg_err
 		return mcg_error_set(err, rc == MCG_ESYS ? MCG_ESYS : MCG_EINTEGRITY,
 				     "event %lld: too large to encode", (long long)seq);
 	rc = mcg_leaf_pipe_add(v->pipe, v->scratch.data, v->scratch.len, err);
-	if (!rc)
-		v->f.leaves = seq;
-	return rc;
+	if (rc) {
+		/* A node that differs, in the oldest batch: the first.  Settling
+		 * would compare the later batches and name one of theirs. */
+		mcg_leaf_pipe_stop(v->pipe);
+		v->pipe = NULL;
+		return rc;
+	}
+	v->f.leaves = seq;
+	return MCG_OK;
 }
 
 /* At the size audit_edge is for: each level's latest subtree, the

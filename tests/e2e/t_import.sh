@@ -327,3 +327,16 @@ else
 fi
 
 ok_run check
+
+# audit verify over a log longer than its hashing thread's four batches of
+# 256 leaves, with two blocks changed: the first is named, as on one
+# thread, though the second's batch is still queued when the first's
+# node fails to match (it was once compared after, and named instead).
+sqlite3 "$MCG_DB" ".backup two-blocks.db"
+sqlite3 two-blocks.db "UPDATE events SET actor = 'mallory' WHERE seq IN (100, 600)"
+expect_rc 4 --db two-blocks.db audit verify
+expect_contains "$ERR" "events 1 to 256 do not match the audit log" "the first changed block named"
+if no_threads --db two-blocks.db audit verify; then
+	expect_contains "$RC $ERR" "4 mcg: error: audit verify failed: events 1 to 256 do not match" \
+		"the same block named on one thread"
+fi

@@ -207,6 +207,36 @@ Test(audit_leaf_pipe, store_errors_come_back)
 	free(t.h);
 }
 
+/* A store that refuses every node, naming it. */
+static int refusing_store(void *ctx, const struct mcg_leaf_node *node, mcg_error *err)
+{
+	(void)ctx;
+	return mcg_error_set(err, MCG_EINTEGRITY, "node %d/%lld refused", node->level,
+			     (long long)node->k);
+}
+
+/* With several batches still queued at finish, each with a node the store
+ * refuses, the error is the first node's: `audit verify` names the first
+ * change in the log's order, and a later batch must not overwrite it. */
+Test(audit_leaf_pipe, the_first_store_error_is_the_one_returned)
+{
+	char buf[32];
+	mcg_hash edge[64] = { 0 };
+	mcg_leaf_pipe *p;
+	mcg_error err;
+	int64_t size;
+	int levels;
+
+	cr_assert_eq(mcg_leaf_pipe_start(0, edge, 0, 8, refusing_store, NULL, &p, &err), 0);
+	/* 1,000 leaves: nodes 8/0, 8/1 and 8/2, in three batches, none taken
+	 * back before finish (four batches go round). */
+	for (int64_t i = 0; i < 1000; i++)
+		cr_assert_eq(mcg_leaf_pipe_add(p, buf, leaf_bytes(i, buf, 0), &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_leaf_pipe_finish(p, &size, edge, &levels, &err), MCG_EINTEGRITY);
+	cr_assert_str_eq(err.msg, "node 8/0 refused");
+	mcg_leaf_pipe_stop(p);
+}
+
 /* Stopped with batches queued and one half filled: the thread ends, and
  * nothing leaks (the sanitizer run checks that). */
 Test(audit_leaf_pipe, stop_with_work_queued)
