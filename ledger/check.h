@@ -30,4 +30,21 @@ typedef struct mcg_check_report {
  * or a row: which table, which row, which side) otherwise. */
 int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err);
 
+/*
+ * The state that is written once and never changes (the consortium's
+ * facts, the rules versions, members' names, sectors, districts and tax
+ * ids, banks, a loan's terms, a guarantee's terms, GA0, price and
+ * pledges, who withdrew), compared with the events that wrote it, in one
+ * pass over the events (about 0.3 s a million events here), where
+ * mcg_check_ledger replays them all.  What signed documents read from
+ * those tables is checked by it before signing (reports/doc.c), in the
+ * read transaction of the figures.  A loan's changing state is not
+ * compared here (reports/portfolio.c recomputes it from the events), nor
+ * a guarantee's peer score and PD, a call's losses or the balances:
+ * mcg_check_ledger finds those.  0, or MCG_EINTEGRITY naming the first
+ * row that differs, or the table that holds more rows than the events
+ * made.
+ */
+int mcg_check_facts(mcg_ledger *L, mcg_error *err);
+
 #endif

@@ -30,6 +30,7 @@
 #include "audit/keys.h"
 #include "date.h"
 #include "ledger/audit_log.h"
+#include "ledger/check.h"
 #include "money.h"
 #include "path.h"
 #include "reports/xmlsig.h"
@@ -252,6 +253,13 @@ int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *er
 		return mcg_error_prefix(err, "refusing to sign: the audit log does not verify");
 	if (rc)
 		return mcg_error_prefix(err, "cannot verify the audit log before signing");
+	/* The figures read from the write-once state (names, a loan's terms,
+	 * a guarantee's terms and pledges) against the events just verified. */
+	rc = mcg_check_facts(L, err);
+	if (rc == MCG_EINTEGRITY)
+		return mcg_error_prefix(err, "refusing to sign: the state does not match the events");
+	if (rc)
+		return mcg_error_prefix(err, "cannot compare the state with the events before signing");
 	return MCG_OK;
 }
 

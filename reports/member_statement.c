@@ -86,6 +86,60 @@ static void add_body(rpt_doc *d, mcg_ledger *L, const mcg_exposure *e,
 	add_pledges(d, e);
 }
 
+/* Whether the balance the state holds for account is what its postings
+ * sum to (DOMAIN.md section 3: capital:M, due:M). */
+static int check_balance(mcg_ledger *L, const char *kind, const char *member,
+			 mcg_error *err)
+{
+	char account[80];
+	sqlite3_stmt *st;
+	int64_t held = 0, posted = 0;
+	int step = SQLITE_DONE, rc = MCG_OK;
+
+	snprintf(account, sizeof(account), "%s:%s", kind, member);
+	if (sqlite3_prepare_v2(mcg_ledger_db(L),
+			       "SELECT (SELECT balance FROM balances WHERE account = ?1),"
+			       " (SELECT SUM(amount) FROM postings WHERE account = ?1)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return mcg_error_set(err, MCG_ESYS, "cannot read the balances: %s",
+				     sqlite3_errmsg(mcg_ledger_db(L)));
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		held = sqlite3_column_int64(st, 0);
+		posted = sqlite3_column_int64(st, 1);
+	} else {
+		rc = mcg_error_set(err, MCG_ESYS, "cannot read the balances (an overflowing sum?): %s",
+				   sqlite3_errmsg(mcg_ledger_db(L)));
+	}
+	sqlite3_finalize(st);
+	if (!rc && held != posted)
+		rc = mcg_error_set(err, MCG_EINTEGRITY,
+				   "refusing to sign: the state does not match the events:"
+				   " the postings of %s sum to %lld but its balance is %lld (run mcg check)",
+				   account, (long long)posted, (long long)held);
+	return rc;
+}
+
+/*
+ * What the member's figures read from the state, against the events:
+ * every loan's status, outstanding and GA, the deposits, the fund and the
+ * total GA (the portfolio of the whole log, which compares them as it
+ * loads), and the member's own capital and due balances against their
+ * postings.  Its pledges and names are mcg_check_facts' (doc.c).
+ */
+static int check_state(mcg_ledger *L, const char *member, int64_t size, mcg_error *err)
+{
+	rpt_portfolio p;
+	int rc = rpt_portfolio_load(L, size, &p, err);
+
+	if (rc)
+		return rc;
+	rpt_portfolio_free(&p);
+	rc = check_balance(L, "capital", member, err);
+	return rc ? rc : check_balance(L, "due", member, err);
+}
+
 /*
  * Reads the exposure inside one read transaction.  *stale is set when the
  * log has grown past the checkpoint (then nothing is built).
@@ -109,6 +163,7 @@ static int build(mcg_ledger *L, const char *member, const rpt_checkpoint *cp,
 		goto out_end;
 	}
 	rc = rc ? rc : rpt_checkpoint_verify(L, cp, err);
+	rc = rc ? rc : check_state(L, member, size, err);
 	rc = rc ? rc : mcg_exposure_get(L, member, &e, err);
 	if (!rc && size > 0)
 		rc = mcg_ledger_event_date(L, size, &days, err);

@@ -2,9 +2,10 @@
  * Every loan as it stood after event S: see report_int.h.
  *
  * What never changes after it is recorded (borrower, bank, principal, the
- * terms of the guarantee, its pledges, the GA frozen at default) comes
- * from the state tables.  What moves with time comes from the events and
- * postings up to S, which is exact because nothing is ever back-dated:
+ * terms of the guarantee, its pledges) comes from the state tables, which
+ * mcg_check_facts (ledger/check.h) has compared with the events before
+ * any document reads them.  What moves with time comes from the events
+ * and postings up to S, which is exact because nothing is ever back-dated:
  *
  *   outstanding = principal - Σ repay.principal (seq <= S)
  *   deposit     = -Σ postings on deposit:<loan> (seq <= S)
@@ -14,11 +15,11 @@
  *                 (defaulted), call (called), writeoff (closed)
  *   GA          = DOMAIN.md section 4 for that status
  *
- * The default is the one arrears event that reached the threshold.  It is
- * the loan's last arrears event: arrears are refused once a loan is no
- * longer active, so a loan that defaulted (now defaulted, called or
- * closed) had no arrears after it.  This needs no knowledge of the rules
- * in force on the day.
+ * The default is the one arrears event that reached the threshold of the
+ * rules in force on its day (`default_dpd_days` of the version loaded
+ * before it); arrears are refused once a loan is no longer active, so
+ * there is at most one.  The GA frozen then is the active GA of the
+ * outstanding before it, and the state's frozen GA must be that.
  *
  * When S is the last event the result is compared with the state tables
  * (loans, balances, totals): the reports then show exactly what the other
@@ -58,11 +59,27 @@ typedef struct now_loan {
 	int64_t outstanding_minor;
 	int64_t ga_minor;
 	int64_t repaid_minor;     /* Σ repay.principal up to S */
-	int64_t last_arrears_seq; /* over the whole log */
+	/* Over the whole log: */
+	int64_t repaid_all_minor; /* Σ repay.principal */
+	int64_t default_seq_any;  /* the arrears that reached the threshold */
+	int64_t repaid_at_default_minor;
 	int64_t call_seq_any;
 	int64_t writeoff_seq_any;
 	int has_frozen;
 } now_loan;
+
+/* The default threshold of each rules version, from the event that
+ * loaded it. */
+typedef struct rules_threshold {
+	int64_t seq;
+	int32_t default_dpd_days;
+} rules_threshold;
+
+typedef struct thresholds {
+	rules_threshold *at;
+	size_t n;
+	size_t cursor;            /* the version in force at the current event */
+} thresholds;
 
 static int db_fail(mcg_ledger *L, mcg_error *err, const char *doing)
 {
@@ -274,30 +291,80 @@ static int load_loans(mcg_ledger *L, rpt_portfolio *p, now_loan **now,
 	return rc;
 }
 
+/* Every rules version's default threshold, in version order. */
+static int load_thresholds(mcg_ledger *L, thresholds *t, mcg_error *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int step = SQLITE_DONE, rc = MCG_OK;
+
+	memset(t, 0, sizeof(*t));
+	if (sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT seq FROM rules_versions ORDER BY version",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(L, err, "the rules versions");
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0), version;
+		mcg_rules rules;
+
+		if (grow((void **)&t->at, &cap, t->n, sizeof(t->at[0]), RPT_RULES_VERSIONS_MAX)) {
+			rc = mcg_error_set(err, MCG_ESYS,
+					   "out of memory reading the rules versions (limit %d)",
+					   RPT_RULES_VERSIONS_MAX);
+			break;
+		}
+		rc = mcg_ledger_rules_at(L, seq, &version, &rules, err);
+		t->at[t->n].seq = seq;
+		t->at[t->n].default_dpd_days = rules.default_dpd_days;
+		t->n++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(L, err, "the rules versions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The default threshold in force at event seq (the events come in order). */
+static int32_t threshold_at(thresholds *t, int64_t seq)
+{
+	while (t->cursor + 1 < t->n && t->at[t->cursor + 1].seq < seq)
+		t->cursor++;
+	return t->n ? t->at[t->cursor].default_dpd_days : INT32_MAX;
+}
+
 /*
  * Step 2: one pass over the loan events of the whole log.  Only the loan
- * and, for a repayment, the principal are read, straight from the stored
- * text (rpt_fields_pick): this pass reads every loan event ever recorded.
+ * and, for a repayment, the principal, for arrears the days past due, are
+ * read, straight from the stored text (rpt_fields_pick): this pass reads
+ * every loan event ever recorded.
  */
 static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 		       mcg_error *err)
 {
 	sqlite3_stmt *st;
+	thresholds limits;
 	int step = SQLITE_DONE, rc = MCG_OK;
+
+	rc = load_thresholds(L, &limits, err);
+	if (rc) {
+		free(limits.at);
+		return rc;
+	}
 
 	/* Every event, the type tested here: an IN list in the SQL costs
 	 * SQLite a probe of a temporary index for each row. */
 	if (sqlite3_prepare_v2(mcg_ledger_db(L), "SELECT seq, type, fields FROM events ORDER BY seq",
-			       -1, &st, NULL) != SQLITE_OK)
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(limits.at);
 		return db_fail(L, err, "the events");
+	}
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(st, 0);
 		const char *type = (const char *)sqlite3_column_text(st, 1);
 		const char *fields;
-		char loan[RPT_ID_MAX], principal[MCG_AMOUNT_TEXT_MAX];
+		char loan[RPT_ID_MAX], figure[MCG_AMOUNT_TEXT_MAX];
 		rpt_pick picks[2] = { { "loan", loan, sizeof(loan), 0 },
-				      { "principal", principal, sizeof(principal), 0 } };
-		int repay;
+				      { "principal", figure, sizeof(figure), 0 } };
+		int repay, arrears;
 		rpt_loan *l;
 		now_loan *n;
 
@@ -306,8 +373,12 @@ static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 			      strcmp(type, "writeoff") != 0))
 			continue;
 		repay = strcmp(type, "repay") == 0;
+		arrears = strcmp(type, "arrears") == 0;
+		if (arrears)
+			picks[1].key = "dpd";
 		fields = (const char *)sqlite3_column_text(st, 2);
-		if (!fields || rpt_fields_pick(fields, picks, repay ? 2 : 1) || !picks[0].found) {
+		if (!fields || rpt_fields_pick(fields, picks, repay || arrears ? 2 : 1) ||
+		    !picks[0].found || (arrears && !picks[1].found)) {
 			rc = mcg_error_set(err, MCG_EINTEGRITY, "event %lld has damaged fields",
 					   (long long)seq);
 			break;
@@ -323,14 +394,19 @@ static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 		if (strcmp(type, "loan.add") == 0) {
 			l->added_seq = seq;
 		} else if (repay) {
-			if (seq <= p->as_of_seq &&
-			    __builtin_add_overflow(n->repaid_minor,
-						   picks[1].found ? rpt_text_int(principal) : 0,
-						   &n->repaid_minor))
+			int64_t paid = picks[1].found ? rpt_text_int(figure) : 0;
+
+			if (__builtin_add_overflow(n->repaid_all_minor, paid, &n->repaid_all_minor) ||
+			    (seq <= p->as_of_seq &&
+			     __builtin_add_overflow(n->repaid_minor, paid, &n->repaid_minor)))
 				rc = mcg_error_set(err, MCG_EINTEGRITY,
 						   "the repayments of loan %s overflow", l->id);
-		} else if (strcmp(type, "arrears") == 0) {
-			n->last_arrears_seq = seq;
+		} else if (arrears) {
+			if (!n->default_seq_any &&
+			    rpt_text_int(figure) >= threshold_at(&limits, seq)) {
+				n->default_seq_any = seq;
+				n->repaid_at_default_minor = n->repaid_all_minor;
+			}
 		} else if (strcmp(type, "call") == 0) {
 			n->call_seq_any = seq;
 		} else if (strcmp(type, "writeoff") == 0) {
@@ -340,7 +416,34 @@ static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(L, err, "the events");
 	sqlite3_finalize(st);
+	free(limits.at);
 	return rc;
+}
+
+/* The GA frozen at the default, from the outstanding before it; the
+ * state's must be that, and there only when the loan defaulted. */
+static int check_frozen(const rpt_loan *l, const now_loan *n, mcg_error *err)
+{
+	int64_t frozen = 0;
+
+	if (!n->default_seq_any) {
+		if (n->has_frozen)
+			return mcg_error_set(err, MCG_EINTEGRITY,
+					     "loan %s: its events hold no default but the state a frozen guaranteed amount (run mcg check)",
+					     l->id);
+		return MCG_OK;
+	}
+	if (mcg_pct(l->principal_minor - n->repaid_at_default_minor, l->coverage_bp, &frozen))
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the guaranteed amount of loan %s is out of range", l->id);
+	if (l->has_cap && l->cap_minor < frozen)
+		frozen = l->cap_minor;
+	if (!n->has_frozen || l->ga_frozen_minor != frozen)
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "loan %s: its events give a guaranteed amount frozen at default of %lld but the state holds %s%lld (run mcg check)",
+				     l->id, (long long)frozen, n->has_frozen ? "" : "none, ",
+				     (long long)(n->has_frozen ? l->ga_frozen_minor : 0));
+	return MCG_OK;
 }
 
 /* Step 3: status, outstanding and GA of one loan at S. */
@@ -348,15 +451,17 @@ static int settle_loan(const rpt_portfolio *p, rpt_loan *l, const now_loan *n,
 		       mcg_error *err)
 {
 	int64_t S = p->as_of_seq;
-	int defaulted_ever = n->status == RPT_DEFAULTED || n->status == RPT_CALLED ||
-			     n->status == RPT_CLOSED;
+	int rc = check_frozen(l, n, err);
+
+	if (rc)
+		return rc;
 
 	l->guaranteed = l->guarantee_seq > 0 && l->guarantee_seq <= S;
 	l->outstanding_minor = l->principal_minor - n->repaid_minor;
 	if (l->outstanding_minor < 0)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "the repayments of loan %s exceed its principal", l->id);
-	l->default_seq = defaulted_ever && n->last_arrears_seq <= S ? n->last_arrears_seq : 0;
+	l->default_seq = n->default_seq_any && n->default_seq_any <= S ? n->default_seq_any : 0;
 	l->call_seq = n->call_seq_any && n->call_seq_any <= S ? n->call_seq_any : 0;
 	l->writeoff_seq = n->writeoff_seq_any && n->writeoff_seq_any <= S ?
 			  n->writeoff_seq_any : 0;
@@ -575,5 +680,7 @@ int rpt_portfolio_load(mcg_ledger *L, int64_t as_of_seq, rpt_portfolio *out,
 	free(now);
 	if (rc)
 		rpt_portfolio_free(out);
+	if (rc == MCG_EINTEGRITY)
+		mcg_error_prefix(err, "refusing to sign: the state does not match the events");
 	return rc;
 }

@@ -55,6 +55,8 @@
  * that the arrays stay well under a gigabyte. */
 #define RPT_LOANS_MAX 2000000
 #define RPT_PLEDGES_MAX 8000000
+/* Most rules versions a report reads (one a day for 270 years). */
+#define RPT_RULES_VERSIONS_MAX 100000
 
 /* ---- documents ----------------------------------------------------------- */
 
@@ -231,9 +233,12 @@ int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err);
  * The figures come from those rows and the checkpoint's root from the
  * stored tree, which a row changed by hand leaves as it was: without this,
  * such a row would be signed as a figure under a root that still holds.
- * MCG_EINTEGRITY "refusing to sign: ..." when the log does not verify.
- * (The state tables that some figures also read, pledges, names,
- * balances, are `mcg check`'s to compare: docs/REPORTS.md.)
+ * Then the write-once state that some figures also read (names, a loan's
+ * terms, a guarantee's terms and pledges) is compared with the events
+ * that wrote it (mcg_check_facts, ledger/check.h).  MCG_EINTEGRITY
+ * "refusing to sign: ..." when the log does not verify or the state does
+ * not match it.  (What else the state holds, a guarantee's peer score and
+ * PD, the balances, is `mcg check`'s to compare: docs/REPORTS.md.)
  */
 int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *err);
 

@@ -260,3 +260,97 @@ expect_rc 4 --db tampered.db --keys "$MCG_DB.keys" statement verify s.xml
 expect_contains "$ERR" "the checkpoint does not hold against the ledger" \
 	"a genuine statement checked against a log whose rows were changed"
 expect_contains "$ERR" "event $seq does not match the audit log" "the changed row named"
+
+# ---- a state row changed by hand ----------------------------------------------------
+# Some figures are read from the state, not the event rows: a member's
+# name, a loan's terms, a guarantee's terms and pledges, the frozen GA, a
+# member's balances.  The audit log does not cover those rows, so before
+# anything is signed what is written once is compared with the event that
+# wrote it (ledger/check_facts.c), and what moves is recomputed from the
+# events (reports/portfolio.c; a member's balances, member_statement.c).
+# Each change below is one `mcg check` finds too; none may be signed.
+ok_run member add E --name "Firm E" --date 2026-04-02
+ok_run member withdraw E --date 2026-04-03
+ok_run arrears L1 --dpd 30 --date 2026-04-04
+ok_run loan add L2 --borrower C --bank BANKITMM --principal 20000 --date 2026-04-05
+for m in A B D; do ok_run assess L2 --assessor "$m" --score 8 --date 2026-04-06; done
+ok_run guarantee L2 --coverage 60 --deposit 200 --date 2026-04-07
+ok_run repay L2 --principal 5000 --date 2026-04-08
+ok_run arrears L2 --dpd 120 --date 2026-04-09
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT status || ' ' || ga FROM loan_state WHERE id = 'L2'")" "defaulted 900000" \
+	"fixture: L2 defaulted with 60% of 15,000.00 frozen"
+expect_eq "$(sqlite3 "$MCG_DB" "SELECT status FROM loan_state WHERE id = 'L1'")" "active" \
+	"fixture: L1 active after arrears below the threshold"
+ok_run check
+
+# refuses_to_sign SQL NEEDLE COMMAND...: each COMMAND, on a copy of the
+# ledger changed by SQL, exits 4 naming NEEDLE, writes nothing, keeps no
+# checkpoint.  Commands are words split on spaces.
+refuses_to_sign() {
+	sql=$1 needle=$2
+	shift 2
+	rm -f facts.db f1*.xml f2*.xml && cp "$MCG_DB" facts.db
+	sqlite3 facts.db "$sql" || { fail "could not run: $sql"; return; }
+	expect_eq "$(cmp -s "$MCG_DB" facts.db && echo unchanged)" "" "$sql: changed the copy"
+	before=$(cat facts.db | sha256sum)
+	expect_rc 4 --db facts.db --keys "$MCG_DB.keys" check
+	for what in "$@"; do
+		# shellcheck disable=SC2086
+		expect_rc 4 --db facts.db --keys "$MCG_DB.keys" $what
+		expect_contains "$ERR" "refusing to sign: the state does not match the events: $needle" \
+			"$what after: $sql"
+		expect_eq "$OUT" "" "$what after: $sql: nothing printed"
+	done
+	expect_eq "$(ls f1*.xml f2*.xml 2>/dev/null)" "" "$sql: no document written"
+	expect_eq "$(cat facts.db | sha256sum)" "$before" "$sql: no checkpoint kept"
+}
+ALL_DOCUMENTS="statement BANKITMM --from 2026-01-01 --to 2026-06-30 -o f1.xml
+report regulatory --from 2026-01-01 --to 2026-06-30 -o f2.xml
+exposure B --format xml"
+# SQL | what the refusal names, by every signed document
+while IFS='|' read -r sql needle; do
+	[ -n "$sql" ] || continue
+	old_ifs=$IFS IFS='
+'
+	# shellcheck disable=SC2086
+	set -- $ALL_DOCUMENTS
+	IFS=$old_ifs
+	refuses_to_sign "$sql" "$needle" "$@"
+done <<'CASES'
+UPDATE members SET name = 'Firm Z' WHERE id = 'A'|member A: its name in the state is not what event
+UPDATE members SET sector = 'C10' WHERE id = 'B'|member B: its sector in the state
+UPDATE members SET district = NULL WHERE id = 'C'|member C: its district in the state
+UPDATE members SET joined = joined - 1 WHERE id = 'D'|member D: its date joined in the state
+UPDATE members SET status = 'active' WHERE id = 'E'|member E: its status in the state
+UPDATE members SET status = 'withdrawn' WHERE id = 'D'|the state holds 2 members not active where the events made 1
+INSERT INTO members(id, name, status, joined) VALUES('F', 'Firm F', 'active', 20454)|the state holds 6 members where the events made 5
+UPDATE banks SET name = 'Banca Altra' WHERE bic = 'BANKITMM'|bank BANKITMM: its name in the state
+UPDATE loan_terms SET borrower = 'C' WHERE id = 'L1'|loan L1: its borrower in the state
+UPDATE loan_terms SET principal = 60000 WHERE id = 'L1'|loan L1: its principal in the state
+UPDATE loan_terms SET rate_bp = 500 WHERE id = 'L1'|loan L1: its rate in the state
+UPDATE guarantees SET coverage_bp = 6000 WHERE loan = 'L1'|guarantee of loan L1: its coverage in the state
+UPDATE guarantees SET cap = 1000000 WHERE loan = 'L1'|guarantee of loan L1: its cap in the state
+UPDATE guarantees SET deposit = 1 WHERE loan = 'L1'|guarantee of loan L1: its deposit in the state
+UPDATE guarantees SET ga0 = ga0 + 1 WHERE loan = 'L1'|guarantee of loan L1: its guaranteed amount in the state
+UPDATE guarantees SET fee = fee + 1 WHERE loan = 'L1'|guarantee of loan L1: its fee in the state
+UPDATE guarantees SET fund_contribution = 0 WHERE loan = 'L1'|guarantee of loan L1: its fund contribution in the state
+UPDATE guarantees SET rules_version = 2 WHERE loan = 'L1'|guarantee of loan L1: its rules version in the state
+UPDATE pledges SET amount = 300000 WHERE loan = 'L1'|guarantee of loan L1: its pledges in the state
+DELETE FROM pledges WHERE loan = 'L1'|guarantee of loan L1: its pledges in the state
+INSERT INTO pledges(loan, member, amount, loss, recovered) VALUES('L1', 'C', 100, 0, 0)|guarantee of loan L1: its pledges in the state
+UPDATE rules_versions SET rules = replace(rules, 'peer_quorum=3', 'peer_quorum=1')|rules version 1: its event or text in the state
+UPDATE ledger_facts SET value = 'Other Consortium' WHERE key = 'name'|the ledger's fact name: its value in the state
+UPDATE guarantees SET ga_frozen = ga_frozen + 1 WHERE loan = 'L2'|loan L2: its events give a guaranteed amount frozen at default of 900000 but the state holds 900001
+UPDATE guarantees SET ga_frozen = 100 WHERE loan = 'L1'|loan L1: its events hold no default but the state a frozen guaranteed amount
+UPDATE loan_state SET status = 'defaulted' WHERE id = 'L1'; UPDATE guarantees SET ga_frozen = (SELECT ga FROM loan_state WHERE id = 'L1') WHERE loan = 'L1'|loan L1: its events hold no default
+UPDATE loan_state SET outstanding = outstanding + 100 WHERE id = 'L1'|loan L1: its events give active, outstanding 4900000, GA 2450000 but the state holds active, 4900100, 2450000
+UPDATE balances SET balance = balance + 1 WHERE account = 'fund'|the fund's postings do not sum to its balance
+UPDATE totals SET value = value + 1 WHERE name = 'total_ga'|the guaranteed amounts of the loans sum to
+CASES
+# A member's own balances are read by its statement alone.
+refuses_to_sign "UPDATE balances SET balance = balance - 1 WHERE account = 'capital:B'" \
+	"the postings of capital:B sum to -100000 but its balance is -100001" "exposure B --format xml"
+refuses_to_sign "INSERT INTO balances(account, balance) VALUES('due:B', 500)" \
+	"the postings of due:B sum to 0 but its balance is 500" "exposure B --format xml"
+ok_run exposure B --format xml
+expect_contains "$OUT" "<MemberStatement" "the genuine ledger's member statement is still signed"
