@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -859,7 +860,17 @@ static int read_key_file(int fd, const char *path, mcg_buf *out,
 	return MCG_OK;
 }
 
-/* Refuses a private key file that is not a regular file only we use. */
+/*
+ * Refuses a private key file that is not a regular file only we use, under
+ * one name.  A second name (a hard link: `ln`, `cp -l`) keeps the secret
+ * in a folder mcg does not see, and keeps it after a rotation, which
+ * replaces only the name in the keys folder.  mcg gives every key it
+ * loads one name: install_file removes its temporary name before it
+ * returns, and a rotation renames its new keys into place.  Only a crash
+ * between install_file's link() and unlink() leaves two: in .rotate-tmp,
+ * which a rotation run again empties unread, or in `mcg init`, whose
+ * ledger then has no tables and must be made again anyway.
+ */
 static int check_private_mode(int fd, const char *path, mcg_error *err)
 {
 	struct stat st;
@@ -873,6 +884,12 @@ static int check_private_mode(int fd, const char *path, mcg_error *err)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "private key %s has mode %04o, open to group or others; run: chmod 600 %s",
 				     path, (unsigned)(st.st_mode & 07777), path);
+	if (st.st_nlink > 1)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "private key %s has %ju names (hard links); a private key must have one,"
+				     " as another is a copy of the secret that a rotation leaves behind:"
+				     " remove the other name (find it with: find / -samefile %s)",
+				     path, (uintmax_t)st.st_nlink, path);
 	return MCG_OK;
 }
 

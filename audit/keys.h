@@ -9,9 +9,10 @@
  *
  * The folder is created with mode 0700.  Loading a private key is refused
  * (MCG_EINPUT) when its file or folder is readable or writable by group or
- * others: a key that others can read may already be someone else's.  A
- * key of another kind than its name says is refused, naming the kind it
- * is.
+ * others: a key that others can read may already be someone else's; and
+ * when the file has another name (a hard link), a copy of the secret out
+ * of mcg's sight, which a rotation would leave behind.  A key of another
+ * kind than its name says is refused, naming the kind it is.
  */
 #ifndef MCG_KEYS_H
 #define MCG_KEYS_H
@@ -49,8 +50,8 @@ int mcg_keys_create(const char *dir, mcg_error *err);
  *                           (one rotation at a time: another begin refuses
  *                           while it is held, MCG_EINPUT).
  *
- * Begin also checks both key pairs (modes, types, each private key the
- * pair of its public key) and the retired keys (each a regular file
+ * Begin also checks both key pairs (modes, names, types, each private key
+ * the pair of its public key) and the retired keys (each a regular file
  * and, if named WHICH-SIZE.pub, a public key of that kind) before it
  * writes anything.
  */
@@ -64,7 +65,7 @@ void mcg_keys_rotate_end(void);
 int mcg_keys_rotation_pending(const char *dir, mcg_error *err);
 
 /* Loads a private key ("checkpoint" or "statement"), checking its file (a
- * regular file, not a link, no access for group or others), its
+ * regular file, not a link, no access for group or others, one name), its
  * folder's mode and its kind; MCG_EINPUT, saying what to do, otherwise.
  * The caller frees *out with EVP_PKEY_free. */
 int mcg_keys_load_private(const char *dir, const char *which, EVP_PKEY **out,

@@ -300,6 +300,16 @@ expect_contains "$ERR" "retired/statement-999.pub is not an ECDSA P-256 key but 
 	"a retired key of another kind"
 expect_eq "$(keys_now)" "$listing" "a retired key of another kind: the keys as they were"
 rm mcg.db.keys/retired/statement-999.pub
+# a private key with another name (a hard link), which would outlive the
+# rotation that replaces it here;
+for name in checkpoint.key statement.key; do
+	ln "mcg.db.keys/$name" other-name.key
+	listing=$(keys_now)
+	expect_unchanged 2 keys rotate
+	expect_contains "$ERR" "mcg.db.keys/$name has 2 names (hard links)" "$name with another name"
+	expect_eq "$(keys_now)" "$listing" "$name with another name: the keys as they were"
+	rm other-name.key
+done
 # a public key that is not its private key's pair, or no key at all.
 cp mcg.db.keys/statement.pub statement.pub.aside
 cp leaked.keys/statement.pub mcg.db.keys/statement.pub

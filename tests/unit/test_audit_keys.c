@@ -626,3 +626,34 @@ Test(audit_keys, rotate_begin_refuses_a_retired_key_of_another_kind)
 	unlink(work);
 	tmp_remove(&t);
 }
+
+/* A private key with a second name (a hard link) is refused: its secret
+ * lives on under that name, wherever it is, past a rotation that replaces
+ * the key here.  Once the other name is gone, the key loads again. */
+Test(audit_keys, refuses_private_key_with_another_name)
+{
+	static const char *const kinds[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	struct tmp t;
+	char key[256], other[256], want[400];
+	EVP_PKEY *loaded = NULL;
+	mcg_error err;
+
+	create(&t);
+	for (int i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%s/%s.key", t.keys, kinds[i]);
+		/* Outside the keys folder, then beside the key. */
+		for (int k = 0; k < 2; k++) {
+			snprintf(other, sizeof(other), "%s/%s", k == 0 ? t.root : t.keys,
+				 "other-name.key");
+			cr_assert_eq(link(key, other), 0);
+			snprintf(want, sizeof(want), "private key %s has 2 names (hard links)", key);
+			assert_load_refused(t.keys, kinds[i], want);
+			assert_load_refused(t.keys, kinds[i], "remove the other name");
+			cr_assert_eq(unlink(other), 0);
+		}
+		cr_assert_eq(mcg_keys_load_private(t.keys, kinds[i], &loaded, &err), 0,
+			     "%s", err.msg);
+		EVP_PKEY_free(loaded);
+	}
+	tmp_remove(&t);
+}
