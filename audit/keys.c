@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,7 +22,9 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 
 /* Key files are a few hundred bytes; anything much larger is not ours. */
@@ -403,6 +406,9 @@ out_free_paths:
 static int read_key_file(int fd, const char *path, mcg_buf *out,
 			 mcg_error *err);
 static int open_key(const char *path, int flags, int *fd, mcg_error *err);
+static int load_public(const char *path, const char *which, int flags,
+		       EVP_PKEY **out, mcg_error *err);
+static int retired_size(const char *name, const char *which, long long *size);
 
 /*
  * Rotation (keys.h).  Two working folders in the keys folder say how far
@@ -591,18 +597,34 @@ static int rotate_lock(const char *dir, mcg_error *err)
 }
 
 /* Every entry of retired/ a regular file: a link or a FIFO there would be
- * followed or waited on when the rotation compares a retired key. */
-static int regular_entry(const char *path, const struct stat *st, void *ctx, mcg_error *err)
+ * followed or waited on when the rotation compares a retired key.  And
+ * each retired key (WHICH-SIZE.pub) a public key of its kind, as
+ * mcg_keys_each_retired will load it: one that is not would stop every
+ * later check of a checkpoint older than a rotation. */
+static int retired_file_ok(const char *path, const char *name, void *ctx, mcg_error *err)
 {
+	struct stat st;
+	long long size;
+	int rc = MCG_OK;
+
 	(void)ctx;
-	if (!S_ISREG(st->st_mode))
-		return not_regular(err, path, st->st_mode, ": remove it before rotating");
-	return MCG_OK;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? MCG_OK : sys_error(err, "cannot examine", path);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(err, path, st.st_mode, ": remove it before rotating");
+	for (int i = 0; i < 2 && !rc; i++) {
+		EVP_PKEY *key = NULL;
+
+		if (retired_size(name, key_kinds[i], &size))
+			rc = load_public(path, key_kinds[i], O_NOFOLLOW, &key, err);
+		EVP_PKEY_free(key);
+	}
+	return rc;
 }
 
 static int check_retired_files(const char *retired, mcg_error *err)
 {
-	return each_entry(retired, regular_entry, NULL, err);
+	return each_name(retired, "cannot open", retired_file_ok, NULL, err);
 }
 
 /*
@@ -838,7 +860,17 @@ static int read_key_file(int fd, const char *path, mcg_buf *out,
 	return MCG_OK;
 }
 
-/* Refuses a private key file that is not a regular file only we use. */
+/*
+ * Refuses a private key file that is not a regular file only we use, under
+ * one name.  A second name (a hard link: `ln`, `cp -l`) keeps the secret
+ * in a folder mcg does not see, and keeps it after a rotation, which
+ * replaces only the name in the keys folder.  mcg gives every key it
+ * loads one name: install_file removes its temporary name before it
+ * returns, and a rotation renames its new keys into place.  Only a crash
+ * between install_file's link() and unlink() leaves two: in .rotate-tmp,
+ * which a rotation run again empties unread, or in `mcg init`, whose
+ * ledger then has no tables and must be made again anyway.
+ */
 static int check_private_mode(int fd, const char *path, mcg_error *err)
 {
 	struct stat st;
@@ -852,6 +884,12 @@ static int check_private_mode(int fd, const char *path, mcg_error *err)
 		return mcg_error_set(err, MCG_EINPUT,
 				     "private key %s has mode %04o, open to group or others; run: chmod 600 %s",
 				     path, (unsigned)(st.st_mode & 07777), path);
+	if (st.st_nlink > 1)
+		return mcg_error_set(err, MCG_EINPUT,
+				     "private key %s has %ju names (hard links); a private key must have one,"
+				     " as another is a copy of the secret that a rotation leaves behind:"
+				     " remove the other name (find it with: find / -samefile %s)",
+				     path, (uintmax_t)st.st_nlink, path);
 	return MCG_OK;
 }
 
@@ -863,27 +901,60 @@ static int no_password(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
+/* The curve of an EC key ("" when it has none), by its NIST name where
+ * it has one (OpenSSL names P-256 "prime256v1"). */
+static void ec_curve(EVP_PKEY *key, char *out, size_t size)
+{
+	const char *nist;
+
+	out[0] = '\0';
+	if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, out, size,
+					   NULL) != 1) {
+		ERR_clear_error();
+		out[0] = '\0';
+		return;
+	}
+	nist = EC_curve_nid2nist(OBJ_sn2nid(out));
+	if (nist)
+		snprintf(out, size, "%s", nist);
+}
+
+/* What kind of key a key is, for a message saying it is the wrong one. */
+static void key_kind(EVP_PKEY *key, char *out, size_t size)
+{
+	const char *type = EVP_PKEY_get0_type_name(key);
+	char curve[64];
+
+	if (EVP_PKEY_is_a(key, "ED25519"))
+		snprintf(out, size, "an Ed25519 key");
+	else if (EVP_PKEY_is_a(key, "RSA"))
+		snprintf(out, size, "an RSA key");
+	else if (EVP_PKEY_is_a(key, "EC")) {
+		ec_curve(key, curve, sizeof(curve));
+		snprintf(out, size, "an EC key on curve %s", curve[0] ? curve : "(unknown)");
+	} else
+		snprintf(out, size, "a key of type %.32s", type ? type : "(unknown)");
+}
+
 /* The key each name stands for: Ed25519 for checkpoints, P-256 for
- * statements. */
+ * statements.  Anything else is refused, naming the file, the kind it
+ * should hold and the kind it holds. */
 static int check_key_type(EVP_PKEY *key, const char *which, const char *path,
 			  mcg_error *err)
 {
-	char group[64] = "";
+	int checkpoint = strcmp(which, MCG_KEY_CHECKPOINT) == 0;
+	char curve[64] = "", found[128];
 
-	if (strcmp(which, MCG_KEY_CHECKPOINT) == 0) {
-		if (EVP_PKEY_is_a(key, "ED25519"))
-			return MCG_OK;
-		return mcg_error_set(err, MCG_EINPUT,
-				     "%s is not an Ed25519 key", path);
-	}
-	if (EVP_PKEY_is_a(key, "EC") &&
-	    EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
-					   group, sizeof(group), NULL) == 1 &&
-	    (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0))
+	if (checkpoint && EVP_PKEY_is_a(key, "ED25519"))
 		return MCG_OK;
-	ERR_clear_error();
-	return mcg_error_set(err, MCG_EINPUT,
-			     "%s is not an ECDSA P-256 key", path);
+	if (!checkpoint && EVP_PKEY_is_a(key, "EC")) {
+		ec_curve(key, curve, sizeof(curve));
+		if (strcmp(curve, "P-256") == 0)
+			return MCG_OK;
+	}
+	key_kind(key, found, sizeof(found));
+	return mcg_error_set(err, MCG_EINPUT, "%s is not an %s key but %s", path,
+			     checkpoint ? "Ed25519" : "ECDSA P-256", found);
 }
 
 /* Parses PEM bytes into a key of the expected kind. */
@@ -1063,7 +1134,10 @@ static int retired_entry(const char *path, const char *name, void *ctx, mcg_erro
 
 	if (!retired_size(name, w->which, &size))
 		return MCG_OK;
-	rc = load_public(path, NULL, O_NOFOLLOW, &key, err);
+	/* Of its name's kind: one of another kind would fail to verify
+	 * anything and be passed over, and a checkpoint it was meant to
+	 * vouch for would read as forged. */
+	rc = load_public(path, w->which, O_NOFOLLOW, &key, err);
 	if (rc)
 		return rc;
 	rc = w->fn(w->ctx, key, size, err);

@@ -9,7 +9,10 @@
  *
  * The folder is created with mode 0700.  Loading a private key is refused
  * (MCG_EINPUT) when its file or folder is readable or writable by group or
- * others: a key that others can read may already be someone else's.
+ * others: a key that others can read may already be someone else's; and
+ * when the file has another name (a hard link), a copy of the secret out
+ * of mcg's sight, which a rotation would leave behind.  A key of another
+ * kind than its name says is refused, naming the kind it is.
  */
 #ifndef MCG_KEYS_H
 #define MCG_KEYS_H
@@ -47,8 +50,10 @@ int mcg_keys_create(const char *dir, mcg_error *err);
  *                           (one rotation at a time: another begin refuses
  *                           while it is held, MCG_EINPUT).
  *
- * Begin also checks both key pairs (modes, types, each private key the
- * pair of its public key) before it writes anything.
+ * Begin also checks both key pairs (modes, names, types, each private key
+ * the pair of its public key) and the retired keys (each a regular file
+ * and, if named WHICH-SIZE.pub, a public key of that kind) before it
+ * writes anything.
  */
 int mcg_keys_rotate_begin(const char *dir, int *resume, mcg_error *err);
 int mcg_keys_rotate_finish(const char *dir, long long size, int resume, mcg_error *err);
@@ -59,14 +64,16 @@ void mcg_keys_rotate_end(void);
  * short; MCG_OK otherwise. */
 int mcg_keys_rotation_pending(const char *dir, mcg_error *err);
 
-/* Loads a private key ("checkpoint" or "statement"), checking modes.
+/* Loads a private key ("checkpoint" or "statement"), checking its file (a
+ * regular file, not a link, no access for group or others, one name), its
+ * folder's mode and its kind; MCG_EINPUT, saying what to do, otherwise.
  * The caller frees *out with EVP_PKEY_free. */
 int mcg_keys_load_private(const char *dir, const char *which, EVP_PKEY **out,
 			  mcg_error *err);
 
 /* Loads a public key from the .pub file, which must be a regular file (a
- * FIFO is refused at once, not waited on; a link is followed).  The
- * caller frees *out. */
+ * FIFO is refused at once, not waited on; a link is followed) holding a
+ * key of its kind (MCG_EINPUT otherwise).  The caller frees *out. */
 int mcg_keys_load_public(const char *dir, const char *which, EVP_PKEY **out,
 			 mcg_error *err);
 
@@ -98,7 +105,9 @@ typedef int (*mcg_keys_retired_fn)(void *ctx, EVP_PKEY *key, long long size,
  * the others.  Each is opened without following a link and without
  * waiting on a FIFO: a link, a FIFO, a folder or anything else but a
  * regular file so named stops the walk (MCG_EINPUT, naming the path and
- * what it is), as a rotation refuses it.  The kind of key is not checked.
+ * what it is), as a rotation refuses it; so does a key of another kind
+ * than WHICH's (MCG_EINPUT, naming the path, the kind expected and the
+ * kind found), never handed to fn.
  * No retired/ at all is no key; one that cannot be read is MCG_ESYS.
  */
 int mcg_keys_each_retired(const char *dir, const char *which,

@@ -214,15 +214,21 @@ expect_ledger_outputs_refused() {
 	# A file already at FILE.tmp is removed, never written into: a hard
 	# link there to a private key once had the key truncated and
 	# overwritten by the document, exit 0 (one to the ledger itself is
-	# refused by name, above).  (A document in
-	# pages writes FILE-pN.xml.tmp, one alone FILE.tmp: links at both.)
-	ln "$lo_db.keys/statement.key" lo-tmp.xml.tmp
-	ln "$lo_db.keys/checkpoint.key" lo-tmp-p1.xml.tmp
-	lo_keys=$(cat "$lo_db.keys/statement.key" "$lo_db.keys/checkpoint.key" | sha256sum)
+	# refused by name, above).  A private key with a second name is now
+	# refused for signing (SECURITY.md), before anything is written, so
+	# the links are to the public keys, which the document's own check
+	# reads.  (A document in pages writes FILE-pN.xml.tmp, one alone
+	# FILE.tmp: links at both.)
+	ln "$lo_db.keys/statement.pub" lo-tmp.xml.tmp
+	ln "$lo_db.keys/checkpoint.pub" lo-tmp-p1.xml.tmp
+	lo_keys=$(cat "$lo_db.keys/statement.pub" "$lo_db.keys/checkpoint.pub" | sha256sum)
 	ok_run "$@" -o lo-tmp.xml
-	expect_eq "$(cat "$lo_db.keys/statement.key" "$lo_db.keys/checkpoint.key" | sha256sum)" "$lo_keys" \
+	expect_eq "$(cat "$lo_db.keys/statement.pub" "$lo_db.keys/checkpoint.pub" | sha256sum)" "$lo_keys" \
 		"mcg $* -o lo-tmp.xml, hard links to the keys at its temporary files: the keys unchanged"
 	rm -f lo-tmp*.xml lo-tmp*.xml.tmp
+	ln "$lo_db.keys/statement.key" lo-tmp.xml.tmp
+	expect_output_refused "$MCG_DB.keys/statement.key has 2 names (hard links)" lo-tmp.xml "$@"
+	rm -f lo-tmp.xml.tmp
 }
 
 # A small consortium most tests start from: EUR, members A B C D with

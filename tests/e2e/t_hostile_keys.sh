@@ -160,6 +160,33 @@ for how in mode symlink fifo huge; do
 	restore
 done
 
+# ---- a private key with another name (a hard link) ------------------------------------
+# Another name for a private key is another copy of the secret, under a
+# name and in a folder mcg does not see (a backup, a folder others read),
+# and one that outlives a rotation, which replaces only the name in the
+# keys folder.  Signing with it is refused (exit 2, one line naming the
+# key and how many names it has, before anything is written: the ledger
+# file byte for byte, its rows and the keys folder as they were); once the
+# other name is removed it signs again.
+for name in checkpoint.key statement.key; do
+	ln "$K/$name" other-name.key
+	state=$(ledger_state)
+	# shellcheck disable=SC2086
+	signs_refused "$name with another name" $ST
+	expect_contains "$ERR" "private key $MCG_DB.keys/$name has 2 names (hard links)" "$name with another name: the error"
+	expect_contains "$ERR" "remove the other name" "$name with another name: what to do"
+	# shellcheck disable=SC2086
+	signs_refused "$name with another name" $RG
+	signs_refused "$name with another name" exposure A --format xml
+	case "$name" in checkpoint.key)
+		# shellcheck disable=SC2086
+		signs_refused "$name with another name" $CP ;;
+	esac
+	expect_eq "$(ledger_state)" "$state" "$name with another name: the ledger and its keys unchanged"
+	rm other-name.key
+done
+ok_run audit checkpoint
+
 # ---- public keys ------------------------------------------------------------------------
 ok_run statement BANKITMM --from 2026-01-01 --to 2026-12-31 -o st.xml
 for pub in "$K/checkpoint.pub" rsa.pem /dev/null "$T_DIR" nowhere.pem; do

@@ -217,6 +217,29 @@ mkdir -m 700 mcg.db.keys/retired/checkpoint-999.pub
 retired_refused "a folder" "retired/checkpoint-999.pub is not a regular file but a folder"
 rmdir mcg.db.keys/retired/checkpoint-999.pub
 ok_run audit verify
+# A retired key of another kind than its name says (checkpoint-N.pub holds
+# an Ed25519 key) is refused the same way, naming the file, the kind it
+# should be and the kind it is: never tried, failed and passed over (an RSA
+# or P-384 key among the retired ones went unnoticed, exit 0), nor, in
+# place of the key that signed the old checkpoints, left to read as "no
+# signature" (a forged checkpoint).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null |
+	openssl pkey -pubout -out rsa.pub 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 2>/dev/null |
+	openssl pkey -pubout -out p384.pub 2>/dev/null
+for kind in "rsa.pub:an RSA key" "p384.pub:an EC key on curve P-384" \
+	"mcg.db.keys/retired/statement-$N.pub:an EC key on curve P-256"; do
+	cp "${kind%%:*}" mcg.db.keys/retired/checkpoint-999.pub
+	retired_refused "${kind#*:}" \
+		"retired/checkpoint-999.pub is not an Ed25519 key but ${kind#*:}"
+	rm mcg.db.keys/retired/checkpoint-999.pub
+done
+mv "mcg.db.keys/retired/checkpoint-$N.pub" checkpoint.aside
+cp "mcg.db.keys/retired/statement-$N.pub" "mcg.db.keys/retired/checkpoint-$N.pub"
+retired_refused "the statement key as the checkpoint key" \
+	"retired/checkpoint-$N.pub is not an Ed25519 key but an EC key on curve P-256"
+mv checkpoint.aside "mcg.db.keys/retired/checkpoint-$N.pub"
+ok_run audit verify
 
 # A retired/ that cannot be read is not "no key retired" (which would
 # read as a forged checkpoint): exit 1, naming it.
@@ -268,6 +291,25 @@ mkfifo mcg.db.keys/retired/statement-999.pub
 expect_unchanged 2 keys rotate
 expect_contains "$ERR" "statement-999.pub is not a regular file" "a FIFO among the retired keys, not waited on"
 rm mcg.db.keys/retired/statement-999.pub
+# a retired key of another kind than its name (the Ed25519 checkpoint key
+# kept as a statement key), which every later check would refuse;
+cp mcg.db.keys/checkpoint.pub mcg.db.keys/retired/statement-999.pub
+listing=$(keys_now)
+expect_unchanged 2 keys rotate
+expect_contains "$ERR" "retired/statement-999.pub is not an ECDSA P-256 key but an Ed25519 key" \
+	"a retired key of another kind"
+expect_eq "$(keys_now)" "$listing" "a retired key of another kind: the keys as they were"
+rm mcg.db.keys/retired/statement-999.pub
+# a private key with another name (a hard link), which would outlive the
+# rotation that replaces it here;
+for name in checkpoint.key statement.key; do
+	ln "mcg.db.keys/$name" other-name.key
+	listing=$(keys_now)
+	expect_unchanged 2 keys rotate
+	expect_contains "$ERR" "mcg.db.keys/$name has 2 names (hard links)" "$name with another name"
+	expect_eq "$(keys_now)" "$listing" "$name with another name: the keys as they were"
+	rm other-name.key
+done
 # a public key that is not its private key's pair, or no key at all.
 cp mcg.db.keys/statement.pub statement.pub.aside
 cp leaked.keys/statement.pub mcg.db.keys/statement.pub

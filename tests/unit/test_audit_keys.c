@@ -513,3 +513,147 @@ Test(audit_keys, each_retired_refuses_what_is_not_a_regular_file)
 	rmdir(retired);
 	tmp_remove(&t);
 }
+
+/* Writes the public half of key as PEM at path. */
+static void write_public(const char *path, EVP_PKEY *key)
+{
+	mcg_buf pem = MCG_BUF_INIT;
+	mcg_error err;
+	FILE *f;
+
+	cr_assert_eq(mcg_keys_public_pem(key, &pem, &err), 0, "%s", err.msg);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_eq(fwrite(pem.data, 1, pem.len, f), pem.len);
+	cr_assert_eq(fclose(f), 0);
+	mcg_buf_free(&pem);
+}
+
+/* A retired key must be of its name's kind: checkpoint-N.pub an Ed25519
+ * key, statement-N.pub a P-256 one.  Another kind stops the walk, naming
+ * the file, what it should hold and what it holds; it is never handed to
+ * fn (which would try it, fail to verify with it, and pass it over). */
+Test(audit_keys, each_retired_refuses_a_key_of_another_kind)
+{
+	struct {
+		const char *which, *name, *expected, *found;
+		EVP_PKEY *key;
+	} cases[] = {
+		{ MCG_KEY_CHECKPOINT, "checkpoint-7.pub", "not an Ed25519 key",
+		  "but an EC key on curve P-256", EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256") },
+		{ MCG_KEY_CHECKPOINT, "checkpoint-7.pub", "not an Ed25519 key",
+		  "but an EC key on curve P-384", EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384") },
+		{ MCG_KEY_CHECKPOINT, "checkpoint-7.pub", "not an Ed25519 key",
+		  "but an RSA key", EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048) },
+		{ MCG_KEY_STATEMENT, "statement-7.pub", "not an ECDSA P-256 key",
+		  "but an Ed25519 key", EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") },
+		{ MCG_KEY_STATEMENT, "statement-7.pub", "not an ECDSA P-256 key",
+		  "but an EC key on curve P-384", EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384") },
+	};
+	struct tmp t;
+	char retired[256], path[320], want[400];
+	mcg_error err;
+	int seen;
+
+	create(&t);
+	snprintf(retired, sizeof(retired), "%s/retired", t.keys);
+	cr_assert_eq(mkdir(retired, 0700), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_not_null(cases[i].key);
+		snprintf(path, sizeof(path), "%s/%s", retired, cases[i].name);
+		write_public(path, cases[i].key);
+		seen = 0;
+		cr_assert_eq(mcg_keys_each_retired(t.keys, cases[i].which, count_retired,
+						   &seen, &err), MCG_EINPUT,
+			     "%s %s", cases[i].name, cases[i].found);
+		cr_assert_eq(seen, 0, "%s: the key was handed over", cases[i].found);
+		snprintf(want, sizeof(want), "%s is %s %s", path, cases[i].expected,
+			 cases[i].found);
+		cr_assert(strstr(err.msg, want) != NULL, "%s", err.msg);
+		cr_assert_eq(unlink(path), 0);
+		EVP_PKEY_free(cases[i].key);
+	}
+	/* Each kind's own key is loaded and handed over. */
+	for (int i = 0; i < 2; i++) {
+		const char *which = i == 0 ? MCG_KEY_CHECKPOINT : MCG_KEY_STATEMENT;
+		char pub[256];
+
+		snprintf(pub, sizeof(pub), "%s/%s.pub", t.keys, which);
+		snprintf(path, sizeof(path), "%s/%s-7.pub", retired, which);
+		cr_assert_eq(link(pub, path), 0);
+		seen = 0;
+		cr_assert_eq(mcg_keys_each_retired(t.keys, which, count_retired, &seen, &err),
+			     0, "%s", err.msg);
+		cr_assert_eq(seen, 1);
+		cr_assert_eq(unlink(path), 0);
+	}
+	rmdir(retired);
+	tmp_remove(&t);
+}
+
+/* A rotation checks the retired keys' kinds before it writes anything, as
+ * it checks that each is a regular file: a key of another kind there would
+ * stop every later check of a checkpoint older than a rotation. */
+Test(audit_keys, rotate_begin_refuses_a_retired_key_of_another_kind)
+{
+	struct tmp t;
+	char retired[256], path[320], pub[256], work[256];
+	mcg_error err;
+	int resume;
+
+	create(&t);
+	snprintf(retired, sizeof(retired), "%s/retired", t.keys);
+	cr_assert_eq(mkdir(retired, 0700), 0);
+	/* The Ed25519 checkpoint key named as a retired statement key. */
+	snprintf(pub, sizeof(pub), "%s/checkpoint.pub", t.keys);
+	snprintf(path, sizeof(path), "%s/statement-7.pub", retired);
+	cr_assert_eq(link(pub, path), 0);
+	cr_assert_eq(mcg_keys_rotate_begin(t.keys, &resume, &err), MCG_EINPUT);
+	cr_assert(strstr(err.msg, "statement-7.pub is not an ECDSA P-256 key but an Ed25519 key")
+		  != NULL, "%s", err.msg);
+	snprintf(work, sizeof(work), "%s/.rotate-tmp", t.keys);
+	cr_assert_neq(access(work, F_OK), 0, "a refused rotation made %s", work);
+	cr_assert_eq(unlink(path), 0);
+	/* Its own kind is fine. */
+	snprintf(pub, sizeof(pub), "%s/statement.pub", t.keys);
+	cr_assert_eq(link(pub, path), 0);
+	cr_assert_eq(mcg_keys_rotate_begin(t.keys, &resume, &err), 0, "%s", err.msg);
+	cr_assert_eq(mcg_keys_rotate_abandon(t.keys), 0);
+	mcg_keys_rotate_end();
+	cr_assert_eq(unlink(path), 0);
+	rmdir(retired);
+	snprintf(work, sizeof(work), "%s/.rotate-lock", t.keys);
+	unlink(work);
+	tmp_remove(&t);
+}
+
+/* A private key with a second name (a hard link) is refused: its secret
+ * lives on under that name, wherever it is, past a rotation that replaces
+ * the key here.  Once the other name is gone, the key loads again. */
+Test(audit_keys, refuses_private_key_with_another_name)
+{
+	static const char *const kinds[2] = { MCG_KEY_CHECKPOINT, MCG_KEY_STATEMENT };
+	struct tmp t;
+	char key[256], other[256], want[400];
+	EVP_PKEY *loaded = NULL;
+	mcg_error err;
+
+	create(&t);
+	for (int i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%s/%s.key", t.keys, kinds[i]);
+		/* Outside the keys folder, then beside the key. */
+		for (int k = 0; k < 2; k++) {
+			snprintf(other, sizeof(other), "%s/%s", k == 0 ? t.root : t.keys,
+				 "other-name.key");
+			cr_assert_eq(link(key, other), 0);
+			snprintf(want, sizeof(want), "private key %s has 2 names (hard links)", key);
+			assert_load_refused(t.keys, kinds[i], want);
+			assert_load_refused(t.keys, kinds[i], "remove the other name");
+			cr_assert_eq(unlink(other), 0);
+		}
+		cr_assert_eq(mcg_keys_load_private(t.keys, kinds[i], &loaded, &err), 0,
+			     "%s", err.msg);
+		EVP_PKEY_free(loaded);
+	}
+	tmp_remove(&t);
+}
