@@ -33,17 +33,21 @@ int mcg_check_ledger(mcg_ledger *L, mcg_check_report *out, mcg_error *err);
 /*
  * The state that is written once and never changes (the consortium's
  * facts, the rules versions, members' names, sectors, districts and tax
- * ids, banks, a loan's terms, a guarantee's terms, GA0, price and
- * pledges, who withdrew), compared with the events that wrote it, in one
- * pass over the events (about 0.3 s a million events here), where
- * mcg_check_ledger replays them all.  What signed documents read from
- * those tables is checked by it before signing (reports/doc.c), in the
- * read transaction of the figures.  A loan's changing state is not
- * compared here (reports/portfolio.c recomputes it from the events), nor
- * a guarantee's peer score and PD, a call's losses or the balances:
+ * ids, banks, a loan's terms and its assessments, a guarantee's terms,
+ * GA0, price, pledges, peer score, assessments counted and PD, who
+ * withdrew), compared with the events that wrote it, in one pass over the
+ * events (about 0.4 s a million events here), where mcg_check_ledger
+ * replays them all.  The peer figures are recomputed as the guarantee
+ * made them (mcg_peer_evaluate over the loan's assessments, each
+ * assessor's standing then, the rules then), from what the pass keeps:
+ * each loan's assessments until its guarantee, the members withdrawn.
+ * What signed documents read from those tables is checked by it before
+ * signing (reports/doc.c), in the read transaction of the figures.  A
+ * loan's changing state is not compared here (reports/portfolio.c
+ * recomputes it from the events), nor a call's losses or the balances:
  * mcg_check_ledger finds those.  0, or MCG_EINTEGRITY naming the first
  * row that differs, or the table that holds more rows than the events
- * made.
+ * made; MCG_ESYS when memory runs out.
  */
 int mcg_check_facts(mcg_ledger *L, mcg_error *err);
 

@@ -6,14 +6,25 @@
  * guarantee) has that row looked up by its key and compared column by
  * column with what the event's fields make of it, as the apply functions
  * make it (apply_members.c, apply_loans.c, apply_guarantee.c); each
- * member.withdraw has its member withdrawn.  Then every table holds as
+ * member.withdraw has its member withdrawn.  The assessments rows, one per
+ * assess event, are read alongside the events in the same order (one scan
+ * of the table rather than a lookup per event).  Then every table holds as
  * many rows as the events made: a row added by hand is found by its count.
+ *
+ * A guarantee's peer score, assessments counted and PD are recomputed as
+ * apply_guarantee.c computed them when it was applied: the pass keeps each
+ * loan's assessments until its guarantee consumes them (a loan is assessed
+ * only while applied, so all of them come before it), the members
+ * withdrawn so far, and the figures of the rules in force; mcg_peer_evaluate
+ * judges them for the guarantee's date and the loan's borrower.  What it
+ * holds at once is the assessments of the loans not yet guaranteed (a few
+ * thousand at the bench's scale) and the withdrawn members' ids.
  *
  * What this does not compare, because only the rules replayed over the
  * state of the day can give it, is left to `mcg check`: a loan's current
  * status, outstanding and GA (the reports recompute those from the events
- * themselves, reports/portfolio.c), a guarantee's peer score, assessments
- * counted and PD, the losses and recoveries of a call, the balances.
+ * themselves, reports/portfolio.c), the losses and recoveries of a call,
+ * the balances.
  */
 #include "check.h"
 
@@ -25,14 +36,41 @@
 #include "ledger_int.h"
 #include "money.h"
 
+/*
+ * A table of fixed-size slots keyed by an id at the start of each slot
+ * ("" marks a free one): open addressing, linear probing, never more than
+ * half full.  Ids are those of members and loans, at most MCG_ID_MAX bytes.
+ */
+typedef struct id_table {
+	unsigned char *slots;
+	size_t slot_size;
+	size_t cap;               /* a power of two, or 0 before the first add */
+	size_t n;
+} id_table;
+
+/* A loan's assessments that its guarantee has not consumed yet, in event
+ * order: the first MCG_ASSESSMENTS_MAX, as apply_guarantee.c reads them. */
+typedef struct pending_loan {
+	char id[MCG_ID_MAX + 1];
+	mcg_assessment *list;
+	size_t n, cap;
+} pending_loan;
+
 typedef struct facts_pass {
 	mcg_ledger *L;
 	mcg_error *err;
 	int64_t seq;              /* the event being compared */
 	int32_t date_days;
 	int64_t rules_version;    /* the rules version in force after seq */
+	mcg_rules rules;          /* its figures (when rules_version > 0) */
+	id_table withdrawn_ids;   /* slots of MCG_ID_MAX + 1: the members withdrawn */
+	id_table pending;         /* pending_loan */
+	/* The assessments rows in seq order, read alongside the events: the
+	 * statement and the result of its last step. */
+	sqlite3_stmt *assessment_rows;
+	int assessment_step;
 	/* Rows the events made, by table. */
-	int64_t facts, members, withdrawn, banks, loans, guarantees, pledges;
+	int64_t facts, members, withdrawn, banks, loans, guarantees, pledges, assessments;
 } facts_pass;
 
 /* The detail of a difference; always MCG_EINTEGRITY. */
@@ -96,6 +134,110 @@ static int missing(facts_pass *f, const char *what, const char *key)
 			     what, key, (long long)f->seq);
 }
 
+/* ---- tables of ids --------------------------------------------------------- */
+
+/* FNV-1a over the id's bytes. */
+static size_t id_hash(const char *id)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return (size_t)h;
+}
+
+static char *id_slot(const id_table *t, size_t i)
+{
+	return (char *)t->slots + i * t->slot_size;
+}
+
+/* The slot holding id, or the free slot where it would go (cap > 0). */
+static size_t id_probe(const id_table *t, const char *id)
+{
+	size_t mask = t->cap - 1, i = id_hash(id) & mask;
+
+	while (id_slot(t, i)[0] && strcmp(id_slot(t, i), id) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The slot of id, or NULL when it is not in the table. */
+static void *id_find(const id_table *t, const char *id)
+{
+	size_t i;
+
+	if (t->cap == 0 || strlen(id) > MCG_ID_MAX)
+		return NULL;
+	i = id_probe(t, id);
+	return id_slot(t, i)[0] ? id_slot(t, i) : NULL;
+}
+
+static int id_grow(id_table *t)
+{
+	id_table bigger = *t;
+
+	bigger.cap = t->cap ? t->cap * 2 : 1024;
+	bigger.slots = calloc(bigger.cap, t->slot_size);
+	if (!bigger.slots)
+		return MCG_ESYS;
+	for (size_t i = 0; i < t->cap; i++)
+		if (id_slot(t, i)[0])
+			memcpy(id_slot(&bigger, id_probe(&bigger, id_slot(t, i))), id_slot(t, i),
+			       t->slot_size);
+	free(t->slots);
+	*t = bigger;
+	return MCG_OK;
+}
+
+/* The slot of id, added (zeroed but for the id) when it is not there;
+ * NULL when memory runs out.  id is 1..MCG_ID_MAX bytes. */
+static void *id_add(id_table *t, const char *id)
+{
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap && id_grow(t))
+		return NULL;
+	i = id_probe(t, id);
+	if (!id_slot(t, i)[0]) {
+		mcg_strlcpy(id_slot(t, i), id, MCG_ID_MAX + 1);
+		t->n++;
+	}
+	return id_slot(t, i);
+}
+
+/* Empties a slot, moving back the slots after it that probed past it
+ * (Knuth's algorithm R): no tombstones, so a table that loans pass
+ * through stays as small as the loans it holds at once. */
+static void id_remove(id_table *t, void *slot)
+{
+	size_t mask = t->cap - 1;
+	size_t i = (size_t)((unsigned char *)slot - t->slots) / t->slot_size, j = i;
+
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!id_slot(t, j)[0])
+			break;
+		home = id_hash(id_slot(t, j)) & mask;
+		/* Slot j stays when its home lies cyclically in (i, j]. */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		memcpy(id_slot(t, i), id_slot(t, j), t->slot_size);
+		i = j;
+	}
+	memset(id_slot(t, i), 0, t->slot_size);
+	t->n--;
+}
+
+static void pending_free(id_table *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (id_slot(t, i)[0])
+			free(((pending_loan *)(void *)id_slot(t, i))->list);
+	free(t->slots);
+}
+
 /* ---- the consortium ------------------------------------------------------ */
 
 static int compare_init(facts_pass *f, const mcg_event *ev)
@@ -134,6 +276,7 @@ static int compare_rules(facts_pass *f, const mcg_event *ev)
 {
 	sqlite3_stmt *st = mcg_db_stmt(f->L,
 		"SELECT seq, rules FROM rules_versions WHERE version = ?1", f->err);
+	const char *text;
 	char version[24];
 	int found, rc;
 
@@ -149,6 +292,11 @@ static int compare_rules(facts_pass *f, const mcg_event *ev)
 		return missing(f, "rules version", version);
 	if (!same_int(st, 0, 1, f->seq) || !same_text(st, 1, mcg_event_get(ev, "rules")))
 		return differs(f, "rules version", version, "event or text");
+	/* The figures the guarantees that follow were judged by. */
+	text = mcg_event_get(ev, "rules");
+	if (!text || mcg_rules_from_text(text, &f->rules, f->err))
+		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has damaged rules",
+				     (long long)f->seq);
 	return MCG_OK;
 }
 
@@ -204,7 +352,12 @@ static int compare_withdrawal(facts_pass *f, const mcg_event *ev)
 	if (!same_text(st, 0, "withdrawn"))
 		return differs(f, "member", id, "status");
 	f->withdrawn++;
-	return MCG_OK;
+	/* Not active from here on, for the assessors of later guarantees. */
+	if (strlen(id) > MCG_ID_MAX || !*id)
+		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has damaged fields",
+				     (long long)f->seq);
+	return id_add(&f->withdrawn_ids, id) ? MCG_OK :
+					       mcg_error_set(f->err, MCG_ESYS, "out of memory");
 }
 
 static int compare_bank(facts_pass *f, const mcg_event *ev)
@@ -272,6 +425,128 @@ static int compare_loan(facts_pass *f, const mcg_event *ev)
 		return differs(f, "loan", id, "date opened");
 	f->loans++;
 	return MCG_OK;
+}
+
+/* ---- assessments and the peer score --------------------------------------- */
+
+/* The assessments row of this assess event: the next row in seq order.
+ * Rows before it that no assess event made are passed over here and found
+ * by their count (compare_counts), as a row added to any other table is. */
+static int compare_assessment_row(facts_pass *f, const char *loan, const char *assessor,
+				  int64_t score)
+{
+	sqlite3_stmt *st = f->assessment_rows;
+
+	while (f->assessment_step == SQLITE_ROW && sqlite3_column_int64(st, 0) < f->seq)
+		f->assessment_step = sqlite3_step(st);
+	if (f->assessment_step != SQLITE_ROW && f->assessment_step != SQLITE_DONE)
+		return mcg_db_error(f->L, f->err, "reading the assessments");
+	if (f->assessment_step == SQLITE_DONE || sqlite3_column_int64(st, 0) != f->seq)
+		return missing(f, "the assessment of loan", loan);
+	if (!same_text(st, 1, loan))
+		return differs(f, "assessment of loan", loan, "loan");
+	if (!same_text(st, 2, assessor))
+		return differs(f, "assessment of loan", loan, "assessor");
+	if (!same_int(st, 3, 1, score))
+		return differs(f, "assessment of loan", loan, "score");
+	if (!same_int(st, 4, 1, f->date_days))
+		return differs(f, "assessment of loan", loan, "date");
+	f->assessment_step = sqlite3_step(st);
+	return MCG_OK;
+}
+
+/* Keeps the assessment for the loan's guarantee. */
+static int hold_assessment(facts_pass *f, const char *loan, const char *assessor,
+			   int64_t score)
+{
+	pending_loan *p = id_add(&f->pending, loan);
+	mcg_assessment *a;
+
+	if (!p)
+		return mcg_error_set(f->err, MCG_ESYS, "out of memory");
+	/* apply_guarantee.c reads the first MCG_ASSESSMENTS_MAX (and an assess
+	 * beyond them is refused): the rest would not count. */
+	if (p->n >= MCG_ASSESSMENTS_MAX)
+		return MCG_OK;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		mcg_assessment *list;
+
+		cap = cap < MCG_ASSESSMENTS_MAX ? cap : MCG_ASSESSMENTS_MAX;
+		list = realloc(p->list, cap * sizeof(*list));
+		if (!list)
+			return mcg_error_set(f->err, MCG_ESYS, "out of memory");
+		p->list = list;
+		p->cap = cap;
+	}
+	a = &p->list[p->n++];
+	memset(a, 0, sizeof(*a));
+	a->seq = f->seq;
+	mcg_strlcpy(a->assessor, assessor, sizeof(a->assessor));
+	a->score = (int32_t)score;
+	a->date_days = f->date_days;
+	return MCG_OK;
+}
+
+static int compare_assessment(facts_pass *f, const mcg_event *ev)
+{
+	const char *loan = mcg_event_get(ev, "loan");
+	const char *assessor = mcg_event_get(ev, "assessor");
+	int64_t score;
+	int rc;
+
+	/* What apply_loans.c accepts: ids (held in MCG_ID_MAX bytes), a score
+	 * of 1..10 (what mcg_peer_evaluate counts). */
+	if (!loan || !assessor || !*loan || !*assessor || strlen(loan) > MCG_ID_MAX ||
+	    strlen(assessor) > MCG_ID_MAX || mcg_event_get_int(ev, "score", &score, f->err) ||
+	    score < 1 || score > 10)
+		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has damaged fields",
+				     (long long)f->seq);
+	rc = compare_assessment_row(f, loan, assessor, score);
+	rc = rc ? rc : hold_assessment(f, loan, assessor, score);
+	if (!rc)
+		f->assessments++;
+	return rc;
+}
+
+/*
+ * The guarantee's peer score, assessments counted and PD (columns 9 to 12
+ * of st: borrower, score_x2, assessments, pd_bp) against what
+ * apply_guarantee.c's evaluate_peers made of the loan's assessments: each
+ * assessor active or not as the members table stood then, the borrower,
+ * the guarantee's date and the rules in force.  An assessor is an active
+ * member when it assesses (apply_loans.c refuses any other), a member is
+ * added once and withdraws for good: so it was active at the guarantee
+ * unless a member.withdraw came between.  The assessments are consumed: a
+ * loan is guaranteed once.
+ */
+static int compare_peer(facts_pass *f, sqlite3_stmt *st, const char *loan)
+{
+	pending_loan *p = id_find(&f->pending, loan);
+	const char *borrower = (const char *)sqlite3_column_text(st, 9);
+	mcg_peer_result peer;
+	size_t n = p ? p->n : 0;
+	int rc = MCG_OK;
+
+	if (f->rules_version == 0)
+		return mcg_error_set(f->err, MCG_EINTEGRITY,
+				     "event %lld, a guarantee, comes before any rules",
+				     (long long)f->seq);
+	for (size_t i = 0; i < n; i++)
+		p->list[i].assessor_active = !id_find(&f->withdrawn_ids, p->list[i].assessor);
+	mcg_peer_evaluate(p ? p->list : NULL, n, borrower ? borrower : "", f->date_days,
+			  &f->rules, &peer);
+	if (!same_int(st, 10, 1, peer.median_x2))
+		rc = differs(f, "guarantee of loan", loan, "peer score");
+	else if (!same_int(st, 11, 1, (int64_t)peer.eligible))
+		rc = differs(f, "guarantee of loan", loan, "assessments counted");
+	else if (!same_int(st, 12, 1, peer.pd_bp))
+		rc = differs(f, "guarantee of loan", loan, "PD");
+	if (p) {
+		free(p->list);
+		id_remove(&f->pending, p);
+	}
+	return rc;
 }
 
 typedef struct recorded_pledge {
@@ -350,7 +625,8 @@ static int compare_guarantee(facts_pass *f, const mcg_event *ev)
 	const char *loan = mcg_event_get(ev, "loan");
 	sqlite3_stmt *st = mcg_db_stmt(f->L,
 		"SELECT g.seq, g.coverage_bp, g.cap, g.deposit, g.ga0, g.fee,"
-		" g.fund_contribution, g.rules_version, t.principal"
+		" g.fund_contribution, g.rules_version, t.principal, t.borrower,"
+		" g.score_x2, g.assessments, g.pd_bp"
 		" FROM guarantees g JOIN loan_terms t ON t.id = g.loan WHERE g.loan = ?1",
 		f->err);
 	int64_t coverage_bp, cap, deposit, ga0;
@@ -394,6 +670,11 @@ static int compare_guarantee(facts_pass *f, const mcg_event *ev)
 		return differs(f, "guarantee of loan", loan, "fund contribution");
 	if (!same_int(st, 7, 1, f->rules_version))
 		return differs(f, "guarantee of loan", loan, "rules version");
+	/* The peer figures, judged for the borrower of loan_terms (which, like
+	 * the principal, this pass compared with loan.add). */
+	rc = compare_peer(f, st, loan);
+	if (rc)
+		return rc;
 	f->guarantees++;
 	return compare_pledges(f, ev, loan);
 }
@@ -413,6 +694,7 @@ static const struct {
 	{ "member.withdraw", compare_withdrawal, 0 },
 	{ "bank.add", compare_bank, 0 },
 	{ "loan.add", compare_loan, 0 },
+	{ "assess", compare_assessment, 0 },
 	{ "guarantee", compare_guarantee, 1 },
 };
 
@@ -445,6 +727,11 @@ static int compare_events(facts_pass *f)
 	int step = SQLITE_DONE, rc = MCG_OK;
 
 	if (sqlite3_prepare_v2(mcg_ledger_db(f->L),
+			       "SELECT seq, loan, assessor, score, date FROM assessments ORDER BY seq",
+			       -1, &f->assessment_rows, NULL) != SQLITE_OK)
+		return mcg_db_error(f->L, f->err, "reading the assessments");
+	f->assessment_step = sqlite3_step(f->assessment_rows);
+	if (sqlite3_prepare_v2(mcg_ledger_db(f->L),
 			       "SELECT seq, type, date, fields FROM events ORDER BY seq", -1, &st,
 			       NULL) != SQLITE_OK)
 		return mcg_db_error(f->L, f->err, "reading the events");
@@ -476,6 +763,8 @@ static int compare_events(facts_pass *f)
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = mcg_db_error(f->L, f->err, "reading the events");
+	if (!rc && f->assessment_step != SQLITE_ROW && f->assessment_step != SQLITE_DONE)
+		rc = mcg_db_error(f->L, f->err, "reading the assessments");
 	sqlite3_finalize(st);
 	mcg_event_free(&ev);
 	return rc;
@@ -499,6 +788,7 @@ static int compare_counts(facts_pass *f)
 		{ "loan states", "SELECT COUNT(*) FROM loan_state", f->loans },
 		{ "guarantees", "SELECT COUNT(*) FROM guarantees", f->guarantees },
 		{ "pledges", "SELECT COUNT(*) FROM pledges", f->pledges },
+		{ "assessments", "SELECT COUNT(*) FROM assessments", f->assessments },
 	};
 
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
@@ -524,6 +814,12 @@ int mcg_check_facts(mcg_ledger *L, mcg_error *err)
 	memset(&f, 0, sizeof(f));
 	f.L = L;
 	f.err = err;
+	f.withdrawn_ids.slot_size = MCG_ID_MAX + 1;
+	f.pending.slot_size = sizeof(pending_loan);
 	rc = compare_events(&f);
-	return rc ? rc : compare_counts(&f);
+	rc = rc ? rc : compare_counts(&f);
+	sqlite3_finalize(f.assessment_rows);
+	free(f.withdrawn_ids.slots);
+	pending_free(&f.pending);
+	return rc;
 }

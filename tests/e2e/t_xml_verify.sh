@@ -335,6 +335,12 @@ UPDATE guarantees SET ga0 = ga0 + 1 WHERE loan = 'L1'|guarantee of loan L1: its 
 UPDATE guarantees SET fee = fee + 1 WHERE loan = 'L1'|guarantee of loan L1: its fee in the state
 UPDATE guarantees SET fund_contribution = 0 WHERE loan = 'L1'|guarantee of loan L1: its fund contribution in the state
 UPDATE guarantees SET rules_version = 2 WHERE loan = 'L1'|guarantee of loan L1: its rules version in the state
+UPDATE guarantees SET score_x2 = score_x2 + 1 WHERE loan = 'L1'|guarantee of loan L1: its peer score in the state
+UPDATE guarantees SET assessments = 2 WHERE loan = 'L1'|guarantee of loan L1: its assessments counted in the state
+UPDATE guarantees SET pd_bp = pd_bp + 1 WHERE loan = 'L2'|guarantee of loan L2: its PD in the state
+UPDATE assessments SET score = 3 WHERE loan = 'L1' AND assessor = 'C'|assessment of loan L1: its score in the state
+DELETE FROM assessments WHERE loan = 'L2' AND assessor = 'D'|the assessment of loan L2, which event
+INSERT INTO assessments(seq, loan, assessor, score, date) VALUES(100000, 'L2', 'E', 9, 20549)|the state holds 7 assessments where the events made 6
 UPDATE pledges SET amount = 300000 WHERE loan = 'L1'|guarantee of loan L1: its pledges in the state
 DELETE FROM pledges WHERE loan = 'L1'|guarantee of loan L1: its pledges in the state
 INSERT INTO pledges(loan, member, amount, loss, recovered) VALUES('L1', 'C', 100, 0, 0)|guarantee of loan L1: its pledges in the state
