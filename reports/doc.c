@@ -254,7 +254,8 @@ int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *er
 	if (rc)
 		return mcg_error_prefix(err, "cannot verify the audit log before signing");
 	/* The figures read from the write-once state (names, a loan's terms,
-	 * a guarantee's terms and pledges) against the events just verified. */
+	 * a guarantee's terms, peer score, PD and pledges) against the events
+	 * just verified. */
 	rc = mcg_check_facts(L, err);
 	if (rc == MCG_EINTEGRITY)
 		return mcg_error_prefix(err, "refusing to sign: the state does not match the events");

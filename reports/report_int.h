@@ -234,11 +234,12 @@ int rpt_checkpoint_make(mcg_ledger *L, rpt_checkpoint *out, mcg_error *err);
  * stored tree, which a row changed by hand leaves as it was: without this,
  * such a row would be signed as a figure under a root that still holds.
  * Then the write-once state that some figures also read (names, a loan's
- * terms, a guarantee's terms and pledges) is compared with the events
- * that wrote it (mcg_check_facts, ledger/check.h).  MCG_EINTEGRITY
- * "refusing to sign: ..." when the log does not verify or the state does
- * not match it.  (What else the state holds, a guarantee's peer score and
- * PD, the balances, is `mcg check`'s to compare: docs/REPORTS.md.)
+ * terms, a guarantee's terms, peer score, PD and pledges, the assessments)
+ * is compared with the events that wrote it (mcg_check_facts,
+ * ledger/check.h).  MCG_EINTEGRITY "refusing to sign: ..." when the log
+ * does not verify or the state does not match it.  (The loans' changing
+ * state is compared by rpt_portfolio_load; the rest of the state, a
+ * call's losses and recoveries, is `mcg check`'s: docs/REPORTS.md.)
  */
 int rpt_checkpoint_verify(mcg_ledger *L, const rpt_checkpoint *cp, mcg_error *err);
 

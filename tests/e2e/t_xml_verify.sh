@@ -263,8 +263,8 @@ expect_contains "$ERR" "event $seq does not match the audit log" "the changed ro
 
 # ---- a state row changed by hand ----------------------------------------------------
 # Some figures are read from the state, not the event rows: a member's
-# name, a loan's terms, a guarantee's terms and pledges, the frozen GA, a
-# member's balances.  The audit log does not cover those rows, so before
+# name, a loan's terms, a guarantee's terms, peer score, PD and pledges,
+# the assessments, the frozen GA, a member's balances.  The audit log does not cover those rows, so before
 # anything is signed what is written once is compared with the event that
 # wrote it (ledger/check_facts.c), and what moves is recomputed from the
 # events (reports/portfolio.c; a member's balances, member_statement.c).
