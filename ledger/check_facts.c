@@ -134,6 +134,28 @@ static int missing(facts_pass *f, const char *what, const char *key)
 			     what, key, (long long)f->seq);
 }
 
+/*
+ * The state's row for the event's `field` (its key), through st, a lookup
+ * by that key from mcg_db_stmt (NULL: it failed, err set).  *key is the
+ * field's value.  MCG_EINTEGRITY when the event has no such field or the
+ * state no such row ("WHAT KEY ... is not in the state").
+ */
+static int row_of(facts_pass *f, const mcg_event *ev, sqlite3_stmt *st, const char *field,
+		  const char *what, const char **key)
+{
+	int found, rc;
+
+	*key = mcg_event_get(ev, field);
+	if (!st)
+		return f->err->code;
+	if (!*key)
+		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has no %s",
+				     (long long)f->seq, field);
+	sqlite3_bind_text(st, 1, *key, -1, SQLITE_STATIC);
+	rc = step_row(f, st, "reading the state", &found);
+	return rc ? rc : found ? MCG_OK : missing(f, what, *key);
+}
+
 /* ---- tables of ids --------------------------------------------------------- */
 
 /* FNV-1a over the id's bytes. */
@@ -304,24 +326,15 @@ static int compare_rules(facts_pass *f, const mcg_event *ev)
 
 static int compare_member(facts_pass *f, const mcg_event *ev)
 {
-	const char *id = mcg_event_get(ev, "member");
+	static const char *const text_keys[] = { "name", "sector", "district", "tax_id" };
 	sqlite3_stmt *st = mcg_db_stmt(f->L,
 		"SELECT name, sector, district, tax_id, joined FROM members WHERE id = ?1",
 		f->err);
-	static const char *const text_keys[] = { "name", "sector", "district", "tax_id" };
-	int found, rc;
+	const char *id;
+	int rc = row_of(f, ev, st, "member", "member", &id);
 
-	if (!st)
-		return f->err->code;
-	if (!id)
-		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld names no member",
-				     (long long)f->seq);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = step_row(f, st, "reading the members", &found);
 	if (rc)
 		return rc;
-	if (!found)
-		return missing(f, "member", id);
 	for (int col = 0; col < 4; col++)
 		if (!same_text(st, col, mcg_event_get(ev, text_keys[col])))
 			return differs(f, "member", id, text_keys[col]);
@@ -333,22 +346,13 @@ static int compare_member(facts_pass *f, const mcg_event *ev)
 
 static int compare_withdrawal(facts_pass *f, const mcg_event *ev)
 {
-	const char *id = mcg_event_get(ev, "member");
 	sqlite3_stmt *st = mcg_db_stmt(f->L, "SELECT status FROM members WHERE id = ?1",
 				       f->err);
-	int found, rc;
+	const char *id;
+	int rc = row_of(f, ev, st, "member", "member", &id);
 
-	if (!st)
-		return f->err->code;
-	if (!id)
-		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld names no member",
-				     (long long)f->seq);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = step_row(f, st, "reading the members", &found);
 	if (rc)
 		return rc;
-	if (!found)
-		return missing(f, "member", id);
 	if (!same_text(st, 0, "withdrawn"))
 		return differs(f, "member", id, "status");
 	f->withdrawn++;
@@ -362,21 +366,12 @@ static int compare_withdrawal(facts_pass *f, const mcg_event *ev)
 
 static int compare_bank(facts_pass *f, const mcg_event *ev)
 {
-	const char *bic = mcg_event_get(ev, "bic");
 	sqlite3_stmt *st = mcg_db_stmt(f->L, "SELECT name FROM banks WHERE bic = ?1", f->err);
-	int found, rc;
+	const char *bic;
+	int rc = row_of(f, ev, st, "bic", "bank", &bic);
 
-	if (!st)
-		return f->err->code;
-	if (!bic)
-		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld names no bank",
-				     (long long)f->seq);
-	sqlite3_bind_text(st, 1, bic, -1, SQLITE_STATIC);
-	rc = step_row(f, st, "reading the banks", &found);
 	if (rc)
 		return rc;
-	if (!found)
-		return missing(f, "bank", bic);
 	if (!same_text(st, 0, mcg_event_get(ev, "name")))
 		return differs(f, "bank", bic, "name");
 	f->banks++;
@@ -387,30 +382,22 @@ static int compare_bank(facts_pass *f, const mcg_event *ev)
 
 static int compare_loan(facts_pass *f, const mcg_event *ev)
 {
-	const char *id = mcg_event_get(ev, "loan");
 	sqlite3_stmt *st = mcg_db_stmt(f->L,
 		"SELECT borrower, bank, principal, rate_bp, term_months, opened"
 		" FROM loan_terms WHERE id = ?1", f->err);
+	const char *id;
 	int64_t principal, rate_bp, term_months;
-	int has_rate, has_term, found, rc;
+	int has_rate, has_term, rc;
 
-	if (!st)
-		return f->err->code;
-	if (!id)
-		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld names no loan",
-				     (long long)f->seq);
 	rc = mcg_event_get_int(ev, "principal", &principal, f->err);
 	rc = rc ? rc : optional_field(f, ev, "rate", &has_rate, &rate_bp);
 	rc = rc ? rc : optional_field(f, ev, "term_months", &has_term, &term_months);
 	if (rc)
 		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has damaged fields",
 				     (long long)f->seq);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = step_row(f, st, "reading the loans", &found);
+	rc = row_of(f, ev, st, "loan", "loan", &id);
 	if (rc)
 		return rc;
-	if (!found)
-		return missing(f, "loan", id);
 	if (!same_text(st, 0, mcg_event_get(ev, "borrower")))
 		return differs(f, "loan", id, "borrower");
 	if (!same_text(st, 1, mcg_event_get(ev, "bank")))
@@ -622,33 +609,25 @@ static int64_t posted(const mcg_event *ev, const char *account)
 
 static int compare_guarantee(facts_pass *f, const mcg_event *ev)
 {
-	const char *loan = mcg_event_get(ev, "loan");
 	sqlite3_stmt *st = mcg_db_stmt(f->L,
 		"SELECT g.seq, g.coverage_bp, g.cap, g.deposit, g.ga0, g.fee,"
 		" g.fund_contribution, g.rules_version, t.principal, t.borrower,"
 		" g.score_x2, g.assessments, g.pd_bp"
 		" FROM guarantees g JOIN loan_terms t ON t.id = g.loan WHERE g.loan = ?1",
 		f->err);
+	const char *loan;
 	int64_t coverage_bp, cap, deposit, ga0;
-	int has_cap, found, rc;
+	int has_cap, rc;
 
-	if (!st)
-		return f->err->code;
-	if (!loan)
-		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld names no loan",
-				     (long long)f->seq);
 	rc = mcg_event_get_int(ev, "coverage", &coverage_bp, f->err);
 	rc = rc ? rc : mcg_event_get_int(ev, "deposit", &deposit, f->err);
 	rc = rc ? rc : optional_field(f, ev, "cap", &has_cap, &cap);
 	if (rc || coverage_bp < 0 || coverage_bp > MCG_BP_FULL)
 		return mcg_error_set(f->err, MCG_EINTEGRITY, "event %lld has damaged fields",
 				     (long long)f->seq);
-	sqlite3_bind_text(st, 1, loan, -1, SQLITE_STATIC);
-	rc = step_row(f, st, "reading the guarantees", &found);
+	rc = row_of(f, ev, st, "loan", "the guarantee of loan", &loan);
 	if (rc)
 		return rc;
-	if (!found)
-		return missing(f, "the guarantee of loan", loan);
 	if (!same_int(st, 0, 1, f->seq))
 		return differs(f, "guarantee of loan", loan, "event");
 	if (!same_int(st, 1, 1, coverage_bp))

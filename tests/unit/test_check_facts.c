@@ -38,12 +38,34 @@ static void run_sql(struct fixture *f, const char *sql)
 		     "%s: %s", sql, sqlite3_errmsg(mcg_ledger_db(f->L)));
 }
 
+/* A change made by hand, what undoes it, and what the check must name. */
+struct change {
+	const char *change, *undo, *named;
+};
+
+/* On a ledger that passes: each change is found and named, and passes
+ * again once undone. */
+static void each_change_is_named(struct fixture *f, const struct change *cases, size_t n)
+{
+	mcg_error err;
+
+	cr_assert_eq(mcg_check_facts(f->L, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		run_sql(f, cases[i].change);
+		cr_assert_eq(mcg_check_facts(f->L, &err), MCG_EINTEGRITY, "%s: not found",
+			     cases[i].change);
+		cr_assert(strstr(err.msg, cases[i].named) != NULL, "%s: said '%s'",
+			  cases[i].change, err.msg);
+		run_sql(f, cases[i].undo);
+		cr_assert_eq(mcg_check_facts(f->L, &err), 0, "%s undone: %s", cases[i].change,
+			     err.msg);
+	}
+}
+
 /* Each change is found, named, and undone by the next. */
 Test(check_facts, each_change_to_a_member_row_is_named)
 {
-	static const struct {
-		const char *change, *undo, *named;
-	} cases[] = {
+	static const struct change cases[] = {
 		{ "UPDATE members SET name = 'Firm.' WHERE id = 'M0002'",
 		  "UPDATE members SET name = 'Firm' WHERE id = 'M0002'",
 		  "member M0002: its name in the state is not what event" },
@@ -68,22 +90,11 @@ Test(check_facts, each_change_to_a_member_row_is_named)
 		  "the state holds 1 members not active where the events made 0" },
 	};
 	struct fixture f;
-	mcg_error err;
 
 	ledger_fixture_make(&f, "facts");
 	for (int i = 1; i <= 3; i++)
 		add_member(&f, i);
-	cr_assert_eq(mcg_check_facts(f.L, &err), 0, "%s", err.msg);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		run_sql(&f, cases[i].change);
-		cr_assert_eq(mcg_check_facts(f.L, &err), MCG_EINTEGRITY, "%s: not found",
-			     cases[i].change);
-		cr_assert(strstr(err.msg, cases[i].named) != NULL, "%s: said '%s'",
-			  cases[i].change, err.msg);
-		run_sql(&f, cases[i].undo);
-		cr_assert_eq(mcg_check_facts(f.L, &err), 0, "%s undone: %s", cases[i].change,
-			     err.msg);
-	}
+	each_change_is_named(&f, cases, sizeof(cases) / sizeof(cases[0]));
 	ledger_fixture_remove(&f);
 }
 
@@ -277,9 +288,7 @@ static void peer_fixture(struct fixture *f)
  * each change to a peer figure or an assessment row is found and named. */
 Test(check_facts, each_change_to_a_peer_figure_or_an_assessment_is_named)
 {
-	static const struct {
-		const char *change, *undo, *named;
-	} cases[] = {
+	static const struct change cases[] = {
 		{ "UPDATE guarantees SET score_x2 = 14 WHERE loan = 'L1'",
 		  "UPDATE guarantees SET score_x2 = 16 WHERE loan = 'L1'",
 		  "guarantee of loan L1: its peer score in the state is not what event" },
@@ -325,19 +334,8 @@ Test(check_facts, each_change_to_a_peer_figure_or_an_assessment_is_named)
 		  "the state holds 15 assessments where the events made 14" },
 	};
 	struct fixture f;
-	mcg_error err;
 
 	peer_fixture(&f);
-	cr_assert_eq(mcg_check_facts(f.L, &err), 0, "%s", err.msg);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		run_sql(&f, cases[i].change);
-		cr_assert_eq(mcg_check_facts(f.L, &err), MCG_EINTEGRITY, "%s: not found",
-			     cases[i].change);
-		cr_assert(strstr(err.msg, cases[i].named) != NULL, "%s: said '%s'",
-			  cases[i].change, err.msg);
-		run_sql(&f, cases[i].undo);
-		cr_assert_eq(mcg_check_facts(f.L, &err), 0, "%s undone: %s", cases[i].change,
-			     err.msg);
-	}
+	each_change_is_named(&f, cases, sizeof(cases) / sizeof(cases[0]));
 	ledger_fixture_remove(&f);
 }
