@@ -17,14 +17,19 @@ ok() {
 	T_PASSED=$((T_PASSED + 1))
 }
 
-# mcg ARGS...: runs the binary, keeping stdout in $OUT, stderr in $ERR,
+# capture COMMAND...: runs it, keeping stdout in $OUT, stderr in $ERR,
 # the exit status in $RC.
-mcg() {
-	"$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
+capture() {
+	"$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
 	RC=$?
 	OUT=$(cat "$T_DIR/.out")
 	ERR=$(cat "$T_DIR/.err")
 	return 0
+}
+
+# mcg ARGS...: runs the binary as capture does.
+mcg() {
+	capture "$MCG" "$@"
 }
 
 # no_threads ARGS...: mcg as mcg() runs it, but with pthread_create
@@ -34,25 +39,17 @@ mcg() {
 # nothing and returns 1 when MCG_NO_THREADS is not set.
 no_threads() {
 	[ -n "${MCG_NO_THREADS:-}" ] || return 1
-	env LD_PRELOAD="$MCG_NO_THREADS" MCG_NO_THREADS_LOG="$T_DIR/refused.log" \
+	capture env LD_PRELOAD="$MCG_NO_THREADS" MCG_NO_THREADS_LOG="$T_DIR/refused.log" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-		"$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	OUT=$(cat "$T_DIR/.out")
-	ERR=$(cat "$T_DIR/.err")
-	return 0
+		"$MCG" "$@"
 }
 
 # as_nobody ARGS...: mcg as mcg() runs it, but as the user nobody (65534,
 # by setpriv) with MCG_ACTOR=nobody: a reader who may not write what root
 # may.  The caller first checks that it runs as root and has setpriv.
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- env MCG_ACTOR=nobody \
-		"$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	OUT=$(cat "$T_DIR/.out")
-	ERR=$(cat "$T_DIR/.err")
-	return 0
+	capture setpriv --reuid=65534 --regid=65534 --clear-groups -- env MCG_ACTOR=nobody \
+		"$MCG" "$@"
 }
 
 # expect_rc CODE ARGS...: runs mcg and checks its exit status.

@@ -9,11 +9,8 @@
 limited() {
 	lim=$1
 	shift
-	sh -c 'trap "" XFSZ; ulimit -f "$1" || exit 99; shift; exec "$@"' sh "$lim" "$MCG" "$@" \
-		>"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	OUT=$(cat "$T_DIR/.out")
-	ERR=$(cat "$T_DIR/.err")
+	capture sh -c 'trap "" XFSZ; ulimit -f "$1" || exit 99; shift; exec "$@"' sh "$lim" \
+		"$MCG" "$@"
 }
 
 # clean_failure WHAT: the last limited run failed with exit 1 and one

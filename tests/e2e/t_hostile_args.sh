@@ -18,10 +18,7 @@ env_mcg() {
 	name=$1
 	value=$2
 	shift 2
-	env "$name=$value" "$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	OUT=$(cat "$T_DIR/.out")
-	ERR=$(cat "$T_DIR/.err")
+	capture env "$name=$value" "$MCG" "$@"
 }
 
 # refused CODE ARGS...: exit CODE, one "mcg: error:" line, nothing changed.

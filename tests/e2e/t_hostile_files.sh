@@ -13,9 +13,7 @@ file_refused() {
 	want=$1
 	shift
 	before=$(snapshot)
-	timeout 30 "$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	ERR=$(cat "$T_DIR/.err")
+	capture timeout 30 "$MCG" "$@"
 	case "|$want|" in
 	*"|$RC|"*) ok ;;
 	*) fail "mcg $* exited $RC, expected $want; stderr: $ERR" ;;

@@ -38,9 +38,7 @@ signs_refused() {
 	shift
 	rm -f doc.xml doc.xml.tmp
 	before=$(snapshot)
-	timeout 20 "$MCG" "$@" >"$T_DIR/.out" 2>"$T_DIR/.err"
-	RC=$?
-	ERR=$(cat "$T_DIR/.err")
+	capture timeout 20 "$MCG" "$@"
 	expect_eq "$RC" 2 "$what: mcg $* (stderr: $ERR)"
 	expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "$what: one error line"
 	[ ! -e doc.xml ] && [ ! -e doc.xml.tmp ] && ok || fail "$what: mcg $* wrote a document"
