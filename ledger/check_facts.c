@@ -264,31 +264,36 @@ static void pending_free(id_table *t)
 
 static int compare_init(facts_pass *f, const mcg_event *ev)
 {
-	static const char *const keys[] = { "name", "currency", "origin" };
 	const char *currency = mcg_event_get(ev, "currency");
-	char digits[24];
 	int d = currency ? mcg_currency_minor_digits(currency) : -1;
+	char digits[24];
+	/* The four facts apply_members.c puts: three fields and the digits
+	 * the currency has. */
+	const char *const facts[][2] = {
+		{ "name", mcg_event_get(ev, "name") },
+		{ "currency", currency },
+		{ "minor_digits", digits },
+		{ "origin", mcg_event_get(ev, "origin") },
+	};
 
 	if (d < 0)
 		return mcg_error_set(f->err, MCG_EINTEGRITY,
 				     "event %lld, the ledger's creation, has no known currency",
 				     (long long)f->seq);
 	snprintf(digits, sizeof(digits), "%d", d);
-	for (size_t i = 0; i <= sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *key = i < 3 ? keys[i] : "minor_digits";
-		const char *want = i < 3 ? mcg_event_get(ev, key) : digits;
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
 		sqlite3_stmt *st = mcg_db_stmt(f->L,
 			"SELECT value FROM ledger_facts WHERE key = ?1", f->err);
 		int found, rc;
 
 		if (!st)
 			return f->err->code;
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, facts[i][0], -1, SQLITE_STATIC);
 		rc = step_row(f, st, "reading the ledger's facts", &found);
 		if (rc)
 			return rc;
-		if (!found || !want || !same_text(st, 0, want))
-			return differs(f, "the ledger's fact", key, "value");
+		if (!found || !facts[i][1] || !same_text(st, 0, facts[i][1]))
+			return differs(f, "the ledger's fact", facts[i][0], "value");
 		f->facts++;
 	}
 	return MCG_OK;
