@@ -420,6 +420,19 @@ static int scan_events(mcg_ledger *L, rpt_portfolio *p, now_loan *now,
 	return rc;
 }
 
+/* DOMAIN.md section 4's GA of an active loan: pct(outstanding, coverage),
+ * or the cap if that is smaller. */
+static int active_ga(const rpt_loan *l, int64_t outstanding_minor, int64_t *out,
+		     mcg_error *err)
+{
+	if (mcg_pct(outstanding_minor, l->coverage_bp, out))
+		return mcg_error_set(err, MCG_EINTEGRITY,
+				     "the guaranteed amount of loan %s is out of range", l->id);
+	if (l->has_cap && l->cap_minor < *out)
+		*out = l->cap_minor;
+	return MCG_OK;
+}
+
 /* The GA frozen at the default, from the outstanding before it; the
  * state's must be that, and there only when the loan defaulted. */
 static int check_frozen(const rpt_loan *l, const now_loan *n, mcg_error *err)
@@ -433,11 +446,8 @@ static int check_frozen(const rpt_loan *l, const now_loan *n, mcg_error *err)
 					     l->id);
 		return MCG_OK;
 	}
-	if (mcg_pct(l->principal_minor - n->repaid_at_default_minor, l->coverage_bp, &frozen))
-		return mcg_error_set(err, MCG_EINTEGRITY,
-				     "the guaranteed amount of loan %s is out of range", l->id);
-	if (l->has_cap && l->cap_minor < frozen)
-		frozen = l->cap_minor;
+	if (active_ga(l, l->principal_minor - n->repaid_at_default_minor, &frozen, err))
+		return err->code;
 	if (!n->has_frozen || l->ga_frozen_minor != frozen)
 		return mcg_error_set(err, MCG_EINTEGRITY,
 				     "loan %s: its events give a guaranteed amount frozen at default of %lld but the state holds %s%lld (run mcg check)",
@@ -478,12 +488,9 @@ static int settle_loan(const rpt_portfolio *p, rpt_loan *l, const now_loan *n,
 
 	l->ga_minor = 0;
 	if (l->status == RPT_ACTIVE) {
-		if (mcg_pct(l->outstanding_minor, l->coverage_bp, &l->ga_minor))
-			return mcg_error_set(err, MCG_EINTEGRITY,
-					     "the guaranteed amount of loan %s is out of range",
-					     l->id);
-		if (l->has_cap && l->cap_minor < l->ga_minor)
-			l->ga_minor = l->cap_minor;
+		rc = active_ga(l, l->outstanding_minor, &l->ga_minor, err);
+		if (rc)
+			return rc;
 	} else if (l->status == RPT_DEFAULTED) {
 		if (!n->has_frozen)
 			return mcg_error_set(err, MCG_EINTEGRITY,
