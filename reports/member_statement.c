@@ -86,38 +86,43 @@ static void add_body(rpt_doc *d, mcg_ledger *L, const mcg_exposure *e,
 	add_pledges(d, e);
 }
 
-/* Whether the balance the state holds for account is what its postings
- * sum to (DOMAIN.md section 3: capital:M, due:M). */
-static int check_balance(mcg_ledger *L, const char *kind, const char *member,
-			 mcg_error *err)
+/* Whether the balances the state holds for the member's capital and due
+ * accounts (DOMAIN.md section 3) are what their postings sum to: one scan
+ * of the postings for both. */
+static int check_balances(mcg_ledger *L, const char *member, mcg_error *err)
 {
-	char account[80];
+	static const char *const kinds[2] = { "capital", "due" };
+	char accounts[2][80];
 	sqlite3_stmt *st;
-	int64_t held = 0, posted = 0;
-	int step = SQLITE_DONE, rc = MCG_OK;
+	int rc = MCG_OK;
 
-	snprintf(account, sizeof(account), "%s:%s", kind, member);
+	for (int i = 0; i < 2; i++)
+		snprintf(accounts[i], sizeof(accounts[i]), "%s:%s", kinds[i], member);
 	if (sqlite3_prepare_v2(mcg_ledger_db(L),
 			       "SELECT (SELECT balance FROM balances WHERE account = ?1),"
-			       " (SELECT SUM(amount) FROM postings WHERE account = ?1)",
+			       " (SELECT balance FROM balances WHERE account = ?2),"
+			       " SUM(CASE WHEN account = ?1 THEN amount END),"
+			       " SUM(CASE WHEN account = ?2 THEN amount END)"
+			       " FROM postings WHERE account IN (?1, ?2)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return mcg_error_set(err, MCG_ESYS, "cannot read the balances: %s",
 				     sqlite3_errmsg(mcg_ledger_db(L)));
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		held = sqlite3_column_int64(st, 0);
-		posted = sqlite3_column_int64(st, 1);
-	} else {
+	sqlite3_bind_text(st, 1, accounts[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, accounts[1], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		rc = mcg_error_set(err, MCG_ESYS, "cannot read the balances (an overflowing sum?): %s",
 				   sqlite3_errmsg(mcg_ledger_db(L)));
+	for (int i = 0; !rc && i < 2; i++) {
+		int64_t held = sqlite3_column_int64(st, i), posted = sqlite3_column_int64(st, 2 + i);
+
+		if (held != posted)
+			rc = mcg_error_set(err, MCG_EINTEGRITY,
+					   "refusing to sign: the state does not match the events:"
+					   " the postings of %s sum to %lld but its balance is %lld"
+					   " (run mcg check)",
+					   accounts[i], (long long)posted, (long long)held);
 	}
 	sqlite3_finalize(st);
-	if (!rc && held != posted)
-		rc = mcg_error_set(err, MCG_EINTEGRITY,
-				   "refusing to sign: the state does not match the events:"
-				   " the postings of %s sum to %lld but its balance is %lld (run mcg check)",
-				   account, (long long)posted, (long long)held);
 	return rc;
 }
 
@@ -136,8 +141,7 @@ static int check_state(mcg_ledger *L, const char *member, int64_t size, mcg_erro
 	if (rc)
 		return rc;
 	rpt_portfolio_free(&p);
-	rc = check_balance(L, "capital", member, err);
-	return rc ? rc : check_balance(L, "due", member, err);
+	return check_balances(L, member, err);
 }
 
 /*
