@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "hash.h"
 #include "ledger_int.h"
 #include "money.h"
 
@@ -158,16 +159,6 @@ static int row_of(facts_pass *f, const mcg_event *ev, sqlite3_stmt *st, const ch
 
 /* ---- tables of ids --------------------------------------------------------- */
 
-/* FNV-1a over the id's bytes. */
-static size_t id_hash(const char *id)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 1099511628211u;
-	return (size_t)h;
-}
-
 static char *id_slot(const id_table *t, size_t i)
 {
 	return (char *)t->slots + i * t->slot_size;
@@ -176,7 +167,7 @@ static char *id_slot(const id_table *t, size_t i)
 /* The slot holding id, or the free slot where it would go (cap > 0). */
 static size_t id_probe(const id_table *t, const char *id)
 {
-	size_t mask = t->cap - 1, i = id_hash(id) & mask;
+	size_t mask = t->cap - 1, i = (size_t)mcg_id_hash(id) & mask;
 
 	while (id_slot(t, i)[0] && strcmp(id_slot(t, i), id) != 0)
 		i = (i + 1) & mask;
@@ -241,7 +232,7 @@ static void id_remove(id_table *t, void *slot)
 		j = (j + 1) & mask;
 		if (!id_slot(t, j)[0])
 			break;
-		home = id_hash(id_slot(t, j)) & mask;
+		home = (size_t)mcg_id_hash(id_slot(t, j)) & mask;
 		/* Slot j stays when its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;

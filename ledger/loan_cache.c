@@ -32,6 +32,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hash.h"
+
 /* 262,144 loans of about 150 bytes: 40 MiB at most.  Large enough for
  * every open loan of a large consortium (100,000 at the bench's full
  * scale): a bank's monthly report touches each of them once, in no
@@ -76,25 +78,6 @@ struct mcg_loan_cache {
 	size_t n_dirty, dirty_room;
 };
 
-/* FNV-1a, then a 64-bit finaliser (MurmurHash3's fmix64): loan ids differ
- * mostly in their last characters, and FNV alone leaves the low bits that
- * pick a slot poorly mixed. */
-static uint64_t hash_id(const char *id)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 /* The slot holding id, or the empty slot where it would go. */
 static slot_t *probe(const struct mcg_loan_cache *c, const char *id, uint64_t h)
 {
@@ -117,7 +100,7 @@ mcg_loan_cached *mcg_loan_cache_find(mcg_ledger *L, const char *id)
 
 	if (!L->in_txn || !c || !c->used)
 		return NULL;
-	s = probe(c, id, hash_id(id));
+	s = probe(c, id, mcg_id_hash(id));
 	return *s ? &c->entries[(*s & SLOT_ENTRY_MASK) - 1] : NULL;
 }
 
@@ -130,7 +113,7 @@ void mcg_loan_cache_prefetch_slot(mcg_ledger *L, const char *id)
 
 	if (!L->in_txn || !c || !c->used)
 		return;
-	__builtin_prefetch(&c->index[(size_t)hash_id(id) & (c->cap - 1)]);
+	__builtin_prefetch(&c->index[(size_t)mcg_id_hash(id) & (c->cap - 1)]);
 }
 
 /* An import's loans come in no order, so the first touch of a loan's
@@ -147,7 +130,7 @@ void mcg_loan_cache_prefetch(mcg_ledger *L, const char *id)
 
 	if (!L->in_txn || !c || !c->used)
 		return;
-	h = hash_id(id);
+	h = mcg_id_hash(id);
 	tag = make_slot(0, h);
 	for (size_t i = (size_t)h & (c->cap - 1); c->index[i]; i = (i + 1) & (c->cap - 1)) {
 		if ((c->index[i] & ~SLOT_ENTRY_MASK) == tag) {
@@ -175,7 +158,7 @@ static int grow_index(struct mcg_loan_cache *c)
 	grown.index = index;
 	grown.cap = cap;
 	for (size_t e = 0; e < c->used; e++) {
-		uint64_t h = hash_id(c->entries[e].row.id);
+		uint64_t h = mcg_id_hash(c->entries[e].row.id);
 
 		*probe(&grown, c->entries[e].row.id, h) = make_slot(e + 1, h);
 	}
@@ -271,7 +254,7 @@ int mcg_loan_cache_put(mcg_ledger *L, const mcg_loan_row *row,
 	c = room_for(L, 1);
 	if (!c)
 		return MCG_OK;
-	h = hash_id(row->id);
+	h = mcg_id_hash(row->id);
 	s = probe(c, row->id, h);
 	if (!*s) {
 		if (c->in_order == c->used &&

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "ledger/event.h"
 #include "money.h"
 
@@ -89,24 +90,13 @@ static int db_fail(mcg_ledger *L, mcg_error *err, const char *doing)
 
 /*
  * Finding a loan by id is done once for every loan event of the log, so
- * it is a hash table (open addressing, linear probing, FNV-1a) over the
+ * it is a hash table (open addressing, linear probing, mcg_id_hash) over the
  * loans array rather than a bisection: one string comparison instead of
  * some seventeen.  Slots hold index + 1; 0 is empty.  The table has at
  * least twice as many slots as loans.  The ids are compared in a compact
  * copy (33 bytes a loan, not the 250 of a whole rpt_loan), so that the
  * lookups touch seven times less memory.
  */
-static uint64_t id_hash(const char *id)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *id; id++) {
-		h ^= (unsigned char)*id;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static int index_build(rpt_portfolio *p)
 {
 	size_t n_slots = 16;
@@ -129,7 +119,7 @@ static int index_build(rpt_portfolio *p)
 	}
 	p->slot_mask = n_slots - 1;
 	for (size_t i = 0; i < p->n_loans; i++) {
-		size_t at = (size_t)id_hash(p->loans[i].id) & p->slot_mask;
+		size_t at = (size_t)mcg_id_hash(p->loans[i].id) & p->slot_mask;
 
 		memcpy(p->ids[i], p->loans[i].id, sizeof(p->ids[i]));
 		while (p->slots[at])
@@ -145,7 +135,7 @@ rpt_loan *rpt_portfolio_find(const rpt_portfolio *p, const char *id)
 
 	if (!p->slots)
 		return NULL;
-	for (at = (size_t)id_hash(id) & p->slot_mask; p->slots[at];
+	for (at = (size_t)mcg_id_hash(id) & p->slot_mask; p->slots[at];
 	     at = (at + 1) & p->slot_mask) {
 		size_t i = p->slots[at] - 1;
 
